@@ -1,0 +1,13 @@
+//! # odata-filter
+//!
+//! Parse, validate, evaluate and serialize OData v4 `$filter` queries.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod ast;
+pub mod error;
+mod parser;
+
+pub use ast::{Expr, Span};
+pub use error::{Error, ErrorKind, Errors};
+pub use parser::{parse_filter, Limits, Parser};
