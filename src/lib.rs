@@ -4,9 +4,14 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+// pest_derive without `std` refers to `::alloc`.
+extern crate alloc;
+
 pub mod ast;
 pub mod error;
 mod parser;
+pub mod print;
+pub mod suggest;
 
 pub use ast::{Expr, Span};
 pub use error::{Error, ErrorKind, Errors};
