@@ -105,9 +105,8 @@ impl Display for Expr {
                     UnaryOp::Neg => f.write_char('-')?,
                 }
                 // `-5` would read back as a negative literal, `-INF` as the literal: keep the negation.
-                let literal_clash = *op == UnaryOp::Neg
-                    && matches!(&operand.kind, ExprKind::Literal(_))
-                    && {
+                let literal_clash =
+                    *op == UnaryOp::Neg && matches!(&operand.kind, ExprKind::Literal(_)) && {
                         let text = operand.to_string();
                         text.starts_with(|c: char| c.is_ascii_digit()) || text.starts_with("INF")
                     };

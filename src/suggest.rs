@@ -51,8 +51,14 @@ mod tests {
 
     #[test]
     fn suggestions_respect_the_budget() {
-        assert_eq!(closest("$stop", ["$top", "$skip"].into_iter()), Some("$top"));
-        assert_eq!(closest("sttus", ["status", "type"].into_iter()), Some("status"));
+        assert_eq!(
+            closest("$stop", ["$top", "$skip"].into_iter()),
+            Some("$top")
+        );
+        assert_eq!(
+            closest("sttus", ["status", "type"].into_iter()),
+            Some("status")
+        );
         assert_eq!(closest("zzzzzz", ["status"].into_iter()), None);
     }
 }

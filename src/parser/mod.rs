@@ -9,6 +9,7 @@
 //!    OData terms there too; no grammar rule name reaches the user.
 
 mod build;
+mod errors;
 mod grammar;
 mod prescan;
 

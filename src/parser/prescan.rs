@@ -147,7 +147,10 @@ pub(super) fn check(input: &str, limits: &Limits) -> Result<(), Error> {
         return Err(Error::new(
             ErrorKind::UnbalancedParentheses,
             Span::new(at, at + 1),
-            format!("'{}' at {at} is never closed: expected '{closer}'", b as char),
+            format!(
+                "'{}' at {at} is never closed: expected '{closer}'",
+                b as char
+            ),
             input,
         ));
     }
