@@ -181,7 +181,7 @@ impl Builder<'_> {
                 Ok(e)
             }
             Rule::call => self.call(pair),
-            Rule::path => self.path(pair),
+            Rule::path | Rule::name_path => self.path(pair),
             Rule::alias => {
                 let name = &pair.as_str()[1..];
                 self.node(
