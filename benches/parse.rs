@@ -40,7 +40,9 @@ fn corpus() -> Vec<String> {
     match std::fs::read_to_string(&path) {
         Ok(text) => text.lines().map(str::to_string).collect(),
         Err(e) => {
-            println!("peer corpus {path} not readable ({e}): benchmarking the built-in filters only");
+            println!(
+                "peer corpus {path} not readable ({e}): benchmarking the built-in filters only"
+            );
             Vec::new()
         }
     }

@@ -68,7 +68,11 @@ fn main() {
         }
     };
     // One filter per line; `filter_index` is the 0-based line number.
-    let filters: Vec<&str> = text.strip_suffix('\n').unwrap_or(&text).split('\n').collect();
+    let filters: Vec<&str> = text
+        .strip_suffix('\n')
+        .unwrap_or(&text)
+        .split('\n')
+        .collect();
     let parser = Parser::new().limits(Limits {
         max_length: MAX_LENGTH,
         ..Limits::default()

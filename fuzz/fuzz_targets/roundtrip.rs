@@ -25,5 +25,8 @@ fuzz_target!(|data: &[u8]| {
         "input {input:?} printed as {printed:?}, which parses to a different tree"
     );
     let again = second.to_string();
-    assert_eq!(printed, again, "printing is not idempotent for input {input:?}");
+    assert_eq!(
+        printed, again,
+        "printing is not idempotent for input {input:?}"
+    );
 });
