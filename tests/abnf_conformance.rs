@@ -155,6 +155,8 @@ enum Kind {
     Identifier,
     /// Any literal.
     AnyLiteral,
+    /// `true` or `false` in lower case (`booleanValue` is case-sensitive, the `boolean` literal is not).
+    LowerCaseBoolean,
     /// A literal accepted by the predicate.
     Lit(fn(&Literal) -> bool),
     /// A JSON array with one string.
@@ -189,7 +191,10 @@ const fn value(wrap: (&'static str, &'static str), kind: Kind) -> Check {
 }
 
 fn is_number(l: &Literal) -> bool {
-    matches!(l, Literal::Int(_) | Literal::Decimal(_) | Literal::Double(_))
+    matches!(
+        l,
+        Literal::Int(_) | Literal::Decimal(_) | Literal::Double(_)
+    )
 }
 
 fn is_int(l: &Literal) -> bool {
@@ -242,7 +247,7 @@ fn checks_for(rule: &str) -> Option<Vec<Check>> {
             wrap: ("[", "]"),
             kind: JsonString,
         }),
-        "booleanvalue" => one(value(("", ""), Lit(|l| matches!(l, Literal::Boolean(_))))),
+        "booleanvalue" => one(value(("", ""), LowerCaseBoolean)),
         "guidvalue" => one(value(("", ""), Lit(|l| matches!(l, Literal::Guid(_))))),
         "datevalue" => one(value(("", ""), Lit(|l| matches!(l, Literal::Date(_))))),
         "datetimeoffsetvalue" => one(value(
@@ -290,8 +295,11 @@ fn checks_for(rule: &str) -> Option<Vec<Check>> {
     }
 }
 
-fn matches_kind(e: &Expr, kind: Kind) -> bool {
+fn matches_kind(e: &Expr, kind: Kind, text: &str) -> bool {
     match (kind, &e.kind) {
+        (Kind::LowerCaseBoolean, ExprKind::Literal(Literal::Boolean(_))) => {
+            matches!(&text[e.span.range()], "true" | "false")
+        }
         (Kind::Expr, _) => true,
         (Kind::Member, ExprKind::Path(_) | ExprKind::Alias(_)) => true,
         (Kind::Path, ExprKind::Path(_)) => true,
@@ -302,7 +310,12 @@ fn matches_kind(e: &Expr, kind: Kind) -> bool {
                 ..
             },
         ) => true,
-        (Kind::Not, ExprKind::Unary { op: UnaryOp::Not, .. }) => true,
+        (
+            Kind::Not,
+            ExprKind::Unary {
+                op: UnaryOp::Not, ..
+            },
+        ) => true,
         (Kind::Any, ExprKind::Path(p)) => {
             p.root == PathRoot::It
                 && p.segments.is_empty()
@@ -350,7 +363,7 @@ fn run_check(rule: &str, input: &str, check: Check) -> Result<(), usize> {
         origin.get(inner).copied().unwrap_or(input.len())
     };
     match parse_filter(&wrapped) {
-        Ok(e) if matches_kind(&e, check.kind) => Ok(()),
+        Ok(e) if matches_kind(&e, check.kind, &wrapped) => Ok(()),
         Ok(_) => Err(0),
         Err(err) => Err(to_input(err.span().start)),
     }

@@ -113,7 +113,7 @@ impl Builder<'_> {
                         let list_span = span_of(&set);
                         let items = set
                             .into_inner()
-                            .map(|p| self.expr(p))
+                            .map(|p| self.operand(p))
                             .collect::<Result<Vec<_>, _>>()?;
                         if items.len() > self.limits.max_in_list_items {
                             return Err(self.error(
@@ -247,7 +247,15 @@ impl Builder<'_> {
                 format!("unknown function '{name}'{hint}"),
             ));
         };
-        let mut args = inner.map(|p| self.expr(p)).collect::<Result<Vec<_>, _>>()?;
+        let mut args = inner
+            .map(|p| match p.as_rule() {
+                Rule::type_arg => Ok(Expr::new(
+                    ExprKind::TypeName(p.as_str().to_string()),
+                    span_of(&p),
+                )),
+                _ => self.expr(p),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let (min, max) = function.arity();
         if args.len() < min || args.len() > max {
             let expected = if min == max {
@@ -269,6 +277,7 @@ impl Builder<'_> {
         if matches!(function, Function::Cast | Function::IsOf) {
             let last = args.pop().expect("arity at least 1");
             let type_name = match &last.kind {
+                ExprKind::TypeName(name) => Some(name.clone()),
                 ExprKind::Path(p) if p.root == PathRoot::Implicit && p.lambda.is_none() => {
                     match p.segments.as_slice() {
                         [seg] => match &seg.kind {
@@ -291,6 +300,19 @@ impl Builder<'_> {
                 ));
             };
             args.push(Expr::new(ExprKind::TypeName(type_name), last.span));
+        } else if let Some(arg) = args
+            .iter()
+            .find(|a| matches!(a.kind, ExprKind::TypeName(_)))
+        {
+            return Err(self.error(
+                ErrorKind::Syntax,
+                arg.span,
+                format!(
+                    "a type name such as Edm.String can only be the last argument of cast() or \
+                     isof(), not of {}()",
+                    function.name()
+                ),
+            ));
         }
         self.node(ExprKind::Call { function, args }, span)
     }
@@ -352,6 +374,19 @@ impl Builder<'_> {
                 ident: Ident::new(text, part_span),
             });
         }
+        if let (PathRoot::Implicit, [first], None) = (root, segments.as_slice(), &lambda) {
+            if let SegmentKind::TypeCast(name) = &first.kind {
+                // ABNF `memberExpr`: a qualified name is a call `Ns.F()` or a cast followed by `/`.
+                return Err(self.error(
+                    ErrorKind::Syntax,
+                    Span::new(span.end, span.end),
+                    format!(
+                        "expected '(' or '/' after '{name}': a qualified name is a function call \
+                         such as {name}() or a type cast followed by '/'"
+                    ),
+                ));
+            }
+        }
         self.node(
             ExprKind::Path(Path {
                 root,
@@ -386,6 +421,31 @@ impl Builder<'_> {
         Ok(Lambda { kind, predicate })
     }
 
+    /// Parses the quoted part of `text` (a literal at `span`) with the grammar rule `rule`; on failure
+    /// the error points at the first character that does not fit.
+    fn check_inside(
+        &self,
+        rule: Rule,
+        text: &str,
+        span: Span,
+        message: impl FnOnce() -> String,
+    ) -> Result<(), Error> {
+        let body = quoted_part(text);
+        let Err(e) = ODataGrammar::parse(rule, body) else {
+            return Ok(());
+        };
+        let at = match e.location {
+            pest::error::InputLocation::Pos(p) => p,
+            pest::error::InputLocation::Span((s, _)) => s,
+        };
+        let start = span.start + (text.len() - 1 - body.len()) + at;
+        Err(self.error(
+            ErrorKind::InvalidLiteral,
+            Span::new(start, (start + 1).min(span.end)),
+            message(),
+        ))
+    }
+
     fn literal(&self, pair: &Pair<'_, Rule>) -> Result<Literal, Error> {
         let text = pair.as_str();
         let span = span_of(pair);
@@ -412,7 +472,7 @@ impl Builder<'_> {
                         }
                     }
                 } else if text.contains('.') {
-                    Literal::Decimal(text.to_string())
+                    Literal::Decimal(text.strip_prefix('+').unwrap_or(text).to_string())
                 } else {
                     match text.parse::<i64>() {
                         Ok(v) => Literal::Int(v),
@@ -451,16 +511,30 @@ impl Builder<'_> {
                     invalid(format!("invalid binary literal (base64url expected): {e}"))
                 })?)
             }
-            Rule::geo => Literal::Geo {
-                geography: text[..9].eq_ignore_ascii_case("geography"),
-                text: quoted_part(text).to_string(),
-            },
+            Rule::geo => {
+                let geography = text[..9].eq_ignore_ascii_case("geography");
+                let body = quoted_part(text);
+                let kind = if geography { "geography" } else { "geometry" };
+                self.check_inside(Rule::geo_text, text, span, || {
+                    format!("the {kind} literal {text} is not well-known text such as SRID=0;Point(142.1 64.1)")
+                })?;
+                Literal::Geo {
+                    geography,
+                    text: body.to_string(),
+                }
+            }
             Rule::enum_literal => {
                 let quote = text.find('\'').expect("enum literal has a quote");
                 let value = &text[quote + 1..text.len() - 1];
                 if value.is_empty() {
                     return Err(invalid(format!("the enum literal {text} names no member")));
                 }
+                self.check_inside(Rule::enum_text, text, span, || {
+                    format!(
+                        "the enum literal {text} must hold member names or integers separated by \
+                         commas, such as Ns.Color'Red,Blue'"
+                    )
+                })?;
                 Literal::Enum {
                     type_name: text[..quote].to_string(),
                     value: value.to_string(),
@@ -536,9 +610,10 @@ fn parse_time(text: &str) -> Result<TimeOfDayLiteral, String> {
         ));
     }
     if let Some(s) = second {
-        if s > 59 {
+        // 60 is a leap second, as the ABNF's `second` allows.
+        if s > 60 {
             return Err(format!(
-                "{text} is not a valid time: second {s} is not 00 to 59"
+                "{text} is not a valid time: second {s} is not 00 to 60"
             ));
         }
     }
