@@ -16,7 +16,8 @@
 //! A positive case passes when it parses to the expected kind, a negative one when it is rejected. For
 //! rejected negative cases the error offset is compared with `FailAt` (mapped back through decoding and
 //! wrapping; a parse of the wrong kind counts as offset 0) and the matches are reported, not asserted.
-//! Cases may be skipped only through `tests/data/abnf_skip.txt`, one reason per entry.
+//! Cases may be skipped only through `tests/data/abnf_skip.txt`, one reason per entry. With
+//! `ABNF_VERBOSE=1` the negative cases rejected at another offset than `FailAt` are listed too.
 //!
 //! The case file is found through `ODATA_ABNF_DIR` or `../shared/odata-abnf/` from the crate root; when it
 //! is absent the test says so and passes.
@@ -454,6 +455,7 @@ fn abnf_test_cases() {
     let (mut applicable, mut passed, mut skipped, mut not_applicable) = (0, 0, 0, 0);
     let (mut negatives_rejected, mut fail_at_matches) = (0, 0);
     let mut failures = Vec::new();
+    let mut mismatches = Vec::new();
     for case in cases {
         let (Some(rule), Some(input)) = (case.str("Rule"), case.str("Input")) else {
             continue;
@@ -501,6 +503,10 @@ fn abnf_test_cases() {
                 negatives_rejected += 1;
                 if expected == at {
                     fail_at_matches += 1;
+                } else {
+                    mismatches.push(format!(
+                        "  {rule}: {input:?}: FailAt {expected}, rejected at {at}"
+                    ));
                 }
                 true
             }
@@ -537,6 +543,13 @@ fn abnf_test_cases() {
     for f in &failures {
         summary.push_str(f);
         summary.push('\n');
+    }
+    if std::env::var_os("ABNF_VERBOSE").is_some() {
+        summary.push_str("FailAt mismatches:\n");
+        for m in &mismatches {
+            summary.push_str(m);
+            summary.push('\n');
+        }
     }
     report(&summary);
     assert!(
