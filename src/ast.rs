@@ -153,10 +153,11 @@ pub enum ExprKind {
     In {
         /// The value tested.
         operand: Box<Expr>,
-        /// The set: a [`ExprKind::List`], an [`ExprKind::Array`], a path or an alias.
+        /// The set: a [`ExprKind::List`] (of literals and aliases), an [`ExprKind::Array`], a path, an
+        /// alias, or any expression written in parentheses (`x in (y)` is a path, not a one-item list).
         set: Box<Expr>,
     },
-    /// A parenthesised list of values, the right side of `in`: `('a', 'b')`, `()`.
+    /// A parenthesised list of literals and aliases, the right side of `in`: `('a', 'b')`, `(@p)`, `()`.
     List(Vec<Expr>),
     /// A JSON array: `["a", "b"]`, `[1, [2]]` (OData 4.01).
     Array(Vec<Expr>),
