@@ -406,6 +406,28 @@ fn guid_date_time_literals() {
     }
 }
 
+/// `input` is rejected as an invalid literal with the error under `marked`.
+fn invalid_literal_at(input: &str, marked: &str) {
+    let err = parse_filter(input).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidLiteral, "{input}: {err}");
+    assert_eq!(&input[err.span().range()], marked, "{input}: {err}");
+}
+
+#[test]
+fn literal_errors_point_at_the_wrong_part() {
+    invalid_literal_at("2011-12-31T24:00Z", "24");
+    invalid_literal_at("a eq 2024-13-01", "13");
+    invalid_literal_at("2024-02-30T00:00Z", "30");
+    invalid_literal_at("10:61", "61");
+    invalid_literal_at("2024-01-01T10:00+25:00", "+25:00");
+    invalid_literal_at("duration'P1Y6D'", "Y");
+    invalid_literal_at("duration'PT1.5M'", "M");
+    invalid_literal_at("duration'P1DT2S3H'", "H");
+    invalid_literal_at("x eq geography'Point(1)'", "1");
+    let err = parse_filter("duration'P2M'").unwrap_err();
+    assert!(err.message().contains("months are not allowed"), "{err}");
+}
+
 #[test]
 fn duration_enum_binary_geo_literals() {
     assert_eq!(

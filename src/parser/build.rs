@@ -446,6 +446,18 @@ impl Builder<'_> {
         ))
     }
 
+    /// The error for a malformed literal at `span` whose part at `offset` (from the literal's start) plus
+    /// `bad.at` is wrong.
+    fn bad(&self, span: Span, offset: usize, bad: Bad) -> Error {
+        let start = (span.start + offset + bad.at.start).min(span.end);
+        let end = (span.start + offset + bad.at.end).clamp(start, span.end);
+        self.error(
+            ErrorKind::InvalidLiteral,
+            Span::new(start, end),
+            bad.message,
+        )
+    }
+
     fn literal(&self, pair: &Pair<'_, Rule>) -> Result<Literal, Error> {
         let text = pair.as_str();
         let span = span_of(pair);
@@ -488,14 +500,17 @@ impl Builder<'_> {
             Rule::guid => Literal::Guid(
                 Uuid::parse_str(text).map_err(|e| invalid(format!("invalid Guid {text}: {e}")))?,
             ),
-            Rule::date => Literal::Date(parse_date(text).map_err(invalid)?),
-            Rule::date_time_offset => {
-                Literal::DateTimeOffset(parse_date_time_offset(text).map_err(invalid)?)
+            Rule::date => Literal::Date(parse_date(text).map_err(|b| self.bad(span, 0, b))?),
+            Rule::date_time_offset => Literal::DateTimeOffset(
+                parse_date_time_offset(text).map_err(|b| self.bad(span, 0, b))?,
+            ),
+            Rule::time_of_day => {
+                Literal::TimeOfDay(parse_time(text).map_err(|b| self.bad(span, 0, b))?)
             }
-            Rule::time_of_day => Literal::TimeOfDay(parse_time(text).map_err(invalid)?),
             Rule::duration => {
                 let value = quoted_part(text);
-                check_duration(value).map_err(invalid)?;
+                let value_start = text.len() - 1 - value.len();
+                check_duration(value).map_err(|b| self.bad(span, value_start, b))?;
                 Literal::Duration(value.to_string())
             }
             Rule::binary => {
@@ -560,30 +575,61 @@ fn unquote(body: &str) -> String {
     }
 }
 
-fn parse_date(text: &str) -> Result<DateLiteral, String> {
+/// What is wrong with a literal, and where inside its text (byte range).
+struct Bad {
+    message: String,
+    at: std::ops::Range<usize>,
+}
+
+impl Bad {
+    fn new(message: String, at: std::ops::Range<usize>) -> Self {
+        Bad { message, at }
+    }
+
+    /// The same problem in a larger text where this one starts at `offset` and reads `whole`.
+    fn within(mut self, offset: usize, part: &str, whole: &str) -> Self {
+        self.at = self.at.start + offset..self.at.end + offset;
+        self.message = self.message.replace(part, whole);
+        self
+    }
+}
+
+fn parse_date(text: &str) -> Result<DateLiteral, Bad> {
     // Year may be negative and longer than four digits: split from the right.
-    let (rest, day) = text.rsplit_once('-').ok_or("malformed date")?;
-    let (year, month) = rest.rsplit_once('-').ok_or("malformed date")?;
-    let year: i32 = year
-        .parse()
-        .map_err(|_| format!("the year {year} is out of range"))?;
-    let month: u8 = month.parse().map_err(|_| "malformed month".to_string())?;
-    let day: u8 = day.parse().map_err(|_| "malformed day".to_string())?;
+    let malformed = || {
+        Bad::new(
+            format!("{text} is not a date such as 2024-01-31"),
+            0..text.len(),
+        )
+    };
+    let (rest, day_text) = text.rsplit_once('-').ok_or_else(malformed)?;
+    let (year_text, month_text) = rest.rsplit_once('-').ok_or_else(malformed)?;
+    let (month_at, day_at) = (rest.len() - 2, text.len() - 2);
+    let year: i32 = year_text.parse().map_err(|_| {
+        Bad::new(
+            format!("the year {year_text} is out of range"),
+            0..year_text.len(),
+        )
+    })?;
+    let month: u8 = month_text.parse().map_err(|_| malformed())?;
+    let day: u8 = day_text.parse().map_err(|_| malformed())?;
     let date = DateLiteral { year, month, day };
     if !(1..=12).contains(&month) {
-        return Err(format!(
-            "{text} is not a valid date: month {month} is not 01 to 12"
+        return Err(Bad::new(
+            format!("{text} is not a valid date: month {month_text} is not 01 to 12"),
+            month_at..month_at + 2,
         ));
     }
     if date.to_naive().is_none() {
-        return Err(format!(
-            "{text} is not a valid date: day {day} does not exist in that month"
+        return Err(Bad::new(
+            format!("{text} is not a valid date: day {day_text} does not exist in that month"),
+            day_at..day_at + 2,
         ));
     }
     Ok(date)
 }
 
-fn parse_time(text: &str) -> Result<TimeOfDayLiteral, String> {
+fn parse_time(text: &str) -> Result<TimeOfDayLiteral, Bad> {
     let b = text.as_bytes();
     let two = |i: usize| (b[i] - b'0') * 10 + (b[i + 1] - b'0');
     let hour = two(0);
@@ -600,28 +646,34 @@ fn parse_time(text: &str) -> Result<TimeOfDayLiteral, String> {
         (None, None)
     };
     if hour > 23 {
-        return Err(format!(
-            "{text} is not a valid time: hour {hour} is not 00 to 23"
+        return Err(Bad::new(
+            format!("{text} is not a valid time: hour {hour} is not 00 to 23"),
+            0..2,
         ));
     }
     if minute > 59 {
-        return Err(format!(
-            "{text} is not a valid time: minute {minute} is not 00 to 59"
+        return Err(Bad::new(
+            format!("{text} is not a valid time: minute {minute} is not 00 to 59"),
+            3..5,
         ));
     }
     if let Some(s) = second {
         // 60 is a leap second, as the ABNF's `second` allows.
         if s > 60 {
-            return Err(format!(
-                "{text} is not a valid time: second {s} is not 00 to 60"
+            return Err(Bad::new(
+                format!("{text} is not a valid time: second {s} is not 00 to 60"),
+                6..8,
             ));
         }
     }
     if let Some(f) = &fraction {
         if f.len() > 12 {
-            return Err(format!(
-                "{text} has {} fractional-second digits; at most 12 are allowed",
-                f.len()
+            return Err(Bad::new(
+                format!(
+                    "{text} has {} fractional-second digits; at most 12 are allowed",
+                    f.len()
+                ),
+                9 + 12..text.len(),
             ));
         }
     }
@@ -633,7 +685,7 @@ fn parse_time(text: &str) -> Result<TimeOfDayLiteral, String> {
     })
 }
 
-fn parse_date_time_offset(text: &str) -> Result<DateTimeOffsetLiteral, String> {
+fn parse_date_time_offset(text: &str) -> Result<DateTimeOffsetLiteral, Bad> {
     // Offset: trailing Z, or ±hh:mm (six bytes).
     let (body, offset) = if text.ends_with(['Z', 'z']) {
         (&text[..text.len() - 1], UtcOffset::Z)
@@ -643,7 +695,10 @@ fn parse_date_time_offset(text: &str) -> Result<DateTimeOffsetLiteral, String> {
         let hours = (ob[1] - b'0') * 10 + (ob[2] - b'0');
         let minutes = (ob[4] - b'0') * 10 + (ob[5] - b'0');
         if hours > 23 || minutes > 59 {
-            return Err(format!("{text} has an invalid offset {off}"));
+            return Err(Bad::new(
+                format!("{text} has an invalid offset {off}"),
+                body.len()..text.len(),
+            ));
         }
         (
             body,
@@ -655,62 +710,84 @@ fn parse_date_time_offset(text: &str) -> Result<DateTimeOffsetLiteral, String> {
         )
     };
     let (date, time) = match body.find(['T', 't']) {
-        Some(t) => (&body[..t], Some(&body[t + 1..])),
+        Some(t) => (&body[..t], Some((t + 1, &body[t + 1..]))),
         None => (body, None),
     };
-    let date = parse_date(date).map_err(|e| e.replace(date, text))?;
+    let date = parse_date(date).map_err(|e| e.within(0, date, text))?;
     let time = match time {
-        Some(t) => Some(parse_time(t).map_err(|e| e.replace(t, text))?),
+        Some((at, t)) => Some(parse_time(t).map_err(|e| e.within(at, t, text))?),
         None => None,
     };
     Ok(DateTimeOffsetLiteral { date, time, offset })
 }
 
-/// Checks an ISO 8601 duration `[-]P[nD][T[nH][nM][n[.n]S]]` with at least one component.
-fn check_duration(value: &str) -> Result<(), String> {
-    let bad = || format!("'{value}' is not a duration such as P1DT2H30M or PT0.5S");
-    let rest = value.strip_prefix('-').unwrap_or(value);
-    let rest = rest.strip_prefix('P').ok_or_else(bad)?;
-    let (date_part, time_part) = match rest.split_once('T') {
-        Some((d, t)) => (d, Some(t)),
-        None => (rest, None),
+/// Checks an ISO 8601 duration `[-]P[nD][T[nH][nM][n[.n]S]]` with at least one component; the error
+/// points at the first character that does not fit.
+fn check_duration(value: &str) -> Result<(), Bad> {
+    let b = value.as_bytes();
+    let bad = |at: usize| {
+        let unit = b.get(at).copied();
+        let hint = match unit {
+            Some(b'Y' | b'W') => ": years and weeks are not allowed in an Edm.Duration, use days",
+            Some(b'M') if !value[..at].contains('T') => {
+                ": months are not allowed in an Edm.Duration, use days (PT…M are minutes)"
+            }
+            _ => "",
+        };
+        Bad::new(
+            format!("'{value}' is not a duration such as P1DT2H30M or PT0.5S{hint}"),
+            at..(at + 1).min(b.len()).max(at),
+        )
     };
+    let digits = |from: usize| b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let mut i = usize::from(b.first() == Some(&b'-'));
+    if b.get(i) != Some(&b'P') {
+        return Err(bad(i));
+    }
+    i += 1;
     let mut components = 0;
-    if !date_part.is_empty() {
-        let days = date_part.strip_suffix('D').ok_or_else(bad)?;
-        if days.is_empty() || !days.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(bad());
+    let n = digits(i);
+    if n > 0 {
+        if b.get(i + n) != Some(&b'D') {
+            return Err(bad(i + n));
         }
+        i += n + 1;
         components += 1;
     }
-    if let Some(mut t) = time_part {
-        let mut time_components = 0;
-        for unit in ['H', 'M', 'S'] {
-            if let Some(pos) = t.find(unit) {
-                let num = &t[..pos];
-                let ok = if unit == 'S' {
-                    let (int, frac) = num.split_once('.').unwrap_or((num, "0"));
-                    !int.is_empty()
-                        && !frac.is_empty()
-                        && int.bytes().all(|b| b.is_ascii_digit())
-                        && frac.bytes().all(|b| b.is_ascii_digit())
-                } else {
-                    !num.is_empty() && num.bytes().all(|b| b.is_ascii_digit())
-                };
-                if !ok {
-                    return Err(bad());
-                }
-                t = &t[pos + 1..];
-                time_components += 1;
+    if b.get(i) == Some(&b'T') {
+        i += 1;
+        let mut units: &[u8] = b"HMS";
+        let time_start = i;
+        while i < b.len() {
+            let n = digits(i);
+            if n == 0 {
+                return Err(bad(i));
             }
+            let mut j = i + n;
+            if b.get(j) == Some(&b'.') {
+                let f = digits(j + 1);
+                if f == 0 {
+                    return Err(bad(j + 1));
+                }
+                j += 1 + f;
+                // Only seconds may have a fraction.
+                if b.get(j) != Some(&b'S') {
+                    return Err(bad(j));
+                }
+            }
+            match units.iter().position(|u| b.get(j) == Some(u)) {
+                Some(p) => units = &units[p + 1..],
+                None => return Err(bad(j)),
+            }
+            i = j + 1;
+            components += 1;
         }
-        if !t.is_empty() || time_components == 0 {
-            return Err(bad());
+        if i == time_start {
+            return Err(bad(i));
         }
-        components += time_components;
     }
-    if components == 0 {
-        return Err(bad());
+    if i < b.len() || components == 0 {
+        return Err(bad(i));
     }
     Ok(())
 }
