@@ -745,3 +745,37 @@ fn spans_of_calls_aliases_lambdas_and_in() {
     };
     assert_eq!(&input[set.span.range()], "('v')");
 }
+
+#[test]
+fn the_constructs_added_for_the_abnf_cases_print_back_to_the_same_tree() {
+    for text in [
+        "@Core.Messages/any(m: m/severity eq 'error')",
+        "@Messages/any(m: m/severity eq 'error')",
+        "Price/@Currency#Reporting eq 'EUR'",
+        "x in (@a, 'b', -1, null)",
+        "x in (y)",
+        "x in ((1))",
+        "x in ((@a))",
+        "x in (('a'))",
+        "x in (y in (1))",
+        "x in ({\"a\": 1})",
+        "x in (-y)",
+        "cast(a, Collection(Edm.String)) eq b",
+        "isof(Model.Customer)",
+        "style has Sales.Pattern'Solid, Yellow,-42'",
+        "d eq +1.5 add +2",
+        "t eq 1972-06-30T23:59:60Z",
+        "g eq geometry'SRID=0;MultiPolygon(((1 1,1 1),(1 1,2 2,3 3,1 1)))'",
+        "g eq geography'GeometryCollection(LineString(142.1 64.1,3.14 2.78))'",
+        "g eq geography'MultiPoint()'",
+    ] {
+        let e = parse(text);
+        let printed = e.to_string();
+        assert_eq!(parse(&printed), e, "{text} printed as {printed}");
+        assert_eq!(
+            parse(&printed).to_string(),
+            printed,
+            "printing {text} is not idempotent"
+        );
+    }
+}
