@@ -352,6 +352,19 @@ impl Builder<'_> {
                 ident: Ident::new(text, part_span),
             });
         }
+        if let (PathRoot::Implicit, [seg], None) = (root, segments.as_slice(), &lambda) {
+            if super::errors::is_keyword_operator(&seg.ident.name) {
+                // `a eq 1 and and`: a binary operator where an operand belongs, not a property.
+                return Err(self.error(
+                    ErrorKind::Syntax,
+                    span,
+                    format!(
+                        "expected a value, property or function call, found the operator '{}'",
+                        seg.ident.name
+                    ),
+                ));
+            }
+        }
         self.node(
             ExprKind::Path(Path {
                 root,
