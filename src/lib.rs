@@ -9,6 +9,7 @@ extern crate alloc;
 
 pub mod ast;
 pub mod error;
+pub mod options;
 mod parser;
 pub mod print;
 pub mod suggest;
