@@ -104,17 +104,15 @@ impl Display for Expr {
                     UnaryOp::Not => f.write_str("not ")?,
                     UnaryOp::Neg => f.write_char('-')?,
                 }
-                // `-5` would read back as a negative literal, `-INF` as the literal: keep the negation.
-                let literal_clash =
-                    *op == UnaryOp::Neg && matches!(&operand.kind, ExprKind::Literal(_)) && {
-                        let text = operand.to_string();
-                        text.starts_with(|c: char| c.is_ascii_digit()) || text.starts_with("INF")
-                    };
-                if literal_clash {
-                    write!(f, "({operand})")
-                } else {
-                    write_operand(f, operand, UNARY_PRECEDENCE)
+                // `-5` would read back as a negative literal and `-INF` as the literal: when the
+                // operand's text starts with a digit or `INF`, keep the negation with parentheses.
+                if *op == UnaryOp::Neg {
+                    let text = operand.to_string();
+                    if text.starts_with(|c: char| c.is_ascii_digit()) || text.starts_with("INF") {
+                        return write!(f, "({text})");
+                    }
                 }
+                write_operand(f, operand, UNARY_PRECEDENCE)
             }
             ExprKind::Binary { op, left, right } => {
                 let p = op.precedence();
