@@ -20,7 +20,7 @@
 //! `ABNF_VERBOSE=1` the negative cases rejected at another offset than `FailAt` are listed too.
 //!
 //! The case file is found through `ODATA_ABNF_DIR` or `../shared/odata-abnf/` from the crate root; when it
-//! is absent the test says so and passes.
+//! is absent the test says so and passes, unless `ODATA_REQUIRE_SHARED` is set (as in CI).
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -440,6 +440,12 @@ fn report(text: &str) {
 fn abnf_test_cases() {
     let path = cases_path();
     let Ok(text) = std::fs::read_to_string(&path) else {
+        // CI sets ODATA_REQUIRE_SHARED: there the case file must be found.
+        assert!(
+            std::env::var_os("ODATA_REQUIRE_SHARED").is_none(),
+            "{} not found and ODATA_REQUIRE_SHARED is set",
+            path.display()
+        );
         report(&format!(
             "abnf_conformance skipped: {} not found (set ODATA_ABNF_DIR)\n",
             path.display()

@@ -374,8 +374,8 @@ impl Builder<'_> {
                 ident: Ident::new(text, part_span),
             });
         }
-        if let (PathRoot::Implicit, [first], None) = (root, segments.as_slice(), &lambda) {
-            if let SegmentKind::TypeCast(name) = &first.kind {
+        if let (PathRoot::Implicit, [seg], None) = (root, segments.as_slice(), &lambda) {
+            if let SegmentKind::TypeCast(name) = &seg.kind {
                 // ABNF `memberExpr`: a qualified name is a call `Ns.F()` or a cast followed by `/`.
                 return Err(self.error(
                     ErrorKind::Syntax,
@@ -383,6 +383,25 @@ impl Builder<'_> {
                     format!(
                         "expected '(' or '/' after '{name}': a qualified name is a function call \
                          such as {name}() or a type cast followed by '/'"
+                    ),
+                ));
+            }
+            if seg.ident.name.eq_ignore_ascii_case("not") {
+                // A lone `not` is the operator with its operand missing, not a property.
+                return Err(self.error(
+                    ErrorKind::Syntax,
+                    Span::new(span.end, span.end),
+                    "expected a value, property or function call after 'not'",
+                ));
+            }
+            if super::errors::is_keyword_operator(&seg.ident.name) {
+                // `a eq 1 and and`: a binary operator where an operand belongs, not a property.
+                return Err(self.error(
+                    ErrorKind::Syntax,
+                    span,
+                    format!(
+                        "expected a value, property or function call, found the operator '{}'",
+                        seg.ident.name
                     ),
                 ));
             }
