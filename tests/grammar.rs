@@ -648,6 +648,7 @@ fn in_lists() {
     assert!(matches!(in_set("a in [\"x\", 'y']"), ExprKind::Array(ref l) if l.len() == 2));
     assert!(matches!(in_set("a in b/c"), ExprKind::Path(_)));
     canonical("a in ('x','y')", "a in ('x', 'y')");
+    canonical("a in ( 'x' , @p )", "a in ('x', @p)");
     canonical("a IN ( )", "a in ()");
 }
 
@@ -669,8 +670,15 @@ fn a_parenthesised_expression_after_in_is_no_list() {
     canonical("a in (b)", "a in b");
     canonical("a in ((1))", "a in ((1))");
     canonical("a in (concat(b, c))", "a in (concat(b, c))");
-    fails_at("a in (b, c)", 7);
+    fails_at("a in (b, c)", 6);
     fails_at("a in ('x', b)", 11);
+    fails_at("a in ('x', 'y' eq 'z')", 11);
+    let err = parse_filter("a in ('x', b)").unwrap_err();
+    assert!(
+        err.message()
+            .contains("only literals and parameter aliases"),
+        "{err}"
+    );
     // A list stands only right of `in`.
     fails_at("a eq ('x', 'y')", 9);
 }
@@ -779,4 +787,23 @@ fn the_constructs_added_for_the_abnf_cases_print_back_to_the_same_tree() {
             "printing {text} is not idempotent"
         );
     }
+}
+
+#[test]
+fn in_list_items_count_against_the_list_limit_not_the_node_limit() {
+    let items: Vec<String> = (0..1500).map(|i| i.to_string()).collect();
+    let input = format!("a in ({})", items.join(","));
+    let ExprKind::List(list) = in_set(&input) else {
+        panic!()
+    };
+    assert_eq!(list.len(), 1500);
+    let limits = odata_filter::Limits {
+        max_in_list_items: 3,
+        ..Default::default()
+    };
+    let err = odata_filter::Parser::new()
+        .limits(limits)
+        .parse("a in (1, 2, 3, 4)")
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::LimitExceeded);
 }

@@ -109,25 +109,7 @@ impl Builder<'_> {
                 let span = lhs.span.to(span_of(&op));
                 let set = op.into_inner().next().expect("in has a set");
                 let set = match set.as_rule() {
-                    Rule::list => {
-                        let list_span = span_of(&set);
-                        let items = set
-                            .into_inner()
-                            .map(|p| self.operand(p))
-                            .collect::<Result<Vec<_>, _>>()?;
-                        if items.len() > self.limits.max_in_list_items {
-                            return Err(self.error(
-                                ErrorKind::LimitExceeded,
-                                list_span,
-                                format!(
-                                    "the 'in' list has {} items; the limit is {}",
-                                    items.len(),
-                                    self.limits.max_in_list_items
-                                ),
-                            ));
-                        }
-                        Expr::new(ExprKind::List(items), list_span)
-                    }
+                    Rule::list => self.in_list(set)?,
                     _ => self.operand(set)?,
                 };
                 self.node(
@@ -169,6 +151,59 @@ impl Builder<'_> {
                 )
             })
             .parse(pair.into_inner())
+    }
+
+    /// The parenthesised right side of `in`: a list of literals and aliases (ABNF `listExpr`), or a
+    /// parenthesised expression when it holds one item that is neither (`x in (path)`).
+    fn in_list(&self, list: Pair<'_, Rule>) -> Result<Expr, Error> {
+        let list_span = span_of(&list);
+        let items: Vec<Pair<'_, Rule>> = list.into_inner().collect();
+        let is_expr = |p: &Pair<'_, Rule>| p.as_rule() == Rule::expr;
+        match items.as_slice() {
+            [only] if is_expr(only) => {
+                let mut e = self.expr(only.clone())?;
+                e.span = list_span;
+                return Ok(e);
+            }
+            _ => {}
+        }
+        if let Some(bad) = items.iter().find(|p| is_expr(p)) {
+            return Err(self.error(
+                ErrorKind::Syntax,
+                span_of(bad),
+                "an 'in' list holds only literals and parameter aliases; this item is a property \
+                 or another expression",
+            ));
+        }
+        if items.len() > self.limits.max_in_list_items {
+            return Err(self.error(
+                ErrorKind::LimitExceeded,
+                list_span,
+                format!(
+                    "the 'in' list has {} items; the limit is {}",
+                    items.len(),
+                    self.limits.max_in_list_items
+                ),
+            ));
+        }
+        // Items count against `max_in_list_items`, not `max_nodes` (see `Limits`).
+        let items = items
+            .iter()
+            .map(|p| {
+                let span = span_of(p);
+                Ok(Expr::new(
+                    match p.as_rule() {
+                        Rule::alias => ExprKind::Alias(Ident::new(
+                            &p.as_str()[1..],
+                            Span::new(span.start + 1, span.end),
+                        )),
+                        _ => ExprKind::Literal(self.literal(p)?),
+                    },
+                    span,
+                ))
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        Ok(Expr::new(ExprKind::List(items), list_span))
     }
 
     fn operand(&self, pair: Pair<'_, Rule>) -> Result<Expr, Error> {
