@@ -472,6 +472,10 @@ fn duration_enum_binary_geo_literals() {
             ..
         }
     ));
+    assert!(matches!(
+        literal("geography'POINT (30 10)'"),
+        Literal::Geo { .. }
+    ));
     let err = parse_filter("geography'Point(1)'").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidLiteral);
 }
