@@ -425,6 +425,10 @@ fn literal_errors_point_at_the_wrong_part() {
     invalid_literal_at("duration'PT1.5M'", "M");
     invalid_literal_at("duration'P1DT2S3H'", "H");
     invalid_literal_at("x eq geography'Point(1)'", "1");
+    // Spans never split a character.
+    invalid_literal_at("duration'P1é'", "é");
+    invalid_literal_at("x eq Ns.T'aé b'", " ");
+    invalid_literal_at("x eq geography'Pointé(1 2)'", "é");
     let err = parse_filter("duration'P2M'").unwrap_err();
     assert!(err.message().contains("months are not allowed"), "{err}");
 }
@@ -810,4 +814,28 @@ fn in_list_items_count_against_the_list_limit_not_the_node_limit() {
         .parse("a in (1, 2, 3, 4)")
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::LimitExceeded);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+
+    /// Error spans can be used to slice the input: they lie within it and on character boundaries.
+    #[test]
+    fn error_spans_fall_on_character_boundaries(tokens in proptest::collection::vec(
+        proptest::sample::select(vec![
+            "x eq ", "duration'", "binary'", "geography'", "Ns.T'", "'", "é", "ü", "P1", "D", "T",
+            "Point(", "1 2", ")", "(", ",", " ", "2024-13-01", "T25:00Z", "@", "/", "in ", "€", "-",
+        ]),
+        0..12,
+    )) {
+        let input: String = tokens.concat();
+        if let Err(err) = parse_filter(&input) {
+            let span = err.span();
+            proptest::prop_assert!(span.start <= span.end && span.end <= input.len(), "{input:?}: {span:?}");
+            proptest::prop_assert!(
+                input.is_char_boundary(span.start) && input.is_char_boundary(span.end),
+                "{input:?}: {span:?}"
+            );
+        }
+    }
 }

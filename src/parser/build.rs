@@ -495,9 +495,17 @@ impl Builder<'_> {
         let start = span.start + (text.len() - 1 - body.len()) + at;
         Err(self.error(
             ErrorKind::InvalidLiteral,
-            Span::new(start, (start + 1).min(span.end)),
+            Span::new(start, self.char_end(start).min(span.end)),
             message(),
         ))
+    }
+
+    /// The end of the character starting at byte `at` (so that a span never splits a character).
+    fn char_end(&self, at: usize) -> usize {
+        self.input
+            .get(at..)
+            .and_then(|rest| rest.chars().next())
+            .map_or(at, |c| at + c.len_utf8())
     }
 
     /// The error for a malformed literal at `span` whose part at `offset` (from the literal's start) plus
@@ -505,6 +513,11 @@ impl Builder<'_> {
     fn bad(&self, span: Span, offset: usize, bad: Bad) -> Error {
         let start = (span.start + offset + bad.at.start).min(span.end);
         let end = (span.start + offset + bad.at.end).clamp(start, span.end);
+        let end = if self.input.is_char_boundary(end) {
+            end
+        } else {
+            self.char_end(start).min(span.end)
+        };
         self.error(
             ErrorKind::InvalidLiteral,
             Span::new(start, end),
