@@ -9,6 +9,7 @@ extern crate alloc;
 
 pub mod ast;
 pub mod error;
+pub mod options;
 mod parser;
 pub mod print;
 pub mod suggest;
@@ -16,3 +17,8 @@ pub mod suggest;
 pub use ast::{Expr, Span};
 pub use error::{Error, ErrorKind, Errors};
 pub use parser::{parse_filter, Limits, Parser};
+
+/// The README's examples run as doctests, so the README stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

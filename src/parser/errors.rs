@@ -56,7 +56,13 @@ fn describe(rule: Rule) -> Option<&'static str> {
 fn token_at(input: &str, pos: usize) -> Option<&str> {
     let rest = input.get(pos..)?;
     let first = rest.chars().next()?;
-    if first.is_alphanumeric() || first == '_' || first == '$' || first == '@' {
+    if first.is_ascii_digit() {
+        let end = rest
+            .char_indices()
+            .find(|(_, c)| !(c.is_alphanumeric() || "-:.+".contains(*c)))
+            .map_or(rest.len(), |(i, _)| i);
+        Some(&rest[..end])
+    } else if first.is_alphanumeric() || first == '_' || first == '$' || first == '@' {
         let end = rest
             .char_indices()
             .skip(1)
@@ -117,22 +123,34 @@ pub(super) fn translate_error(input: &str, error: &pest::error::Error<Rule>) -> 
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
     };
-    let positives: Vec<Rule> = match &error.variant {
-        ErrorVariant::ParsingError { positives, .. } => positives.clone(),
-        ErrorVariant::CustomError { .. } => Vec::new(),
+    let positives: &[Rule] = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } => positives,
+        ErrorVariant::CustomError { .. } => &[],
     };
+    let (span, message) = explain(input, pos, positives);
+    Error::new(ErrorKind::Syntax, span, message, input)
+}
+
+/// Offset of `part` (a slice of `input`) in `input`.
+fn offset_in(input: &str, part: &str) -> usize {
+    part.as_ptr() as usize - input.as_ptr() as usize
+}
+
+const OPERAND: &str = "expected a value, property or function call";
+
+fn explain(input: &str, pos: usize, positives: &[Rule]) -> (Span, String) {
     let wants = |what: &str| positives.iter().any(|r| describe(*r) == Some(what));
     let found = token_at(input, pos);
     let after = token_before(input, pos);
-    let found_text = match found {
-        Some(t) => format!("found '{t}'"),
-        None => "found the end of the filter".to_string(),
-    };
-    let span_end = pos + found.map_or(0, str::len);
-    let span = Span::new(pos, span_end);
-    let after_text = after.map(|a| format!(" after '{a}'")).unwrap_or_default();
+    let found_text = describe_found(found);
+    let span = Span::new(pos, pos + found.map_or(0, str::len));
+    let after_text = after
+        .map(|a| format!(" after {}", quote(a)))
+        .unwrap_or_default();
+    let head = &input[..pos];
 
-    let message = if let Some(op) = found.filter(|t| {
+    // C-style operators.
+    if let Some(op) = found.filter(|t| {
         matches!(
             *t,
             "==" | "!=" | "<" | "<=" | ">" | ">=" | "&&" | "||" | "!" | "=" | "<>"
@@ -149,27 +167,91 @@ pub(super) fn translate_error(input: &str, error: &pest::error::Error<Rule>) -> 
             "||" => "or",
             _ => "not",
         };
-        format!("'{op}' is not an OData operator: write '{suggestion}'")
-    } else if wants("operand") && !wants("operator") {
-        match found {
-            Some(t) if is_keyword_operator(t) => format!(
-                "expected a value, property or function call{after_text}, found the operator '{t}'"
-            ),
-            Some(t) if t.starts_with('"') => format!(
-                "expected a value, property or function call{after_text}, found '{t}': string literals use single quotes"
-            ),
-            _ => format!("expected a value, property or function call{after_text}, {found_text}"),
+        return (
+            span,
+            format!("'{op}' is not an OData operator: write '{suggestion}'"),
+        );
+    }
+
+    // Inside a lambda: `any(` must be followed by `variable:`.
+    if let Some(lambda_at) = open_lambda(head) {
+        let mut inside = head[lambda_at..].trim();
+        let mut span = span;
+        if inside.is_empty() {
+            if let Some(var) = found.filter(|t| t.chars().all(|c| c.is_alphanumeric() || c == '_'))
+            {
+                // `any(c c eq 1)`: the variable is there, its `:` is missing.
+                inside = var;
+                let after_var = pos + var.len();
+                let next = token_at(
+                    input,
+                    after_var + (input[after_var..].len() - input[after_var..].trim_start().len()),
+                );
+                let next_at = input.len() - input[after_var..].trim_start().len();
+                span = Span::new(next_at, next_at + next.map_or(0, str::len));
+            }
         }
-    } else if wants("operator") || (wants("end") && found.is_some()) {
-        let expected = "expected an operator such as eq, ne, gt, and, or";
-        if found.is_none() {
-            format!("{expected}{after_text}, found the end of the filter")
+        let found_text = describe_found(token_at(input, span.start));
+        let message = if inside.is_empty() {
+            format!("expected a lambda variable such as 'c' in any(c: …), {found_text}")
         } else {
-            format!("{expected}{after_text}, {found_text}")
+            format!(
+                "expected ':' after the lambda variable '{inside}', as in any({inside}: {inside}/commandStatus eq 'Failed'), {found_text}"
+            )
+        };
+        return (span, message);
+    }
+
+    if wants("operator") || (wants("end") && found.is_some()) {
+        // A keyword operator where an operand belongs was read as a property name: `eq 'x'`, `or or`.
+        if let Some(prev) = after.filter(|a| is_keyword_operator(a)) {
+            let prev_at = offset_in(input, prev);
+            let before = token_before(input, prev_at);
+            let operand_expected = match before {
+                None => true,
+                Some(b) => is_keyword_operator(b) || b == "(" || b == ",",
+            };
+            if operand_expected {
+                let before_text = before.map(|b| format!(" after '{b}'")).unwrap_or_default();
+                return (
+                    Span::new(prev_at, prev_at + prev.len()),
+                    format!("{OPERAND}{before_text}, found the operator '{prev}'"),
+                );
+            }
         }
-    } else if wants("variable") {
-        format!("expected a lambda variable and ':' such as any(c: c/commandStatus eq 'Failed'), {found_text}")
-    } else if wants("lambda") {
+        if let Some(t) = found.filter(|t| is_keyword_operator(t)) {
+            if !head.ends_with(char::is_whitespace) {
+                return (
+                    span,
+                    format!("the operator '{t}' needs a space before and after it"),
+                );
+            }
+        }
+        let expected = if in_call_arguments(head) {
+            "expected ',' or ')' or an operator such as eq, add, and"
+        } else {
+            "expected an operator such as eq, ne, gt, and, or"
+        };
+        return (span, format!("{expected}{after_text}, {found_text}"));
+    }
+
+    if wants("operand") {
+        let message = match found {
+            Some(t) if is_keyword_operator(t) => {
+                format!("{OPERAND}{after_text}, found the operator '{t}'")
+            }
+            Some(t) if looks_like_partial_guid(t) => format!(
+                "{OPERAND}{after_text}, found '{t}', which is not a valid Guid \
+                 (8-4-4-4-12 hexadecimal digits, such as 05c7bba5-828c-4451-9867-1191919f897e)"
+            ),
+            Some(t) if t.starts_with('"') => {
+                format!("{OPERAND}{after_text}, found '{t}': string literals use single quotes")
+            }
+            _ => format!("{OPERAND}{after_text}, {found_text}"),
+        };
+        return (span, message);
+    }
+    let message = if wants("lambda") {
         format!("expected any(…) or all(…) after '/', {found_text}")
     } else if wants("parameter") {
         format!("expected a parameter name=value, {found_text}")
@@ -181,10 +263,76 @@ pub(super) fn translate_error(input: &str, error: &pest::error::Error<Rule>) -> 
             found_text.trim_start_matches("found ")
         )
     };
-    Error::new(ErrorKind::Syntax, span, message, input)
+    (span, message)
 }
 
-fn is_keyword_operator(t: &str) -> bool {
+/// A token in quotes for a message; a string literal already has its own.
+fn quote(token: &str) -> String {
+    if token.starts_with('\'') {
+        token.to_string()
+    } else {
+        format!("'{token}'")
+    }
+}
+
+/// "found …" for a message.
+fn describe_found(found: Option<&str>) -> String {
+    match found {
+        None => "found the end of the filter".to_string(),
+        Some(t) if t.starts_with(char::is_whitespace) => "found a space".to_string(),
+        Some(t) => format!("found {}", quote(t)),
+    }
+}
+
+/// Hex digits and dashes with a dash in them, but not a date: a Guid with a part missing.
+fn looks_like_partial_guid(token: &str) -> bool {
+    token.contains('-')
+        && token.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
+        && token
+            .split('-')
+            .next()
+            .is_some_and(|first| first.len() == 8)
+}
+
+/// If `head` ends inside the parentheses of `…/any(` or `…/all(` before the `:` of the range variable,
+/// the offset just after that `(`.
+fn open_lambda(head: &str) -> Option<usize> {
+    let open = head.rfind('(')?;
+    let name = head[..open].rsplit('/').next()?;
+    let inside = &head[open + 1..];
+    let is_lambda = head[..open].contains('/')
+        && (name.eq_ignore_ascii_case("any") || name.eq_ignore_ascii_case("all"));
+    let only_variable = inside
+        .trim()
+        .chars()
+        .all(|c| c.is_alphanumeric() || c == '_');
+    (is_lambda && only_variable && !inside.contains(':')).then_some(open + 1)
+}
+
+/// True when `head` ends inside the argument list of a function call (an unclosed `(` right after a
+/// name), outside string literals.
+fn in_call_arguments(head: &str) -> bool {
+    let mut stack: Vec<bool> = Vec::new();
+    let bytes = head.as_bytes();
+    let mut in_string = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'\'' => in_string = !in_string,
+            b'(' if !in_string => {
+                let is_call =
+                    i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
+                stack.push(is_call);
+            }
+            b')' if !in_string => {
+                stack.pop();
+            }
+            _ => {}
+        }
+    }
+    stack.last().copied().unwrap_or(false)
+}
+
+pub(super) fn is_keyword_operator(t: &str) -> bool {
     const OPS: &[&str] = &[
         "eq", "ne", "gt", "ge", "lt", "le", "and", "or", "add", "sub", "mul", "div", "divby",
         "mod", "has", "in",
