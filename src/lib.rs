@@ -7,6 +7,8 @@
 pub mod ast;
 pub mod error;
 mod parser;
+pub mod schema;
+pub mod value;
 
 pub use ast::{Expr, Span};
 pub use error::{Error, ErrorKind, Errors};
