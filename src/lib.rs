@@ -4,10 +4,16 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+// pest_derive without `std` refers to `::alloc`.
+extern crate alloc;
+
 pub mod ast;
 pub mod error;
+pub mod options;
 mod parser;
+pub mod print;
 pub mod schema;
+pub mod suggest;
 pub mod value;
 
 pub use ast::{Expr, Span};
