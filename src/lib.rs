@@ -14,6 +14,7 @@ mod parser;
 pub mod print;
 pub mod schema;
 pub mod suggest;
+pub mod validate;
 pub mod value;
 
 pub use ast::{Expr, Span};
