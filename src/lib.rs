@@ -12,6 +12,7 @@ pub mod error;
 pub mod options;
 mod parser;
 pub mod print;
+pub mod query;
 pub mod schema;
 pub mod suggest;
 pub mod validate;

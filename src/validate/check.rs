@@ -36,6 +36,8 @@ pub(super) struct Checker<'a> {
     set: &'a EntitySet,
     options: &'a ValidateOptions,
     vars: Vec<Var<'a>>,
+    /// The query option being checked, for messages: `$filter` or `$orderby`.
+    option: &'static str,
     pub(super) errors: Vec<Error>,
 }
 
@@ -215,6 +217,7 @@ impl<'a> Checker<'a> {
             set,
             options,
             vars: Vec::new(),
+            option: "$filter",
             errors: Vec::new(),
         }
     }
@@ -231,6 +234,23 @@ impl<'a> Checker<'a> {
             Some(t) => {
                 let msg = format!(
                     "The $filter expression must be of type 'Edm.Boolean', but it is of type '{t}'."
+                );
+                self.error(ErrorKind::TypeMismatch, e.span, msg);
+                None
+            }
+        }
+    }
+
+    /// Checks an `$orderby` key: a value of a primitive or enum type.
+    pub(super) fn sort_key(&mut self, e: &'a Expr) -> Option<TypedExpr> {
+        self.option = "$orderby";
+        let c = self.check(e, None)?;
+        match c.ty() {
+            Some(t) if t.is_primitive() || matches!(t, EdmType::Enum(_)) => Some(c.expr),
+            t => {
+                let msg = format!(
+                    "The $orderby key must be of a primitive or enum type, but it is of type '{}'.",
+                    type_name(t)
                 );
                 self.error(ErrorKind::TypeMismatch, e.span, msg);
                 None
@@ -600,8 +620,9 @@ impl<'a> Checker<'a> {
                         && !self.set.is_filterable(id)
                     {
                         let msg = format!(
-                            "The property '{}' cannot be used in the $filter query option.",
-                            prop.name()
+                            "The property '{}' cannot be used in the {} query option.",
+                            prop.name(),
+                            self.option
                         );
                         self.error(ErrorKind::PropertyNotFilterable, seg.ident.span, msg);
                         return None;

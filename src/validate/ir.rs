@@ -824,3 +824,18 @@ fn literal(f: &mut fmt::Formatter<'_>, v: &Value, qualified: bool) -> fmt::Resul
         _ => write!(f, "{v}"),
     }
 }
+
+/// The canonical text of one expression over `entity_type` (used for `$orderby` keys).
+pub(crate) fn expr_to_string(e: &TypedExpr, entity_type: &Arc<StructuredType>) -> String {
+    struct Show<'a>(&'a TypedExpr, &'a Arc<StructuredType>);
+    impl fmt::Display for Show<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut p = Printer {
+                entity_type: self.1,
+                vars: Vec::new(),
+            };
+            p.expr(f, self.0, 0)
+        }
+    }
+    Show(e, entity_type).to_string()
+}

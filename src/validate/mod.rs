@@ -49,6 +49,7 @@
 mod check;
 mod ir;
 
+pub(crate) use ir::expr_to_string;
 pub use ir::{
     Arithmetic, ArithmeticOp, Base, Call, Cast, Compare, CompareOp, Has, In, InSet, Lambda,
     Literal, Logical, LogicalOp, PropertyRef, TypedExpr, TypedFilter, Unary, VarId,
@@ -116,6 +117,20 @@ pub fn validate(
             errors.sort_by_key(|e| (e.span().start, e.span().end));
             Err(Errors(errors))
         }
+    }
+}
+
+/// Type-checks a non-Boolean expression (an `$orderby` key): it must be of an orderable primitive or
+/// enum type. Errors have no source text attached.
+pub(crate) fn validate_sort_key(
+    expr: &Expr,
+    set: &EntitySet,
+    options: &ValidateOptions,
+) -> Result<TypedExpr, Vec<crate::Error>> {
+    let mut checker = check::Checker::new(set, options);
+    match checker.sort_key(expr) {
+        Some(e) if checker.errors.is_empty() => Ok(e),
+        _ => Err(checker.errors),
     }
 }
 
