@@ -923,7 +923,7 @@ impl<'a> Checker<'a> {
                 let operand_type = match (&lt, &rt) {
                     (None, None) => None,
                     (Some(t), None) | (None, Some(t)) => {
-                        if !equality && !orderable(t) {
+                        if !equality && !orderable(t) || matches!(t, EdmType::Collection(_)) {
                             self.mismatch(op, left, lt.as_ref(), right, rt.as_ref(), span);
                             return None;
                         }
