@@ -8,6 +8,7 @@
 extern crate alloc;
 
 pub mod ast;
+pub mod builder;
 pub mod error;
 pub mod options;
 mod parser;

@@ -611,9 +611,7 @@ impl<'a> Checker<'a> {
                             return None;
                         }
                     };
-                    let Some(prop) = st.property(id) else {
-                        return None;
-                    };
+                    let prop = st.property(id)?;
                     if base == Base::Root
                         && i == 0
                         && !self.options.allow_all_properties
@@ -932,9 +930,7 @@ impl<'a> Checker<'a> {
                     (Some(a), Some(b)) => {
                         let common = if let Some(p) = promote(a, b) {
                             Some(p)
-                        } else if a == b && a.is_primitive()
-                            || matches!(a, EdmType::Enum(_)) && a == b
-                        {
+                        } else if a == b && (a.is_primitive() || matches!(a, EdmType::Enum(_))) {
                             Some(a.clone())
                         } else {
                             None
