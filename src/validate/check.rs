@@ -38,8 +38,14 @@ pub(super) struct Checker<'a> {
     vars: Vec<Var<'a>>,
     /// The query option being checked, for messages: `$filter` or `$orderby`.
     option: &'static str,
+    /// Current recursion depth of [`Checker::check`].
+    depth: usize,
     pub(super) errors: Vec<Error>,
 }
+
+/// The deepest expression nesting the checker recurses into. Parsed trees are already bounded by the
+/// parser's limits (default depth 100); this guards trees built in code.
+pub(super) const MAX_DEPTH: usize = 400;
 
 /// OData's name for an operator in "incompatible types" messages.
 fn operator_kind(op: BinaryOp) -> &'static str {
@@ -218,6 +224,7 @@ impl<'a> Checker<'a> {
             options,
             vars: Vec::new(),
             option: "$filter",
+            depth: 0,
             errors: Vec::new(),
         }
     }
@@ -261,6 +268,18 @@ impl<'a> Checker<'a> {
     /// Checks `e`; `hint` is the type of the operand it is compared or combined with, which gives an
     /// untyped literal (a quoted enum member, a Guid in quotes, a date for a date-time) its type.
     fn check(&mut self, e: &'a Expr, hint: Option<&EdmType>) -> Option<Checked> {
+        if self.depth >= MAX_DEPTH {
+            let msg = format!("The expression is nested more than {MAX_DEPTH} levels deep.");
+            self.error(ErrorKind::LimitExceeded, e.span, msg);
+            return None;
+        }
+        self.depth += 1;
+        let result = self.check_inner(e, hint);
+        self.depth -= 1;
+        result
+    }
+
+    fn check_inner(&mut self, e: &'a Expr, hint: Option<&EdmType>) -> Option<Checked> {
         match &e.kind {
             ExprKind::Literal(l) => self.literal(l, e.span, hint),
             ExprKind::Path(p) => self.path(p, e.span),
@@ -578,7 +597,9 @@ impl<'a> Checker<'a> {
                         let msg = if let EdmType::Collection(_) = ty {
                             format!(
                                 "The property '{name}' cannot be read from a collection of type '{ty}': use any() or all(), e.g. {}/any(x: x/{name} eq …).",
-                                segments[i - 1].ident.name
+                                i.checked_sub(1)
+                                    .and_then(|j| segments.get(j))
+                                    .map_or("collection", |s| s.ident.name.as_str())
                             )
                         } else {
                             format!(

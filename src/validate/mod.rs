@@ -156,3 +156,75 @@ pub fn validate_text(
     validate(&expr, set, options)
         .map_err(|e| Errors(e.0.into_iter().map(|e| e.relocate(0, text)).collect()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ast::{BinaryOp, ExprKind, Literal as AstLiteral, UnaryOp};
+    use crate::schema::{machine_actions, EdmType, EnumType, StructuredType};
+    use crate::ErrorKind;
+
+    #[test]
+    fn deep_trees_built_in_code_are_rejected_not_overflowed() {
+        let mut e = Expr::unspanned(ExprKind::Literal(AstLiteral::Boolean(true)));
+        for _ in 0..5_000 {
+            e = Expr::unspanned(ExprKind::Unary {
+                op: UnaryOp::Not,
+                operand: Box::new(e),
+            });
+        }
+        let errs = validate(&e, machine_actions(), &ValidateOptions::default()).unwrap_err();
+        assert_eq!(errs.as_slice()[0].kind(), ErrorKind::LimitExceeded);
+    }
+
+    #[test]
+    fn hand_built_tree_validates() {
+        let e = Expr::unspanned(ExprKind::Binary {
+            op: BinaryOp::Eq,
+            left: Box::new(Expr::unspanned(ExprKind::Path(crate::ast::Path::property(
+                &["status"],
+            )))),
+            right: Box::new(Expr::unspanned(ExprKind::Literal(AstLiteral::String(
+                "Failed".into(),
+            )))),
+        });
+        let f = validate(&e, machine_actions(), &ValidateOptions::default()).unwrap();
+        assert_eq!(f.to_string(), "status eq 'Failed'");
+    }
+
+    #[test]
+    fn custom_schema_with_flags_and_nested_collections() {
+        let perms = EnumType::builder("N", "Perm")
+            .flags(true)
+            .member("Read")
+            .member("Write")
+            .build()
+            .unwrap();
+        let ty = StructuredType::entity("N", "Doc")
+            .property("perm", EdmType::Enum(perms))
+            .property(
+                "grid",
+                EdmType::Collection(Box::new(EdmType::Collection(Box::new(EdmType::Int32)))),
+            )
+            .property("n", EdmType::Int32)
+            .build()
+            .unwrap();
+        let set = crate::schema::EntitySet::builder("Docs", ty)
+            .all_filterable()
+            .build()
+            .unwrap();
+        let opts = ValidateOptions::default();
+        let f = validate_text("perm has 'Read,Write'", &set, &opts).unwrap();
+        assert_eq!(f.to_string(), "perm has 'Read,Write'");
+        let f = validate_text("n gt 2147483648", &set, &opts).unwrap();
+        let TypedExpr::Compare(c) = f.root() else {
+            panic!()
+        };
+        assert_eq!(c.operand_type(), Some(&EdmType::Int64));
+        let errs = validate_text("grid/any(r: r/x eq 1)", &set, &opts).unwrap_err();
+        assert_eq!(errs.as_slice()[0].kind(), ErrorKind::TypeMismatch);
+        assert!(validate_text("grid/any(r: r/any(c: c gt 1))", &set, &opts).is_ok());
+        let errs = validate_text("perm has 'Exec'", &set, &opts).unwrap_err();
+        assert_eq!(errs.as_slice()[0].kind(), ErrorKind::UnknownEnumMember);
+    }
+}
