@@ -767,7 +767,7 @@ impl<'a> Checker<'a> {
         operand: &'a Expr,
         span: Span,
         hint: Option<&EdmType>,
-        compared: Option<BinaryOp>,
+        compared: Option<(BinaryOp, &Expr)>,
     ) -> Option<Checked> {
         match op {
             UnaryOp::Neg => {
@@ -829,8 +829,8 @@ impl<'a> Checker<'a> {
                             _ => format!("its operand is of type '{t}'"),
                         };
                         let msg = match compared {
-                            Some(op) => format!(
-                                "The 'not' operator needs a Boolean operand, but {what}. 'not' binds tighter than '{op}': 'not {operand} {op} …' reads as '(not {operand}) {op} …'. To negate the comparison write 'not ({operand} {op} …)'."
+                            Some((op, right)) => format!(
+                                "The 'not' operator needs a Boolean operand, but {what}. 'not' binds tighter than '{op}': \"not {operand} {op} {right}\" reads as \"(not {operand}) {op} {right}\". To negate the comparison write \"not ({operand} {op} {right})\"."
                             ),
                             None => format!("The 'not' operator needs a Boolean operand, but {what}."),
                         };
@@ -854,7 +854,7 @@ impl<'a> Checker<'a> {
                 op: UnaryOp::Not,
                 operand,
             } if op != BinaryOp::And && op != BinaryOp::Or => {
-                c.unary(UnaryOp::Not, operand, e.span, hint, Some(op))
+                c.unary(UnaryOp::Not, operand, e.span, hint, Some((op, right)))
             }
             _ => c.check(e, hint),
         };
