@@ -344,7 +344,7 @@ impl<'a> Checker<'a> {
             }
             (L::Enum { type_name, value }, _) => {
                 let e = match hint {
-                    Some(EdmType::Enum(e)) if e.is_named(type_name) => Arc::clone(e),
+                    Some(EdmType::Enum(e)) if self.names_enum(e, type_name) => Arc::clone(e),
                     _ => match self.find_enum(type_name) {
                         Some(e) => e,
                         None => {
@@ -486,18 +486,42 @@ impl<'a> Checker<'a> {
         })
     }
 
+    /// True when `written` names enum type `e` (ignoring case unless names are strict).
+    fn names_enum(&self, e: &EnumType, written: &str) -> bool {
+        e.is_named(written) || !self.options.strict_case && e.is_named_ignore_case(written)
+    }
+
     /// An enum type of the entity set's model, by qualified or bare name.
     fn find_enum(&self, name: &str) -> Option<Arc<EnumType>> {
-        fn walk(ty: &StructuredType, name: &str, depth: u8) -> Option<Arc<EnumType>> {
+        if let Some(e) = self.find_enum_by(name, false) {
+            return Some(e);
+        }
+        if self.options.strict_case {
+            return None;
+        }
+        self.find_enum_by(name, true)
+    }
+
+    fn find_enum_by(&self, name: &str, ignore_case: bool) -> Option<Arc<EnumType>> {
+        fn walk(
+            ty: &StructuredType,
+            name: &str,
+            ignore_case: bool,
+            depth: u8,
+        ) -> Option<Arc<EnumType>> {
             for p in ty.properties() {
                 let mut t = p.ty();
                 if let EdmType::Collection(inner) = t {
                     t = inner;
                 }
                 match t {
-                    EdmType::Enum(e) if e.is_named(name) => return Some(Arc::clone(e)),
+                    EdmType::Enum(e)
+                        if e.is_named(name) || ignore_case && e.is_named_ignore_case(name) =>
+                    {
+                        return Some(Arc::clone(e))
+                    }
                     EdmType::Complex(c) if depth < 8 => {
-                        if let Some(e) = walk(c, name, depth + 1) {
+                        if let Some(e) = walk(c, name, ignore_case, depth + 1) {
                             return Some(e);
                         }
                     }
@@ -506,7 +530,7 @@ impl<'a> Checker<'a> {
             }
             None
         }
-        walk(self.set.entity_type(), name, 0)
+        walk(self.set.entity_type(), name, ignore_case, 0)
     }
 
     /// Resolves a type name used by `cast`/`isof`: a primitive `Edm.X` or an enum of the model.
@@ -1330,6 +1354,11 @@ impl<'a> Checker<'a> {
                 if let Some(h) = mismatch_hint(arg, hint.as_ref()) {
                     msg.push(' ');
                     msg.push_str(&h);
+                } else if let (P::Str, Some(EdmType::Enum(e))) = (p, c.ty()) {
+                    let member = e.members().first().map_or("Member", |m| m.name());
+                    msg.push_str(&format!(
+                        " Compare the enum by member instead ({arg} eq '{member}'), or convert it first: cast({arg}, Edm.String)."
+                    ));
                 }
                 self.error(ErrorKind::TypeMismatch, arg.span, msg);
                 ok = false;
