@@ -819,6 +819,14 @@ impl<'a> Checker<'a> {
                         return Self::lit(v, ty);
                     }
                 }
+                if c.konst.is_some_and(|k| k.checked_neg().is_none()) {
+                    self.error(
+                        ErrorKind::Overflow,
+                        span,
+                        "Negating this constant overflows Edm.Int64.",
+                    );
+                    return None;
+                }
                 match c.ty() {
                     None => Some(c),
                     Some(t) if t.is_numeric() || *t == EdmType::Duration => Some(Checked {
