@@ -165,3 +165,102 @@ proptest! {
         prop_assert_eq!(q.to_string(), qs);
     }
 }
+
+/// Token soup: whatever parses must validate or fail cleanly, never panic, under every option set.
+fn token() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec![
+        "status",
+        "type",
+        "id",
+        "requestor",
+        "machineId",
+        "creationDateTimeUtc",
+        "commands",
+        "c",
+        "c/commandStatus",
+        "c/errors",
+        "relatedFileInfo/fileIdentifier",
+        "$it/status",
+        "$this",
+        "commands/$count",
+        "eq",
+        "ne",
+        "gt",
+        "lt",
+        "and",
+        "or",
+        "not",
+        "add",
+        "sub",
+        "mul",
+        "div",
+        "mod",
+        "divby",
+        "has",
+        "in",
+        "-",
+        "(",
+        ")",
+        ",",
+        "'Pending'",
+        "'x'",
+        "''",
+        "1",
+        "-1",
+        "9223372036854775807",
+        "-9223372036854775808",
+        "0",
+        "2.5",
+        "1e308",
+        "INF",
+        "NaN",
+        "null",
+        "true",
+        "2024-01-01",
+        "2024-01-01Z",
+        "2024-01-01T00:00:00Z",
+        "12:00:00",
+        "duration'P1D'",
+        "05c7bba5-828c-4451-9867-1191919f897e",
+        "binary'AAEC'",
+        "Edm.String",
+        "contains(",
+        "length(",
+        "year(",
+        "now()",
+        "round(",
+        "cast(",
+        "isof(",
+        "substring(",
+        "concat(",
+        "commands/any(c:",
+        "commands/all(c:",
+        "commands/any()",
+        "('Pending','Failed')",
+        "()",
+    ])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn validation_never_panics(tokens in prop::collection::vec(token(), 1..14)) {
+        let text = tokens.join(" ");
+        if let Ok(expr) = odata_filter::parse_filter(&text) {
+            for opts in [
+                ValidateOptions::default(),
+                ValidateOptions::default().allow_all_properties(true),
+                ValidateOptions::default().strict_case(true),
+            ] {
+                if let Ok(typed) = odata_filter::validate::validate(&expr, machine_actions(), &opts) {
+                    // Whatever validates prints text that validates to the same tree.
+                    let printed = typed.to_string();
+                    let again = validate_text(&printed, machine_actions(), &opts)
+                        .map_err(|e| TestCaseError::fail(format!("{text}\n=> {printed}\n{e}")))?;
+                    prop_assert_eq!(again, typed, "{} => {}", text, printed);
+                }
+            }
+        }
+    }
+}
