@@ -41,12 +41,12 @@ use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::ast::Function;
+use crate::ast::{Function, LambdaKind};
 use crate::print::url_encode;
 use crate::schema::{EdmType, EntitySet, PropertyId, StructuredType};
 use crate::validate::{
-    Base, Call, Compare, CompareOp, In, InSet, Literal, Logical, LogicalOp, PropertyRef, TypedExpr,
-    TypedFilter, Unary,
+    Base, Call, Compare, CompareOp, In, InSet, Lambda, Literal, Logical, LogicalOp, PropertyRef,
+    TypedExpr, TypedFilter, Unary, VarId,
 };
 use crate::value::{EnumValue, Uuid, Value};
 
@@ -164,20 +164,17 @@ impl<T: FieldType> Field<T> {
         Box::new(TypedExpr::Property(self.prop.clone()))
     }
 
-    fn literal(&self, value: Value) -> Box<TypedExpr> {
-        Box::new(TypedExpr::Literal(Literal {
-            value,
-            ty: Some(self.prop.ty.clone()),
-        }))
-    }
-
     fn compare(&self, op: CompareOp, value: Value) -> Filter {
+        let (literal_ty, operand_ty) = literal_types(&value, &self.prop.ty);
         Filter {
             expr: TypedExpr::Compare(Compare {
                 op,
                 left: self.property(),
-                right: self.literal(value),
-                operand_type: Some(self.prop.ty.clone()),
+                right: Box::new(TypedExpr::Literal(Literal {
+                    value,
+                    ty: Some(literal_ty),
+                })),
+                operand_type: Some(operand_ty),
             }),
             entity_type: Arc::clone(&self.entity_type),
         }
@@ -273,6 +270,116 @@ impl Field<String> {
     /// `contains(field, part)`
     pub fn contains(&self, part: impl Into<String>) -> Filter {
         self.string_call(Function::Contains, part.into())
+    }
+}
+
+/// The types the validator gives a literal compared with a property of type `ty`, and the comparison's
+/// operand type: integers keep their own width (`Edm.Int32` when they fit), other literals take `ty`.
+fn literal_types(value: &Value, ty: &EdmType) -> (EdmType, EdmType) {
+    match value {
+        Value::Int(i) => {
+            let natural = if i32::try_from(*i).is_ok() {
+                EdmType::Int32
+            } else {
+                EdmType::Int64
+            };
+            let common = if natural == EdmType::Int64 || *ty == EdmType::Int64 {
+                EdmType::Int64
+            } else {
+                EdmType::Int32
+            };
+            (natural, common)
+        }
+        _ => (ty.clone(), ty.clone()),
+    }
+}
+
+/// A handle on a top-level collection property whose elements are `T`: `machineTags`.
+#[derive(Clone, Debug)]
+pub struct CollectionField<T> {
+    prop: PropertyRef,
+    elem: EdmType,
+    entity_type: Arc<StructuredType>,
+    _t: PhantomData<fn() -> T>,
+}
+
+impl<T: FieldType> CollectionField<T> {
+    /// The handle on collection property `name` (exact case) of `set`'s entity type, if it exists and
+    /// its elements fit `T`.
+    ///
+    /// ```
+    /// use odata_filter::builder::CollectionField;
+    /// let tags = CollectionField::<String>::new(odata_filter::schema::machines(), "machineTags").unwrap();
+    /// assert_eq!(tags.any_eq("prod").to_string(), "machineTags/any(x: x eq 'prod')");
+    /// ```
+    pub fn new(set: &EntitySet, name: &str) -> Option<CollectionField<T>> {
+        let entity_type = Arc::clone(set.entity_type());
+        let id = entity_type.property_id(name)?;
+        let p = entity_type.property(id)?;
+        let elem = p.ty().element_type()?.clone();
+        if !T::fits(&elem) {
+            return None;
+        }
+        Some(CollectionField {
+            prop: PropertyRef {
+                base: Base::Root,
+                start: Some(Arc::clone(&entity_type)),
+                path: vec![id],
+                ty: p.ty().clone(),
+                nullable: p.is_nullable(),
+            },
+            elem,
+            entity_type,
+            _t: PhantomData,
+        })
+    }
+
+    /// `collection/any(x: x eq value)`: some element equals `value`.
+    pub fn any_eq(&self, value: impl Into<T>) -> Filter {
+        let value = value.into().to_value(&self.elem);
+        let (literal_ty, operand_ty) = literal_types(&value, &self.elem);
+        // The builder never nests lambdas, so the variable is always the outermost one.
+        let variable = VarId(0);
+        let element = PropertyRef {
+            base: Base::Variable(variable),
+            start: self.elem.as_complex().cloned(),
+            path: Vec::new(),
+            ty: self.elem.clone(),
+            nullable: false,
+        };
+        let predicate = TypedExpr::Compare(Compare {
+            op: CompareOp::Eq,
+            left: Box::new(TypedExpr::Property(element)),
+            right: Box::new(TypedExpr::Literal(Literal {
+                value,
+                ty: Some(literal_ty),
+            })),
+            operand_type: Some(operand_ty),
+        });
+        Filter {
+            expr: TypedExpr::Lambda(Lambda {
+                kind: LambdaKind::Any,
+                collection: self.prop.clone(),
+                variable,
+                name: "x".to_string(),
+                predicate: Some(Box::new(predicate)),
+            }),
+            entity_type: Arc::clone(&self.entity_type),
+        }
+    }
+
+    /// `collection/any()`: the collection is not empty.
+    pub fn is_not_empty(&self) -> Filter {
+        Filter {
+            expr: TypedExpr::Lambda(Lambda {
+                kind: LambdaKind::Any,
+                collection: self.prop.clone(),
+                variable: VarId(0),
+                name: String::new(),
+                predicate: None,
+            }),
+            entity_type: Arc::clone(&self.entity_type),
+        }
     }
 }
 
@@ -532,6 +639,160 @@ pub mod machine_actions {
     }
 }
 
+/// Field handles and enums of the MDE `Machines` entity set ([`crate::schema::machines`]).
+///
+/// ```
+/// use odata_filter::builder::machines::{self, DeviceHealthStatus, DeviceRiskScore};
+/// let f = machines::health_status()
+///     .eq(DeviceHealthStatus::Active)
+///     .and(machines::risk_score().ge(DeviceRiskScore::Medium))
+///     .and(machines::machine_tags().any_eq("prod"));
+/// assert_eq!(
+///     f.to_string(),
+///     "healthStatus eq 'Active' and riskScore ge 'Medium' and machineTags/any(x: x eq 'prod')"
+/// );
+/// ```
+pub mod machines {
+    use super::*;
+    use crate::schema::machines as set;
+
+    mde_enum! {
+        /// `DeviceHealthStatus`
+        DeviceHealthStatus {
+            /// Reporting normally.
+            Active,
+            /// Stopped reporting.
+            Inactive,
+            /// Impaired communication.
+            ImpairedCommunication,
+            /// No sensor data.
+            NoSensorData,
+            /// No sensor data and impaired communication.
+            NoSensorDataImpairedCommunication,
+            /// Unknown.
+            Unknown,
+        }
+    }
+
+    mde_enum! {
+        /// `DeviceRiskScore`
+        DeviceRiskScore {
+            /// No risk.
+            None,
+            /// Informational.
+            Informational,
+            /// Low.
+            Low,
+            /// Medium.
+            Medium,
+            /// High.
+            High,
+        }
+    }
+
+    mde_enum! {
+        /// `ExposureLevel`
+        ExposureLevel {
+            /// No exposure.
+            None,
+            /// Low.
+            Low,
+            /// Medium.
+            Medium,
+            /// High.
+            High,
+        }
+    }
+
+    mde_enum! {
+        /// `OnboardingStatus`
+        OnboardingStatus {
+            /// Onboarded.
+            Onboarded,
+            /// Can be onboarded.
+            CanBeOnboarded,
+            /// Unsupported.
+            Unsupported,
+            /// Not enough information.
+            InsufficientInfo,
+        }
+    }
+
+    mde_enum! {
+        /// `DeviceValue`
+        DeviceValue {
+            /// Normal.
+            Normal,
+            /// Low.
+            Low,
+            /// High.
+            High,
+        }
+    }
+
+    fn field<T: FieldType>(name: &str) -> Field<T> {
+        Field::new(set(), name).expect("the built-in schema has this property with this type")
+    }
+
+    /// `computerDnsName` (Edm.String)
+    pub fn computer_dns_name() -> Field<String> {
+        field("computerDnsName")
+    }
+    /// `id` (Edm.String: MDE machine ids are 40 hex characters)
+    pub fn id() -> Field<String> {
+        field("id")
+    }
+    /// `version` (Edm.String)
+    pub fn version() -> Field<String> {
+        field("version")
+    }
+    /// `deviceValue` (DeviceValue)
+    pub fn device_value() -> Field<DeviceValue> {
+        field("deviceValue")
+    }
+    /// `aadDeviceId` (Edm.Guid)
+    pub fn aad_device_id() -> Field<Uuid> {
+        field("aadDeviceId")
+    }
+    /// `machineTags` (Collection(Edm.String))
+    pub fn machine_tags() -> CollectionField<String> {
+        CollectionField::new(set(), "machineTags")
+            .expect("the built-in schema has this property with this type")
+    }
+    /// `lastSeen` (Edm.DateTimeOffset)
+    pub fn last_seen() -> Field<DateTime<FixedOffset>> {
+        field("lastSeen")
+    }
+    /// `exposureLevel` (ExposureLevel)
+    pub fn exposure_level() -> Field<ExposureLevel> {
+        field("exposureLevel")
+    }
+    /// `onboardingStatus` (OnboardingStatus)
+    pub fn onboarding_status() -> Field<OnboardingStatus> {
+        field("onboardingStatus")
+    }
+    /// `lastIpAddress` (Edm.String)
+    pub fn last_ip_address() -> Field<String> {
+        field("lastIpAddress")
+    }
+    /// `healthStatus` (DeviceHealthStatus)
+    pub fn health_status() -> Field<DeviceHealthStatus> {
+        field("healthStatus")
+    }
+    /// `osPlatform` (Edm.String)
+    pub fn os_platform() -> Field<String> {
+        field("osPlatform")
+    }
+    /// `riskScore` (DeviceRiskScore)
+    pub fn risk_score() -> Field<DeviceRiskScore> {
+        field("riskScore")
+    }
+    /// `rbacGroupId` (Edm.Int64)
+    pub fn rbac_group_id() -> Field<i64> {
+        field("rbacGroupId")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::machine_actions::*;
@@ -559,6 +820,36 @@ mod tests {
 
     fn id_eq(id: Uuid) -> Filter {
         super::machine_actions::id().eq(id)
+    }
+
+    #[test]
+    fn machines_handles_validate_back_to_the_same_tree() {
+        use super::machines as m;
+        let f = m::machine_tags()
+            .any_eq("it's & #1")
+            .and(m::rbac_group_id().is_in([1, 5_000_000_000i64]))
+            .and(
+                m::rbac_group_id()
+                    .gt(3)
+                    .or(m::rbac_group_id().le(9_000_000_000i64)),
+            )
+            .and(m::onboarding_status().ne(m::OnboardingStatus::Unsupported))
+            .and(m::machine_tags().is_not_empty())
+            .and(!m::aad_device_id().is_null());
+        let text = f.to_string();
+        assert_eq!(
+            text,
+            "machineTags/any(x: x eq 'it''s & #1') and rbacGroupId in (1, 5000000000) \
+             and (rbacGroupId gt 3 or rbacGroupId le 9000000000) and onboardingStatus ne 'Unsupported' \
+             and machineTags/any() and not (aadDeviceId eq null)"
+        );
+        let typed = validate_text(
+            &text,
+            crate::schema::machines(),
+            &ValidateOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(typed, f.into_typed());
     }
 
     #[test]
