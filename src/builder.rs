@@ -87,6 +87,11 @@ impl FieldType for DateTime<FixedOffset> {
         *ty == EdmType::DateTimeOffset
     }
     fn to_value(&self, _: &EdmType) -> Value {
+        // OData offsets have whole minutes; an offset with seconds is written as the same instant in UTC.
+        if self.offset().local_minus_utc() % 60 != 0 {
+            let utc = FixedOffset::east_opt(0).map(|z| self.with_timezone(&z));
+            return Value::DateTimeOffset(utc.unwrap_or(*self));
+        }
         Value::DateTimeOffset(*self)
     }
 }
@@ -849,6 +854,17 @@ mod tests {
             &ValidateOptions::default(),
         )
         .unwrap();
+        assert_eq!(typed, f.into_typed());
+    }
+
+    #[test]
+    fn offsets_with_seconds_are_written_in_utc() {
+        use chrono::TimeZone;
+        let odd = FixedOffset::east_opt(3600 + 30).unwrap();
+        let t = odd.with_ymd_and_hms(2024, 1, 1, 1, 0, 30).unwrap();
+        let f = creation_date_time_utc().lt(t);
+        assert_eq!(f.to_string(), "creationDateTimeUtc lt 2024-01-01T00:00:00Z");
+        let typed = validate_text(&f.to_string(), set(), &ValidateOptions::default()).unwrap();
         assert_eq!(typed, f.into_typed());
     }
 
