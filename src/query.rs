@@ -1,7 +1,7 @@
 //! A whole request's query string validated against an entity set: the one entry point for servers.
 //!
 //! [`Query::from_query_string`] parses the options ([`QueryOptions`]), validates `$filter`
-//! ([`validate`](crate::validate::validate)), checks `$top` against the entity set's cap, resolves
+//! ([`validate`](crate::validate::validate())), checks `$top` against the entity set's cap, resolves
 //! `$orderby` keys (over filterable properties) and `$select` names, and reports every error together.
 //! [`mde_error_body`] renders errors as MDE's 400 response body.
 //!
