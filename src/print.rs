@@ -107,10 +107,15 @@ impl Display for Expr {
                 // `-5` would read back as a negative literal and `-INF` as the literal: when the
                 // operand's text starts with a digit or `INF`, keep the negation with parentheses.
                 if *op == UnaryOp::Neg {
+                    // Formatted once: formatting again below would be exponential in nested `-`.
                     let text = operand.to_string();
-                    if text.starts_with(|c: char| c.is_ascii_digit()) || text.starts_with("INF") {
-                        return write!(f, "({text})");
-                    }
+                    let clash =
+                        text.starts_with(|c: char| c.is_ascii_digit()) || text.starts_with("INF");
+                    return if clash || operand.precedence() < UNARY_PRECEDENCE {
+                        write!(f, "({text})")
+                    } else {
+                        f.write_str(&text)
+                    };
                 }
                 write_operand(f, operand, UNARY_PRECEDENCE)
             }

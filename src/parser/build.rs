@@ -111,10 +111,16 @@ impl Builder<'_> {
                 let set = match set.as_rule() {
                     Rule::list => {
                         let list_span = span_of(&set);
+                        // The items count against `max_in_list_items`, not `max_nodes` (what is
+                        // nested inside an item still counts).
                         let items = set
                             .into_inner()
-                            .map(|p| self.expr(p))
-                            .collect::<Result<Vec<_>, _>>()?;
+                            .map(|p| {
+                                let item = self.expr(p)?;
+                                self.nodes.set(self.nodes.get() - 1);
+                                Ok(item)
+                            })
+                            .collect::<Result<Vec<_>, Error>>()?;
                         if items.len() > self.limits.max_in_list_items {
                             return Err(self.error(
                                 ErrorKind::LimitExceeded,
