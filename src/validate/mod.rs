@@ -178,6 +178,40 @@ mod tests {
     }
 
     #[test]
+    fn deepest_accepted_binary_tree_fits_a_thread_stack() {
+        // Right-nested `1 add (1 add (… eq 1))` exercises the longest chain of checker frames per level.
+        let one = || Expr::unspanned(ExprKind::Literal(AstLiteral::Int(1)));
+        let mut e = one();
+        for _ in 0..(check::MAX_DEPTH - 3) {
+            e = Expr::unspanned(ExprKind::Binary {
+                op: BinaryOp::Add,
+                left: Box::new(Expr::unspanned(ExprKind::Path(crate::ast::Path::property(
+                    &["requestor"],
+                )))),
+                right: Box::new(e),
+            });
+        }
+        let e = Expr::unspanned(ExprKind::Binary {
+            op: BinaryOp::Eq,
+            left: Box::new(e),
+            right: Box::new(one()),
+        });
+        // A spawned thread has a 2 MiB stack, like the test threads and most servers' workers.
+        let result = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                validate(&e, machine_actions(), &ValidateOptions::default())
+                    .err()
+                    .map(|errs| errs.as_slice()[0].kind())
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        // requestor add … is a type error, found at the innermost level: the whole depth was walked.
+        assert_eq!(result, Some(ErrorKind::TypeMismatch));
+    }
+
+    #[test]
     fn hand_built_tree_validates() {
         let e = Expr::unspanned(ExprKind::Binary {
             op: BinaryOp::Eq,
