@@ -942,30 +942,13 @@ impl<'a> Checker<'a> {
         if op == BinaryOp::Has {
             return self.has(left, right, span);
         }
+        if matches!(op, BinaryOp::And | BinaryOp::Or) {
+            return self.logical_chain(op, left, right, span);
+        }
         let (l, r) = self.operands(op, left, right);
         let (l, r) = (l?, r?);
         let (lt, rt) = (l.ty().cloned(), r.ty().cloned());
         match op {
-            BinaryOp::And | BinaryOp::Or => {
-                let ok = |t: &Option<EdmType>| matches!(t, None | Some(EdmType::Boolean));
-                if !ok(&lt) || !ok(&rt) {
-                    self.mismatch(op, left, lt.as_ref(), right, rt.as_ref(), span);
-                    return None;
-                }
-                let op = if op == BinaryOp::And {
-                    LogicalOp::And
-                } else {
-                    LogicalOp::Or
-                };
-                Some(Checked {
-                    expr: TypedExpr::Logical(Logical {
-                        op,
-                        left: Box::new(l.expr),
-                        right: Box::new(r.expr),
-                    }),
-                    konst: None,
-                })
-            }
             BinaryOp::Eq
             | BinaryOp::Ne
             | BinaryOp::Gt
@@ -1019,6 +1002,61 @@ impl<'a> Checker<'a> {
             }
             _ => self.arithmetic(op, l, r, left, right, span),
         }
+    }
+
+    /// `a or b or c …` (left-nested in the tree): checked as a list, so that a long chain, which the
+    /// parser's depth limit does not bound, costs no recursion depth. Errors are the ones the recursive
+    /// walk would report, with the spans of the same nodes.
+    fn logical_chain(
+        &mut self,
+        op: BinaryOp,
+        left: &'a Expr,
+        right: &'a Expr,
+        span: Span,
+    ) -> Option<Checked> {
+        // The chain's binary nodes, innermost first, as (left, right, span).
+        let mut nodes: Vec<(&'a Expr, &'a Expr, Span)> = vec![(left, right, span)];
+        let mut first = left;
+        while let ExprKind::Binary {
+            op: o,
+            left: l,
+            right: r,
+        } = &first.kind
+        {
+            if *o != op {
+                break;
+            }
+            nodes.push((l, r, first.span));
+            first = l;
+        }
+        nodes.reverse();
+        let logical = if op == BinaryOp::And {
+            LogicalOp::And
+        } else {
+            LogicalOp::Or
+        };
+        let ok = |t: Option<&EdmType>| matches!(t, None | Some(EdmType::Boolean));
+        let mut acc = self.check(first, None).map(|c| c.expr);
+        for (l_expr, r_expr, node_span) in nodes {
+            let r = self.check(r_expr, None).map(|c| c.expr);
+            acc = match (acc, r) {
+                (Some(l), Some(r)) => {
+                    if !ok(l.ty()) || !ok(r.ty()) {
+                        let (lt, rt) = (l.ty().cloned(), r.ty().cloned());
+                        self.mismatch(op, l_expr, lt.as_ref(), r_expr, rt.as_ref(), node_span);
+                        None
+                    } else {
+                        Some(TypedExpr::Logical(Logical {
+                            op: logical,
+                            left: Box::new(l),
+                            right: Box::new(r),
+                        }))
+                    }
+                }
+                _ => None,
+            };
+        }
+        acc.map(|expr| Checked { expr, konst: None })
     }
 
     fn arithmetic(

@@ -212,6 +212,52 @@ mod tests {
     }
 
     #[test]
+    fn long_or_chains_cost_no_depth() {
+        // 999 nodes, the parser's default maximum: a chain 499 levels deep in the tree.
+        let text = vec!["status eq 'Pending'"; 250].join(" or ");
+        let chain = vec!["true"; 500].join(" and ");
+        let result = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                let opts = ValidateOptions::default();
+                let mut out = Vec::new();
+                for t in [text, chain] {
+                    let f = validate_text(&t, machine_actions(), &opts).unwrap();
+                    let printed = f.to_string();
+                    let again = validate_text(&printed, machine_actions(), &opts).unwrap();
+                    out.push((printed == t, again == f, f.properties().len()));
+                }
+                out
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(result, [(true, true, 1), (true, true, 0)]);
+    }
+
+    #[test]
+    fn errors_inside_a_chain_keep_their_spans() {
+        let errs = validate_text(
+            "status eq 'Pending' or requestor or foo eq 1 or true",
+            machine_actions(),
+            &ValidateOptions::default(),
+        )
+        .unwrap_err();
+        let got: Vec<(ErrorKind, usize, usize)> = errs
+            .as_slice()
+            .iter()
+            .map(|e| (e.kind(), e.span().start, e.span().end))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (ErrorKind::TypeMismatch, 0, 32),
+                (ErrorKind::UnknownProperty, 36, 39)
+            ]
+        );
+    }
+
+    #[test]
     fn hand_built_tree_validates() {
         let e = Expr::unspanned(ExprKind::Binary {
             op: BinaryOp::Eq,
