@@ -113,6 +113,12 @@ pub enum Base {
 
 /// A typed expression node. Each variant wraps a struct whose fields are private; read them with its
 /// accessors. [`TypedExpr::ty`] gives any node's type.
+///
+/// Depth: nesting other than `and`/`or` chains is at most 200 levels (the validator's guard; parsed
+/// filters are bounded by the parser's depth limit, default 100). A chain `a or b or c …` is a
+/// left-nested [`TypedExpr::Logical`] as deep as it is long (up to ~500 within the parser's default node
+/// limit): walkers that recurse should loop down the left spine of same-operator chains, as the
+/// validator and printer do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TypedExpr {
     /// A literal value.
