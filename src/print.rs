@@ -129,7 +129,18 @@ impl Display for Expr {
             ExprKind::In { operand, set } => {
                 write_operand(f, operand, MEMBERSHIP_PRECEDENCE)?;
                 f.write_str(" in ")?;
-                write_operand(f, set, u8::MAX)
+                match &set.kind {
+                    ExprKind::List(_)
+                    | ExprKind::Array(_)
+                    | ExprKind::Alias(_)
+                    | ExprKind::Path(_) => {
+                        write!(f, "{set}")
+                    }
+                    // Any other set was written in parentheses; a literal needs two pairs, as `(1)`
+                    // reads back as a one-item list.
+                    ExprKind::Literal(_) => write!(f, "(({set}))"),
+                    _ => write!(f, "({set})"),
+                }
             }
             ExprKind::List(items) => write_list(f, items, '(', ')'),
             ExprKind::Array(items) => write_list(f, items, '[', ']'),
