@@ -8,11 +8,16 @@
 extern crate alloc;
 
 pub mod ast;
+pub mod builder;
 pub mod error;
 pub mod options;
 mod parser;
 pub mod print;
+pub mod query;
+pub mod schema;
 pub mod suggest;
+pub mod validate;
+pub mod value;
 
 pub use ast::{Expr, Span};
 pub use error::{Error, ErrorKind, Errors};

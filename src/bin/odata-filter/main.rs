@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser as ClapParser, Subcommand};
 
+mod check;
 mod parse;
 
 /// Parse, validate, evaluate and serialize OData v4 $filter queries.
@@ -21,11 +22,15 @@ struct Cli {
 enum Command {
     /// Parse a $filter expression: prints the canonical text, then its URL-encoded form.
     Parse(parse::Args),
+    /// Validate a whole query string against an MDE entity set: prints the normalized, URL-encoded
+    /// query string.
+    Check(check::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Parse(args) => parse::run(&args),
+        Command::Check(args) => check::run(&args),
     }
 }
