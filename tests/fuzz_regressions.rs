@@ -14,6 +14,9 @@ const CRASH_INPUTS: &[&str] = &[
     // roundtrip, 2026-11-27: 100 negations of the literal `-0` (depth 100, the default limit) print as
     // 100 `-` and `(0)`, one level deeper; see `negated_literal_at_the_depth_limit`.
     "unknown  eq ---------------------------------------------------------------------------n eq known eq ---------------------------------------------------------------n eq --------------------------------------------------------------n eq known eq ---------------------------------------------------------------n eq known eq -------------------------------------------------------------------------n eq known eq ---------------------------------------------------------------n eq --------------------------------------------------------------n eq known eq -----------------------------------------------------------------------------------------------------0",
+    // roundtrip, 2026-11-27: an annotation path as the set of `in` printed without parentheses could
+    // not be read back (`in @uf.owni` stopped after the alias `@uf`); see `annotation_path_as_in_set`.
+    "satu in((@uf.owni)) in  ((ni)) in((nn ))",
 ];
 
 /// Reads printed text back: any length and node count, and one level of nesting more than the default,
@@ -62,6 +65,27 @@ fn negated_literal_at_the_depth_limit() {
     assert_eq!(err.kind(), ErrorKind::LimitExceeded);
     assert_eq!(reparser().parse(&printed).unwrap(), e);
     assert_eq!(round_trips(&input), printed);
+}
+
+#[test]
+fn annotation_path_as_in_set() {
+    // The set of `in` may be a path; a path may start with an annotation, and `@name` followed by `.`,
+    // `/` or `#` is such a path rather than a parameter alias, after `in` as everywhere else.
+    assert_eq!(
+        round_trips("satu in((@uf.owni)) in  ((ni)) in((nn ))"),
+        "satu in @uf.owni in ni in nn"
+    );
+    let e = parse_filter("x in @Core.Tags").unwrap();
+    let ExprKind::In { set, .. } = &e.kind else {
+        panic!("{e:?}")
+    };
+    assert!(matches!(set.kind, ExprKind::Path(_)), "{set:?}");
+    let e = parse_filter("x in @list").unwrap();
+    let ExprKind::In { set, .. } = &e.kind else {
+        panic!("{e:?}")
+    };
+    assert!(matches!(set.kind, ExprKind::Alias(_)), "{set:?}");
+    assert_eq!(round_trips("x in @a/b"), "x in @a/b");
 }
 
 #[test]
