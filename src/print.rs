@@ -105,14 +105,18 @@ impl Display for Expr {
                     UnaryOp::Neg => f.write_char('-')?,
                 }
                 // `-5` would read back as a negative literal and `-INF` as the literal: when the
-                // operand's text starts with a digit or `INF`, keep the negation with parentheses.
+                // operand's text starts with a digit or `INF`, keep the negation with a space.
                 if *op == UnaryOp::Neg {
                     // Formatted once: formatting again below would be exponential in nested `-`.
                     let text = operand.to_string();
                     let clash =
                         text.starts_with(|c: char| c.is_ascii_digit()) || text.starts_with("INF");
-                    return if clash || operand.precedence() < UNARY_PRECEDENCE {
+                    // A space keeps the negation (`- 5`) without adding a level of parentheses,
+                    // so canonical text never nests deeper than the tree it prints.
+                    return if operand.precedence() < UNARY_PRECEDENCE {
                         write!(f, "({text})")
+                    } else if clash {
+                        write!(f, " {text}")
                     } else {
                         f.write_str(&text)
                     };
@@ -481,10 +485,11 @@ mod tests {
         assert_eq!(canonical("(a sub b) sub c"), "a sub b sub c");
         assert_eq!(canonical("not (a eq b)"), "not (a eq b)");
         assert_eq!(canonical("(not a) eq b"), "not a eq b");
-        assert_eq!(canonical("-(5)"), "-(5)");
-        assert_eq!(canonical("- 5"), "-(5)");
+        assert_eq!(canonical("-(5)"), "- 5");
+        assert_eq!(canonical("- 5"), "- 5");
         assert_eq!(canonical("-5"), "-5");
-        assert_eq!(canonical("-(INF)"), "-(INF)");
+        assert_eq!(canonical("-(INF)"), "- INF");
+        assert_eq!(canonical("-(1 add 2)"), "-(1 add 2)");
         assert_eq!(canonical("(-a) has x.y'z'"), "(-a) has x.y'z'");
     }
 

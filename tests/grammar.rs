@@ -338,7 +338,7 @@ fn negative_literal_against_negation() {
             ..
         }
     ));
-    canonical("-(5)", "-(5)");
+    canonical("-(5)", "- 5");
     canonical("a sub -5", "a sub -5");
 }
 
