@@ -724,15 +724,15 @@ impl DateTimeOffsetLiteral {
         let date = self.date.to_naive()?;
         let (secs, nanos) = match &self.time {
             Some(t) => (
-                u32::from(t.hour) * 3600 + u32::from(t.minute) * 60 + u32::from(t.second.unwrap_or(0)),
+                u32::from(t.hour) * 3600
+                    + u32::from(t.minute) * 60
+                    + u32::from(t.second.unwrap_or(0)),
                 t.fraction_nanos(),
             ),
             None => (0, 0),
         };
         let time = chrono::NaiveTime::from_num_seconds_from_midnight_opt(secs, nanos)?;
         let offset = chrono::FixedOffset::east_opt(self.offset.seconds())?;
-        date.and_time(time)
-            .and_local_timezone(offset)
-            .single()
+        date.and_time(time).and_local_timezone(offset).single()
     }
 }

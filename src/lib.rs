@@ -6,7 +6,9 @@
 
 pub mod ast;
 pub mod error;
+pub mod model;
 mod parser;
+pub mod sample;
 
 pub use ast::{Expr, Span};
 pub use error::{Error, ErrorKind, Errors};
