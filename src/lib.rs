@@ -6,6 +6,7 @@
 
 pub mod ast;
 pub mod error;
+pub mod eval;
 pub mod model;
 mod parser;
 pub mod sample;

@@ -1,0 +1,9 @@
+//! Evaluation: records, the rules of `SEMANTICS.md` §6, a reference interpreter and compiled filters.
+//!
+//! - [`Record`] / [`Items`]: how a filter reads a record (typed structs, JSON objects).
+//! - [`semantics`]: null logic, comparisons, arithmetic and functions on plain values.
+
+pub mod record;
+pub mod semantics;
+
+pub use record::{Field, Items, Record, MACHINE_ACTION_PROPERTIES};
