@@ -10,6 +10,8 @@ pub mod eval;
 pub mod model;
 mod parser;
 pub mod sample;
+pub mod schema;
+pub mod value;
 
 pub use ast::{Expr, Span};
 pub use error::{Error, ErrorKind, Errors};
