@@ -186,7 +186,7 @@ mod tests {
 
     #[test]
     fn caret_under_span_on_the_right_line() {
-        let e = Error::new(ErrorKind::Syntax, Span::new(8, 10), "bad", "a eq 1\nb xx 2");
+        let e = Error::new(ErrorKind::Syntax, Span::new(9, 11), "bad", "a eq 1\nb xx 2");
         assert_eq!(e.to_string(), "error: bad\n  |\n  | b xx 2\n  |   ^^\n");
     }
 
@@ -202,6 +202,9 @@ mod tests {
     #[test]
     fn multibyte_characters_keep_carets_aligned() {
         let e = Error::new(ErrorKind::Syntax, Span::new(7, 9), "x", "'héé' eq 1");
-        assert_eq!(e.to_string(), "error: x\n  |\n  | 'héé' eq 1\n  |     ^^\n");
+        assert_eq!(
+            e.to_string(),
+            "error: x\n  |\n  | 'héé' eq 1\n  |      ^^\n"
+        );
     }
 }

@@ -4,13 +4,19 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+// pest_derive without `std` refers to `::alloc`.
+extern crate alloc;
+
 pub mod ast;
 pub mod error;
 pub mod eval;
 pub mod model;
+pub mod options;
 mod parser;
+pub mod print;
 pub mod sample;
 pub mod schema;
+pub mod suggest;
 pub mod value;
 
 pub use ast::{Expr, Span};

@@ -1,0 +1,760 @@
+//! The query string: `$filter=…&$top=…&$skip=…&$orderby=…`, per SEMANTICS §4.
+//!
+//! [`QueryOptions::parse`] splits a raw or percent-encoded query string, decodes `+` and `%XX`, matches
+//! system option names case-insensitively with an optional `$`, rejects duplicates and unknown
+//! `$`-options (with MDE's text and a did-you-mean), checks `$top`/`$skip`/`$count`, parses `$filter`
+//! and `$orderby` items, and substitutes parameter aliases (`@p=…`) into them. `Display` prints a
+//! canonical, URL-encoded query string with the options in a fixed order.
+//!
+//! ```
+//! use odata_filter::options::QueryOptions;
+//! let q = QueryOptions::parse("$filter=status+eq+%27Pending%27&$TOP=2&orderby=creationDateTimeUtc desc").unwrap();
+//! assert_eq!(q.top, Some(2));
+//! assert_eq!(q.filter.as_ref().unwrap().expr.to_string(), "status eq 'Pending'");
+//! assert_eq!(
+//!     q.to_string(),
+//!     "$filter=status%20eq%20%27Pending%27&$orderby=creationDateTimeUtc%20desc&$top=2"
+//! );
+//!
+//! let err = QueryOptions::parse("$stop=2").unwrap_err();
+//! assert_eq!(
+//!     err.as_slice()[0].message(),
+//!     "Custom query option '$stop' that starts with '$' is not supported. (did you mean '$top'?)"
+//! );
+//! ```
+
+use std::fmt;
+
+use crate::ast::{Expr, ExprKind, Ident, Span};
+use crate::error::{Error, ErrorKind, Errors};
+use crate::parser::Parser;
+use crate::print::url_encode;
+
+/// A parsed `$filter`: the decoded text and its expression (aliases substituted; spans point into
+/// `text`; a substituted alias value carries the span of the `@name` it replaced).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FilterOption {
+    /// The `$filter` value after percent-decoding.
+    pub text: String,
+    /// The parsed expression.
+    pub expr: Expr,
+}
+
+/// One `$orderby` item: an expression and its direction.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OrderByItem {
+    /// The sort key (spans point into [`OrderBy::text`]).
+    pub expr: Expr,
+    /// `desc` was given.
+    pub descending: bool,
+}
+
+/// A parsed `$orderby`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OrderBy {
+    /// The `$orderby` value after percent-decoding.
+    pub text: String,
+    /// The items in order of significance.
+    pub items: Vec<OrderByItem>,
+}
+
+/// A parsed `$select`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Select {
+    /// The `$select` value after percent-decoding.
+    pub text: String,
+    /// The selected names (paths keep their `/`), `*` for all; spans point into `text`.
+    pub items: Vec<Ident>,
+}
+
+/// The options of one query string.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct QueryOptions {
+    /// `$filter`
+    pub filter: Option<FilterOption>,
+    /// `$top`
+    pub top: Option<u64>,
+    /// `$skip`
+    pub skip: Option<u64>,
+    /// `$orderby`
+    pub orderby: Option<OrderBy>,
+    /// `$select`
+    pub select: Option<Select>,
+    /// `$count`
+    pub count: Option<bool>,
+    /// `$search` (kept as text)
+    pub search: Option<String>,
+    /// `$expand` (kept as text)
+    pub expand: Option<String>,
+    /// `$format` (kept as text)
+    pub format: Option<String>,
+    /// `$skiptoken` (kept as text)
+    pub skiptoken: Option<String>,
+    /// Custom options (names without `$` that are not system options), decoded, in order.
+    pub custom: Vec<(String, String)>,
+}
+
+/// The system query options, canonical names without `$`, in printing order.
+const SYSTEM_OPTIONS: &[&str] = &[
+    "filter",
+    "orderby",
+    "select",
+    "top",
+    "skip",
+    "count",
+    "search",
+    "expand",
+    "format",
+    "skiptoken",
+];
+
+/// Decodes one query-string component: `+` is a space, `%XX` a byte; the result must be UTF-8.
+/// `at` is the component's offset in `raw`, for the error span.
+fn decode(component: &str, at: usize, raw: &str) -> Result<String, Error> {
+    let bytes = component.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = bytes.get(i + 1..i + 3).and_then(|h| {
+                    let h = std::str::from_utf8(h).ok()?;
+                    u8::from_str_radix(h, 16).ok()
+                });
+                match hex {
+                    Some(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    None => {
+                        return Err(Error::new(
+                            ErrorKind::InvalidQueryString,
+                            Span::new(at + i, (at + i + 3).min(at + bytes.len())),
+                            "'%' must be followed by two hex digits (write %25 for a literal '%')",
+                            raw,
+                        ))
+                    }
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).map_err(|_| {
+        Error::new(
+            ErrorKind::InvalidQueryString,
+            Span::new(at, at + bytes.len()),
+            "the percent-decoded value is not valid UTF-8",
+            raw,
+        )
+    })
+}
+
+/// Splits `text` at commas outside quotes, parentheses and brackets: `(offset, item)` pairs.
+fn split_top_level(text: &str) -> Vec<(usize, &str)> {
+    let mut items = Vec::new();
+    let (mut depth, mut in_string, mut start) = (0i32, false, 0);
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'\'' => in_string = !in_string,
+            b'(' | b'[' | b'{' if !in_string => depth += 1,
+            b')' | b']' | b'}' if !in_string => depth -= 1,
+            b',' if !in_string && depth == 0 => {
+                items.push((start, &text[start..i]));
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    items.push((start, &text[start..]));
+    items
+}
+
+struct RawOption<'a> {
+    /// The decoded name.
+    name: String,
+    /// The decoded value.
+    value: String,
+    /// Span of the name in the raw query string.
+    name_span: Span,
+    /// Span of the value in the raw query string.
+    value_span: Span,
+    _raw: &'a str,
+}
+
+impl QueryOptions {
+    /// Parses a query string with the default [`Parser`] settings. A leading `?` is ignored.
+    pub fn parse(query: &str) -> Result<QueryOptions, Errors> {
+        QueryOptions::parse_with(query, &Parser::new())
+    }
+
+    /// Parses a query string, using `parser` (and its limits) for `$filter`, `$orderby` and aliases.
+    /// Every error found is reported, not only the first.
+    ///
+    /// ```
+    /// use odata_filter::{options::QueryOptions, Parser};
+    /// let q = QueryOptions::parse_with("$filter=status in @s&@s=('Pending','Failed')", &Parser::new()).unwrap();
+    /// assert_eq!(q.filter.unwrap().expr.to_string(), "status in ('Pending', 'Failed')");
+    /// ```
+    pub fn parse_with(query: &str, parser: &Parser) -> Result<QueryOptions, Errors> {
+        let raw = query;
+        let base = usize::from(query.starts_with('?'));
+        let body = &query[base..];
+        let mut errors = Vec::new();
+        let mut options: Vec<RawOption<'_>> = Vec::new();
+        let mut offset = base;
+        for part in body.split('&') {
+            let at = offset;
+            offset += part.len() + 1;
+            if part.is_empty() {
+                continue;
+            }
+            let (name_raw, value_raw, value_at) = match part.find('=') {
+                Some(eq) => (&part[..eq], &part[eq + 1..], at + eq + 1),
+                None => (part, "", at + part.len()),
+            };
+            let name = match decode(name_raw, at, raw) {
+                Ok(n) => n,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
+            let value = match decode(value_raw, value_at, raw) {
+                Ok(v) => v,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
+            let name_span = Span::new(at, at + name_raw.len());
+            if name.is_empty() {
+                errors.push(Error::new(
+                    ErrorKind::InvalidQueryString,
+                    Span::new(at, at + part.len()),
+                    format!("the query option '{part}' has no name"),
+                    raw,
+                ));
+                continue;
+            }
+            if !part.contains('=') && system_name(&name).is_some() {
+                errors.push(Error::new(
+                    ErrorKind::InvalidQueryString,
+                    name_span,
+                    format!("the query option '{name}' has no value: write '{name}=…'"),
+                    raw,
+                ));
+                continue;
+            }
+            options.push(RawOption {
+                name,
+                value,
+                name_span,
+                value_span: Span::new(value_at, value_at + value_raw.len()),
+                _raw: raw,
+            });
+        }
+
+        // Aliases first: the filter and orderby refer to them.
+        let mut aliases: Vec<(String, Expr)> = Vec::new();
+        for opt in options.iter().filter(|o| o.name.starts_with('@')) {
+            let name = &opt.name[1..];
+            if aliases.iter().any(|(n, _)| n == name) {
+                errors.push(duplicate(opt, raw));
+                continue;
+            }
+            match parser.parse(&opt.value) {
+                Ok(expr) => aliases.push((name.to_string(), expr)),
+                Err(e) => errors.push(e),
+            }
+        }
+
+        let mut out = QueryOptions::default();
+        let mut seen: Vec<&'static str> = Vec::new();
+        for opt in options.iter().filter(|o| !o.name.starts_with('@')) {
+            let Some(canonical) = system_name(&opt.name) else {
+                if opt.name.starts_with('$') {
+                    let hint =
+                        crate::suggest::closest(&opt.name[1..], SYSTEM_OPTIONS.iter().copied())
+                            .map(|c| format!(" (did you mean '${c}'?)"))
+                            .unwrap_or_default();
+                    errors.push(Error::new(
+                        ErrorKind::UnknownQueryOption,
+                        opt.name_span,
+                        format!(
+                            "Custom query option '{}' that starts with '$' is not supported.{hint}",
+                            opt.name
+                        ),
+                        raw,
+                    ));
+                } else {
+                    out.custom.push((opt.name.clone(), opt.value.clone()));
+                }
+                continue;
+            };
+            if seen.contains(&canonical) {
+                errors.push(duplicate(opt, raw));
+                continue;
+            }
+            seen.push(canonical);
+            if let Err(e) = out.set(canonical, opt, raw, parser, &aliases) {
+                errors.push(e);
+            }
+        }
+        if errors.is_empty() {
+            Ok(out)
+        } else {
+            Err(Errors(errors))
+        }
+    }
+
+    fn set(
+        &mut self,
+        name: &'static str,
+        opt: &RawOption<'_>,
+        raw: &str,
+        parser: &Parser,
+        aliases: &[(String, Expr)],
+    ) -> Result<(), Error> {
+        let value = &opt.value;
+        let invalid = |message: String| {
+            Error::new(
+                ErrorKind::InvalidQueryOptionValue,
+                opt.value_span,
+                message,
+                raw,
+            )
+        };
+        match name {
+            "filter" => {
+                let mut expr = parser.parse(value)?;
+                substitute_aliases(&mut expr, aliases, value, 0)?;
+                self.filter = Some(FilterOption {
+                    text: value.clone(),
+                    expr,
+                });
+            }
+            "top" | "skip" => {
+                let n = parse_count(value).map_err(|why| {
+                    invalid(format!(
+                        "The value '{value}' of ${name} is not valid: {why}"
+                    ))
+                })?;
+                if name == "top" {
+                    self.top = Some(n);
+                } else {
+                    self.skip = Some(n);
+                }
+            }
+            "count" => {
+                self.count = Some(match value.to_ascii_lowercase().as_str() {
+                    "true" => true,
+                    "false" => false,
+                    _ => {
+                        return Err(invalid(format!(
+                            "The value '{value}' of $count is not valid: write true or false"
+                        )))
+                    }
+                })
+            }
+            "orderby" => self.orderby = Some(parse_orderby(value, parser, aliases)?),
+            "select" => self.select = Some(parse_select(value)?),
+            "search" => self.search = Some(value.clone()),
+            "expand" => self.expand = Some(value.clone()),
+            "format" => self.format = Some(value.clone()),
+            _ => self.skiptoken = Some(value.clone()),
+        }
+        Ok(())
+    }
+}
+
+fn duplicate(opt: &RawOption<'_>, raw: &str) -> Error {
+    Error::new(
+        ErrorKind::DuplicateQueryOption,
+        opt.name_span,
+        format!(
+            "The query option '{}' was specified more than once, but it must be specified at most once.",
+            opt.name
+        ),
+        raw,
+    )
+}
+
+/// The canonical system option name for `name` (case-insensitive, `$` optional).
+fn system_name(name: &str) -> Option<&'static str> {
+    let bare = name.strip_prefix('$').unwrap_or(name);
+    SYSTEM_OPTIONS
+        .iter()
+        .copied()
+        .find(|s| s.eq_ignore_ascii_case(bare))
+}
+
+/// A non-negative integer without sign, fraction or surrounding space.
+fn parse_count(value: &str) -> Result<u64, &'static str> {
+    if value.is_empty() {
+        return Err("a non-negative integer is required");
+    }
+    if value.starts_with(['-', '+']) {
+        return Err("a non-negative integer without a sign is required");
+    }
+    if !value.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("a non-negative integer is required");
+    }
+    value
+        .parse::<u64>()
+        .ok()
+        .filter(|n| *n <= i64::MAX as u64)
+        .ok_or("the number is too large")
+}
+
+fn parse_orderby(
+    text: &str,
+    parser: &Parser,
+    aliases: &[(String, Expr)],
+) -> Result<OrderBy, Error> {
+    let mut items = Vec::new();
+    for (at, item) in split_top_level(text) {
+        let trimmed_start = item.len() - item.trim_start().len();
+        let body = item.trim();
+        let body_at = at + trimmed_start;
+        if body.is_empty() {
+            return Err(Error::new(
+                ErrorKind::InvalidQueryOptionValue,
+                Span::new(at, at + item.len()),
+                "empty $orderby item: write a property name, optionally followed by asc or desc",
+                text,
+            ));
+        }
+        let (key, descending) = match body.rsplit_once([' ', '\t']) {
+            Some((k, dir)) if dir.eq_ignore_ascii_case("desc") => (k.trim_end(), true),
+            Some((k, dir)) if dir.eq_ignore_ascii_case("asc") => (k.trim_end(), false),
+            _ => (body, false),
+        };
+        let mut expr = parser.parse(key).map_err(|e| e.relocate(body_at, text))?;
+        shift_spans(&mut expr, body_at);
+        substitute_aliases(&mut expr, aliases, text, 0)?;
+        items.push(OrderByItem { expr, descending });
+    }
+    Ok(OrderBy {
+        text: text.to_string(),
+        items,
+    })
+}
+
+fn parse_select(text: &str) -> Result<Select, Error> {
+    let mut items = Vec::new();
+    for (at, item) in split_top_level(text) {
+        let lead = item.len() - item.trim_start().len();
+        let name = item.trim();
+        let span = Span::new(at + lead, at + lead + name.len());
+        let valid = name == "*"
+            || (!name.is_empty()
+                && name.split('/').all(|seg| {
+                    let mut chars = seg.chars();
+                    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+                        && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+                }));
+        if !valid {
+            return Err(Error::new(
+                ErrorKind::InvalidQueryOptionValue,
+                span,
+                format!("'{name}' is not a property name or '*' in $select"),
+                text,
+            ));
+        }
+        items.push(Ident::new(name, span));
+    }
+    Ok(Select {
+        text: text.to_string(),
+        items,
+    })
+}
+
+/// Nesting of aliases in alias values, bounded so that `@a=@b&@b=@a` ends.
+const MAX_ALIAS_DEPTH: usize = 8;
+
+/// Replaces every `@name` in `expr` by a copy of the alias value, re-spanned to the `@name` it
+/// replaces.
+fn substitute_aliases(
+    expr: &mut Expr,
+    aliases: &[(String, Expr)],
+    source: &str,
+    depth: usize,
+) -> Result<(), Error> {
+    let mut result = Ok(());
+    visit_mut(expr, &mut |e| {
+        if result.is_err() {
+            return;
+        }
+        let ExprKind::Alias(name) = &e.kind else {
+            return;
+        };
+        let Some((_, value)) = aliases.iter().find(|(n, _)| *n == name.name) else {
+            result = Err(Error::new(
+                ErrorKind::UndefinedAlias,
+                e.span,
+                format!(
+                    "the parameter alias '@{}' is not defined: add '&@{}=…' to the query string",
+                    name.name, name.name
+                ),
+                source,
+            ));
+            return;
+        };
+        if depth >= MAX_ALIAS_DEPTH {
+            result = Err(Error::new(
+                ErrorKind::UndefinedAlias,
+                e.span,
+                format!("the parameter alias '@{}' refers to itself", name.name),
+                source,
+            ));
+            return;
+        }
+        let span = e.span;
+        let mut replacement = value.clone();
+        if let Err(err) = substitute_aliases(&mut replacement, aliases, source, depth + 1) {
+            result = Err(err);
+            return;
+        }
+        set_spans(&mut replacement, span);
+        *e = replacement;
+    });
+    result
+}
+
+/// Calls `f` on `expr` and, unless `f` replaced it, on its children (pre-order).
+fn visit_mut(expr: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
+    f(expr);
+    match &mut expr.kind {
+        ExprKind::Literal(_) | ExprKind::Alias(_) | ExprKind::TypeName(_) => {}
+        ExprKind::Path(path) => {
+            for seg in &mut path.segments {
+                if let crate::ast::SegmentKind::Function { params, .. } = &mut seg.kind {
+                    for (_, v) in params {
+                        visit_mut(v, f);
+                    }
+                }
+            }
+            if let Some(lambda) = &mut path.lambda {
+                if let Some((_, body)) = &mut lambda.predicate {
+                    visit_mut(body, f);
+                }
+            }
+        }
+        ExprKind::Call { args, .. } => args.iter_mut().for_each(|a| visit_mut(a, f)),
+        ExprKind::Unary { operand, .. } => visit_mut(operand, f),
+        ExprKind::Binary { left, right, .. } => {
+            visit_mut(left, f);
+            visit_mut(right, f);
+        }
+        ExprKind::In { operand, set } => {
+            visit_mut(operand, f);
+            visit_mut(set, f);
+        }
+        ExprKind::List(items) | ExprKind::Array(items) => {
+            items.iter_mut().for_each(|a| visit_mut(a, f))
+        }
+        ExprKind::Object(members) => members.iter_mut().for_each(|(_, v)| visit_mut(v, f)),
+    }
+}
+
+fn set_spans(expr: &mut Expr, span: Span) {
+    visit_mut(expr, &mut |e| e.span = span);
+}
+
+fn shift_spans(expr: &mut Expr, offset: usize) {
+    visit_mut(expr, &mut |e| e.span = e.span.shift(offset));
+}
+
+impl fmt::Display for QueryOptions {
+    /// The canonical query string: options in the order `$filter $orderby $select $top $skip $count
+    /// $search $expand $format $skiptoken`, then custom options; values URL-encoded; aliases already
+    /// substituted.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(filter) = &self.filter {
+            parts.push(format!("$filter={}", filter.expr.to_url()));
+        }
+        if let Some(orderby) = &self.orderby {
+            let items: Vec<String> = orderby
+                .items
+                .iter()
+                .map(|i| {
+                    if i.descending {
+                        format!("{} desc", i.expr)
+                    } else {
+                        i.expr.to_string()
+                    }
+                })
+                .collect();
+            parts.push(format!("$orderby={}", url_encode(&items.join(","))));
+        }
+        if let Some(select) = &self.select {
+            let names: Vec<&str> = select.items.iter().map(|i| i.name.as_str()).collect();
+            parts.push(format!("$select={}", url_encode(&names.join(","))));
+        }
+        if let Some(top) = self.top {
+            parts.push(format!("$top={top}"));
+        }
+        if let Some(skip) = self.skip {
+            parts.push(format!("$skip={skip}"));
+        }
+        if let Some(count) = self.count {
+            parts.push(format!("$count={count}"));
+        }
+        for (name, value) in [
+            ("search", &self.search),
+            ("expand", &self.expand),
+            ("format", &self.format),
+            ("skiptoken", &self.skiptoken),
+        ] {
+            if let Some(v) = value {
+                parts.push(format!("${name}={}", url_encode(v)));
+            }
+        }
+        for (name, value) in &self.custom {
+            parts.push(format!("{}={}", url_encode(name), url_encode(value)));
+        }
+        f.write_str(&parts.join("&"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(qs: &str) -> Vec<ErrorKind> {
+        QueryOptions::parse(qs)
+            .err()
+            .map(|e| e.0.iter().map(Error::kind).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn names_are_case_insensitive_and_dollar_is_optional() {
+        let q = QueryOptions::parse("FILTER=true&$Top=3&skip=1&$COUNT=True").unwrap();
+        assert!(q.filter.is_some());
+        assert_eq!((q.top, q.skip, q.count), (Some(3), Some(1), Some(true)));
+    }
+
+    #[test]
+    fn plus_and_percent_escapes_are_decoded() {
+        let q = QueryOptions::parse("?$filter=requestor+eq+%27a%2Bb%40x.com%27").unwrap();
+        assert_eq!(q.filter.unwrap().text, "requestor eq 'a+b@x.com'");
+    }
+
+    #[test]
+    fn duplicates_unknown_and_bad_values_are_all_reported() {
+        assert_eq!(
+            kinds("$top=1&$top=2&$stop=3&$skip=-1&$count=yes"),
+            vec![
+                ErrorKind::DuplicateQueryOption,
+                ErrorKind::UnknownQueryOption,
+                ErrorKind::InvalidQueryOptionValue,
+                ErrorKind::InvalidQueryOptionValue,
+            ]
+        );
+        assert_eq!(kinds("$top=1.5"), vec![ErrorKind::InvalidQueryOptionValue]);
+        assert_eq!(kinds("$top=+1"), vec![ErrorKind::InvalidQueryOptionValue]);
+        assert_eq!(
+            kinds("$top=99999999999999999999"),
+            vec![ErrorKind::InvalidQueryOptionValue]
+        );
+        assert_eq!(kinds("$filter=a%zz"), vec![ErrorKind::InvalidQueryString]);
+        assert_eq!(kinds("$top"), vec![ErrorKind::InvalidQueryString]);
+    }
+
+    #[test]
+    fn custom_options_are_kept() {
+        let q = QueryOptions::parse("api-version=2&$top=1").unwrap();
+        assert_eq!(q.custom, vec![("api-version".to_string(), "2".to_string())]);
+        assert_eq!(q.to_string(), "$top=1&api-version=2");
+    }
+
+    #[test]
+    fn aliases_are_substituted_with_the_reference_span() {
+        let q = QueryOptions::parse("$filter=status eq @s&@s='Pending'").unwrap();
+        let f = q.filter.unwrap();
+        assert_eq!(f.expr.to_string(), "status eq 'Pending'");
+        let ExprKind::Binary { right, .. } = &f.expr.kind else {
+            panic!()
+        };
+        assert_eq!(&f.text[right.span.range()], "@s");
+        assert_eq!(
+            kinds("$filter=status eq @t&@s=1"),
+            vec![ErrorKind::UndefinedAlias]
+        );
+        assert_eq!(
+            kinds("$filter=status eq @a&@a=@b&@b=@a"),
+            vec![ErrorKind::UndefinedAlias]
+        );
+    }
+
+    #[test]
+    fn filter_errors_point_into_the_decoded_filter() {
+        let e = QueryOptions::parse("$filter=status+eq+%27x").unwrap_err();
+        assert_eq!(e.0[0].kind(), ErrorKind::UnterminatedString);
+        assert_eq!(e.0[0].source_text(), "status eq 'x");
+        assert_eq!(e.0[0].span(), Span::new(10, 12));
+    }
+
+    #[test]
+    fn orderby_items_and_directions() {
+        let q = QueryOptions::parse("$orderby=CreationDateTimeUtc DESC, tolower(requestor),id asc")
+            .unwrap();
+        let o = q.orderby.unwrap();
+        let shown: Vec<(String, bool)> = o
+            .items
+            .iter()
+            .map(|i| (i.expr.to_string(), i.descending))
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                ("CreationDateTimeUtc".to_string(), true),
+                ("tolower(requestor)".to_string(), false),
+                ("id".to_string(), false)
+            ]
+        );
+        assert_eq!(&o.text[o.items[2].expr.span.range()], "id");
+        assert_eq!(kinds("$orderby=id sideways"), vec![ErrorKind::Syntax]);
+        assert_eq!(
+            kinds("$orderby=id,,type"),
+            vec![ErrorKind::InvalidQueryOptionValue]
+        );
+    }
+
+    #[test]
+    fn select_items() {
+        let q = QueryOptions::parse("$select=id, status,relatedFileInfo/fileIdentifier").unwrap();
+        let names: Vec<&str> = q
+            .select
+            .as_ref()
+            .unwrap()
+            .items
+            .iter()
+            .map(|i| i.name.as_str())
+            .collect();
+        assert_eq!(names, ["id", "status", "relatedFileInfo/fileIdentifier"]);
+        assert_eq!(
+            kinds("$select=id,'x'"),
+            vec![ErrorKind::InvalidQueryOptionValue]
+        );
+    }
+
+    #[test]
+    fn display_is_canonical_and_reparses() {
+        let q = QueryOptions::parse(
+            "$top=2&$filter=requestor eq 'a%26b%23c%25d+e'&$orderby=id&$count=true&$select=id,status",
+        )
+        .unwrap();
+        let printed = q.to_string();
+        assert_eq!(
+            printed,
+            "$filter=requestor%20eq%20%27a%26b%23c%25d%20e%27&$orderby=id&$select=id,status&$top=2&$count=true"
+        );
+        let again = QueryOptions::parse(&printed).unwrap();
+        assert_eq!(again, q);
+    }
+}

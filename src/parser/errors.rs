@@ -1,0 +1,312 @@
+//! Translation of pest's failures into errors in OData terms: what was expected, after what, and what was
+//! found instead. No grammar rule name reaches the user.
+
+use super::grammar::Rule;
+use crate::ast::Span;
+use crate::error::{Error, ErrorKind};
+
+/// What a grammar rule stands for, in the user's words.
+fn describe(rule: Rule) -> Option<&'static str> {
+    use Rule::*;
+    Some(match rule {
+        op_and | op_or | op_eq | op_ne | op_gt | op_ge | op_lt | op_le | op_has | op_add
+        | op_sub | op_mul | op_div | op_divby | op_mod | in_set => "operator",
+        EOI => "end",
+        expr
+        | paren
+        | call
+        | function_name
+        | path
+        | path_root
+        | property_segment
+        | type_segment
+        | count_segment
+        | annotation_segment
+        | function_segment
+        | segment_function_name
+        | alias
+        | array
+        | object
+        | null
+        | boolean
+        | nan_inf
+        | string
+        | number
+        | guid
+        | date
+        | date_time_offset
+        | time_of_day
+        | duration
+        | binary
+        | geo
+        | enum_literal
+        | neg
+        | not
+        | list
+        | json_string => "operand",
+        lambda | lambda_kind => "lambda",
+        lambda_variable => "variable",
+        named_arg | ident_token => "parameter",
+        _ => return None,
+    })
+}
+
+/// The token at `pos`, for "found '…'" (a word, or one character).
+fn token_at(input: &str, pos: usize) -> Option<&str> {
+    let rest = input.get(pos..)?;
+    let first = rest.chars().next()?;
+    if first.is_ascii_digit() {
+        let end = rest
+            .char_indices()
+            .find(|(_, c)| !(c.is_alphanumeric() || "-:.+".contains(*c)))
+            .map_or(rest.len(), |(i, _)| i);
+        Some(&rest[..end])
+    } else if first.is_alphanumeric() || first == '_' || first == '$' || first == '@' {
+        let end = rest
+            .char_indices()
+            .skip(1)
+            .find(|(_, c)| !(c.is_alphanumeric() || *c == '_' || *c == '.'))
+            .map_or(rest.len(), |(i, _)| i);
+        Some(&rest[..end])
+    } else if first == '\'' {
+        let end = rest[1..].find('\'').map_or(rest.len(), |i| i + 2);
+        Some(&rest[..end])
+    } else {
+        let n = rest
+            .char_indices()
+            .take_while(|(_, c)| {
+                !c.is_alphanumeric() && !c.is_whitespace() && !"'()[]{},".contains(*c)
+            })
+            .last()
+            .map_or(first.len_utf8(), |(i, c)| i + c.len_utf8());
+        Some(&rest[..n])
+    }
+}
+
+/// The word or literal that ends just before `pos` (skipping whitespace), for "after '…'".
+fn token_before(input: &str, pos: usize) -> Option<&str> {
+    let head = input.get(..pos)?.trim_end();
+    if head.is_empty() {
+        return None;
+    }
+    if head.ends_with('\'') {
+        // A string literal: find its opening quote.
+        let bytes = head.as_bytes();
+        let mut i = bytes.len() - 1;
+        loop {
+            let Some(q) = head[..i].rfind('\'') else {
+                return Some(head);
+            };
+            if q > 0 && bytes[q - 1] == b'\'' {
+                i = q - 1;
+            } else {
+                return Some(&head[q..]);
+            }
+        }
+    }
+    let start = head
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace() || "(),[]{}".contains(*c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    if start == head.len() {
+        let c = head.chars().last()?;
+        return Some(&head[head.len() - c.len_utf8()..]);
+    }
+    Some(&head[start..])
+}
+
+pub(super) fn translate_error(input: &str, error: &pest::error::Error<Rule>) -> Error {
+    use pest::error::{ErrorVariant, InputLocation};
+    let pos = match error.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let positives: &[Rule] = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } => positives,
+        ErrorVariant::CustomError { .. } => &[],
+    };
+    let (span, message) = explain(input, pos, positives);
+    Error::new(ErrorKind::Syntax, span, message, input)
+}
+
+/// Offset of `part` (a slice of `input`) in `input`.
+fn offset_in(input: &str, part: &str) -> usize {
+    part.as_ptr() as usize - input.as_ptr() as usize
+}
+
+const OPERAND: &str = "expected a value, property or function call";
+
+fn explain(input: &str, pos: usize, positives: &[Rule]) -> (Span, String) {
+    let wants = |what: &str| positives.iter().any(|r| describe(*r) == Some(what));
+    let found = token_at(input, pos);
+    let after = token_before(input, pos);
+    let found_text = match found {
+        Some(t) => format!("found '{t}'"),
+        None => "found the end of the filter".to_string(),
+    };
+    let span = Span::new(pos, pos + found.map_or(0, str::len));
+    let after_text = after.map(|a| format!(" after '{a}'")).unwrap_or_default();
+    let head = &input[..pos];
+
+    // C-style operators.
+    if let Some(op) = found.filter(|t| {
+        matches!(
+            *t,
+            "==" | "!=" | "<" | "<=" | ">" | ">=" | "&&" | "||" | "!" | "=" | "<>"
+        )
+    }) {
+        let suggestion = match op {
+            "==" | "=" => "eq",
+            "!=" | "<>" => "ne",
+            "<" => "lt",
+            "<=" => "le",
+            ">" => "gt",
+            ">=" => "ge",
+            "&&" => "and",
+            "||" => "or",
+            _ => "not",
+        };
+        return (
+            span,
+            format!("'{op}' is not an OData operator: write '{suggestion}'"),
+        );
+    }
+
+    // Inside a lambda: `any(` must be followed by `variable:`.
+    if let Some(lambda_at) = open_lambda(head) {
+        let mut inside = head[lambda_at..].trim();
+        let mut span = span;
+        if inside.is_empty() {
+            if let Some(var) = found.filter(|t| t.chars().all(|c| c.is_alphanumeric() || c == '_'))
+            {
+                // `any(c c eq 1)`: the variable is there, its `:` is missing.
+                inside = var;
+                let after_var = pos + var.len();
+                let next = token_at(
+                    input,
+                    after_var + (input[after_var..].len() - input[after_var..].trim_start().len()),
+                );
+                let next_at = input.len() - input[after_var..].trim_start().len();
+                span = Span::new(next_at, next_at + next.map_or(0, str::len));
+            }
+        }
+        let found_text = match token_at(input, span.start) {
+            Some(t) => format!("found '{t}'"),
+            None => "found the end of the filter".to_string(),
+        };
+        let message = if inside.is_empty() {
+            format!("expected a lambda variable such as 'c' in any(c: …), {found_text}")
+        } else {
+            format!(
+                "expected ':' after the lambda variable '{inside}', as in any({inside}: {inside}/commandStatus eq 'Failed'), {found_text}"
+            )
+        };
+        return (span, message);
+    }
+
+    if wants("operator") || (wants("end") && found.is_some()) {
+        // A keyword operator where an operand belongs was read as a property name: `eq 'x'`, `or or`.
+        if let Some(prev) = after.filter(|a| is_keyword_operator(a)) {
+            let prev_at = offset_in(input, prev);
+            let before = token_before(input, prev_at);
+            let operand_expected = match before {
+                None => true,
+                Some(b) => is_keyword_operator(b) || b == "(" || b == ",",
+            };
+            if operand_expected {
+                let before_text = before.map(|b| format!(" after '{b}'")).unwrap_or_default();
+                return (
+                    Span::new(prev_at, prev_at + prev.len()),
+                    format!("{OPERAND}{before_text}, found the operator '{prev}'"),
+                );
+            }
+        }
+        if let Some(t) = found.filter(|t| is_keyword_operator(t)) {
+            if !head.ends_with(char::is_whitespace) {
+                return (
+                    span,
+                    format!("the operator '{t}' needs a space before and after it"),
+                );
+            }
+        }
+        let expected = if in_call_arguments(head) {
+            "expected ',' or ')' or an operator such as eq, add, and"
+        } else {
+            "expected an operator such as eq, ne, gt, and, or"
+        };
+        return (span, format!("{expected}{after_text}, {found_text}"));
+    }
+
+    if wants("operand") {
+        let message = match found {
+            Some(t) if is_keyword_operator(t) => {
+                format!("{OPERAND}{after_text}, found the operator '{t}'")
+            }
+            Some(t) if t.starts_with('"') => {
+                format!("{OPERAND}{after_text}, found '{t}': string literals use single quotes")
+            }
+            _ => format!("{OPERAND}{after_text}, {found_text}"),
+        };
+        return (span, message);
+    }
+    let message = if wants("lambda") {
+        format!("expected any(…) or all(…) after '/', {found_text}")
+    } else if wants("parameter") {
+        format!("expected a parameter name=value, {found_text}")
+    } else if found.is_none() {
+        format!("unexpected end of the filter{after_text}")
+    } else {
+        format!(
+            "unexpected {}{after_text}",
+            found_text.trim_start_matches("found ")
+        )
+    };
+    (span, message)
+}
+
+/// If `head` ends inside the parentheses of `…/any(` or `…/all(` before the `:` of the range variable,
+/// the offset just after that `(`.
+fn open_lambda(head: &str) -> Option<usize> {
+    let open = head.rfind('(')?;
+    let name = head[..open].rsplit('/').next()?;
+    let inside = &head[open + 1..];
+    let is_lambda = head[..open].contains('/')
+        && (name.eq_ignore_ascii_case("any") || name.eq_ignore_ascii_case("all"));
+    let only_variable = inside
+        .trim()
+        .chars()
+        .all(|c| c.is_alphanumeric() || c == '_');
+    (is_lambda && only_variable && !inside.contains(':')).then_some(open + 1)
+}
+
+/// True when `head` ends inside the argument list of a function call (an unclosed `(` right after a
+/// name), outside string literals.
+fn in_call_arguments(head: &str) -> bool {
+    let mut stack: Vec<bool> = Vec::new();
+    let bytes = head.as_bytes();
+    let mut in_string = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'\'' => in_string = !in_string,
+            b'(' if !in_string => {
+                let is_call =
+                    i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
+                stack.push(is_call);
+            }
+            b')' if !in_string => {
+                stack.pop();
+            }
+            _ => {}
+        }
+    }
+    stack.last().copied().unwrap_or(false)
+}
+
+pub(super) fn is_keyword_operator(t: &str) -> bool {
+    const OPS: &[&str] = &[
+        "eq", "ne", "gt", "ge", "lt", "le", "and", "or", "add", "sub", "mul", "div", "divby",
+        "mod", "has", "in",
+    ];
+    OPS.iter().any(|o| o.eq_ignore_ascii_case(t))
+}
