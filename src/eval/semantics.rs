@@ -448,6 +448,11 @@ pub fn min_datetime() -> DateTime<FixedOffset> {
         .unwrap_or_default()
 }
 
+/// The current time, in UTC (what `now()` returns unless a query fixes it).
+pub fn now() -> DateTime<FixedOffset> {
+    DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).fixed_offset()
+}
+
 /// Parses a date-time text from data (RFC 3339: `T` or space, offset required, any fraction digits);
 /// `None` for anything else.
 pub fn parse_datetime(text: &str) -> Option<DateTime<FixedOffset>> {
