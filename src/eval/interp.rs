@@ -55,6 +55,22 @@ pub fn value_of<R: Record + ?Sized>(node: &Node, record: &R, now: &DateTime<Fixe
     ctx.value(node)
 }
 
+/// The value of `node` for `root` with the lambda variables `vars` in scope (innermost last): the
+/// compiled filter's fallback for sub-expressions it does not specialise.
+pub(crate) fn value_with(
+    node: &Node,
+    root: &dyn Record,
+    vars: &[Field<'_>],
+    now: &DateTime<FixedOffset>,
+) -> Value {
+    let mut ctx = Context {
+        root,
+        vars: vars.to_vec(),
+        now: *now,
+    };
+    ctx.value(node)
+}
+
 /// Adapts any (possibly unsized) record to `dyn Record`.
 struct Dyn<'a, R: ?Sized>(&'a R);
 
@@ -144,6 +160,19 @@ impl<'r> Context<'r> {
                 let a = ops::truth(&self.value(a));
                 let b = ops::truth(&self.value(b));
                 ops::from_truth(or3(a, b))
+            }
+            Node::Compare(op @ (CmpOp::Eq | CmpOp::Ne), a, b)
+                if matches!(
+                    (&**a, &**b),
+                    (Node::Path(_), Node::Literal(Value::Null))
+                        | (Node::Literal(Value::Null), Node::Path(_))
+                ) =>
+            {
+                let ((Node::Path(p), _) | (_, Node::Path(p))) = (&**a, &**b) else {
+                    return Value::Null;
+                };
+                let null = ops::field_is_null(self.field(p), &p.ty);
+                Value::Boolean(null == (*op == CmpOp::Eq))
             }
             Node::Compare(op, a, b) => {
                 let a = self.value(a);

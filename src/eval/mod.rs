@@ -3,6 +3,7 @@
 //! - [`Record`] / [`Items`]: how a filter reads a record (typed structs, JSON objects).
 //! - [`semantics`]: null logic, comparisons, arithmetic and functions on plain values.
 
+pub mod compile;
 pub mod interp;
 pub mod ir;
 pub mod ops;

@@ -409,7 +409,7 @@ fn same_enum(a: &Arc<EnumType>, b: &Arc<EnumType>) -> bool {
     Arc::ptr_eq(a, b) || a == b
 }
 
-fn fits(i: i64, ty: &EdmType) -> bool {
+pub(crate) fn fits(i: i64, ty: &EdmType) -> bool {
     match ty {
         EdmType::Byte => (0..=255).contains(&i),
         EdmType::SByte => (-128..=127).contains(&i),
@@ -535,6 +535,38 @@ pub fn field_value(f: Field<'_>, ty: &EdmType) -> Value {
             }
             serde_json::Value::String(s) => str_as(s, ty),
             _ => V::Null,
+        },
+    }
+}
+
+/// Whether a field is null when read as `ty`: absent, JSON null, or data that does not fit the type
+/// (a complex value must be an object, a collection an array). Cheaper than [`field_value`].
+///
+/// ```
+/// use odata_filter::eval::{ops::field_is_null, Field};
+/// use odata_filter::schema::EdmType;
+/// assert!(field_is_null(Field::Null, &EdmType::String));
+/// assert!(!field_is_null(Field::Str("x"), &EdmType::String));
+/// assert!(field_is_null(Field::Str("x"), &EdmType::Guid));
+/// ```
+pub fn field_is_null(f: Field<'_>, ty: &EdmType) -> bool {
+    match ty {
+        EdmType::Complex(_) => !matches!(
+            f,
+            Field::Node(_) | Field::Json(serde_json::Value::Object(_))
+        ),
+        EdmType::Collection(_) => !matches!(
+            f,
+            Field::Items(_) | Field::Json(serde_json::Value::Array(_))
+        ),
+        _ => match (f, ty) {
+            (Field::Null, _) => true,
+            (Field::Str(_), EdmType::String) => false,
+            (Field::Json(serde_json::Value::String(_)), EdmType::String) => false,
+            (Field::Guid(_), EdmType::Guid) => false,
+            (Field::DateTimeOffset(_), EdmType::DateTimeOffset) => false,
+            (Field::Enum { .. }, EdmType::Enum(_)) => field_value(f, ty).is_null(),
+            _ => field_value(f, ty).is_null(),
         },
     }
 }
