@@ -60,6 +60,10 @@ pub enum ErrorKind {
     UnknownEnumMember,
     /// A construct the validator does not support for this entity set: geo functions, `$root`, …
     Unsupported,
+    /// A constant integer expression overflows Edm.Int64 or divides by zero: `9223372036854775807 add 1`.
+    Overflow,
+    /// A type name that is neither a primitive type nor a type of the model: `cast(status, Ns.Nope)`.
+    UnknownType,
 }
 
 /// An error with a kind, a byte span into the source, a message, and the source itself (for rendering).

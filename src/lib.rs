@@ -14,9 +14,11 @@ pub mod model;
 pub mod options;
 mod parser;
 pub mod print;
+pub mod query;
 pub mod sample;
 pub mod schema;
 pub mod suggest;
+pub mod validate;
 pub mod value;
 
 pub use ast::{Expr, Span};

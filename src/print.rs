@@ -104,17 +104,15 @@ impl Display for Expr {
                     UnaryOp::Not => f.write_str("not ")?,
                     UnaryOp::Neg => f.write_char('-')?,
                 }
-                // `-5` would read back as a negative literal, `-INF` as the literal: keep the negation.
-                let literal_clash =
-                    *op == UnaryOp::Neg && matches!(&operand.kind, ExprKind::Literal(_)) && {
-                        let text = operand.to_string();
-                        text.starts_with(|c: char| c.is_ascii_digit()) || text.starts_with("INF")
-                    };
-                if literal_clash {
-                    write!(f, "({operand})")
-                } else {
-                    write_operand(f, operand, UNARY_PRECEDENCE)
+                // `-5` would read back as a negative literal and `-INF` as the literal: when the
+                // operand's text starts with a digit or `INF`, keep the negation with parentheses.
+                if *op == UnaryOp::Neg {
+                    let text = operand.to_string();
+                    if text.starts_with(|c: char| c.is_ascii_digit()) || text.starts_with("INF") {
+                        return write!(f, "({text})");
+                    }
                 }
+                write_operand(f, operand, UNARY_PRECEDENCE)
             }
             ExprKind::Binary { op, left, right } => {
                 let p = op.precedence();
@@ -364,5 +362,115 @@ mod tests {
         assert_eq!(canonical("2018-08-01Z"), "2018-08-01Z");
         assert_eq!(canonical("binary'T0RhdGE='"), "binary'T0RhdGE'");
         assert_eq!(canonical("[\"a\", 1]"), "['a', 1]");
+    }
+}
+
+impl Expr {
+    /// An indented outline of the tree with node kinds and byte spans, one node per line: what
+    /// `odata-filter parse --ast` prints and what the tree snapshots hold.
+    ///
+    /// ```
+    /// let e = odata_filter::parse_filter("not contains(requestor, 'svc')").unwrap();
+    /// assert_eq!(
+    ///     e.to_tree_string(),
+    ///     "not @0..30\n  call contains @4..30\n    path requestor @13..22\n    string 'svc' @24..29\n"
+    /// );
+    /// ```
+    pub fn to_tree_string(&self) -> String {
+        let mut out = String::new();
+        self.write_tree(&mut out, 0);
+        out
+    }
+
+    fn write_tree(&self, out: &mut String, depth: usize) {
+        let pad = "  ".repeat(depth);
+        let span = self.span;
+        let label = match &self.kind {
+            ExprKind::Literal(lit) => format!("{} {lit}", literal_kind(lit)),
+            ExprKind::Path(path) => {
+                let mut p = path.clone();
+                p.lambda = None;
+                format!("path {p}")
+            }
+            ExprKind::Alias(name) => format!("alias @{}", name.name),
+            ExprKind::TypeName(name) => format!("type {name}"),
+            ExprKind::Call { function, .. } => format!("call {function}"),
+            ExprKind::Unary { op, .. } => match op {
+                UnaryOp::Neg => "negate".to_string(),
+                UnaryOp::Not => "not".to_string(),
+            },
+            ExprKind::Binary { op, .. } => op.keyword().to_string(),
+            ExprKind::In { .. } => "in".to_string(),
+            ExprKind::List(_) => "list".to_string(),
+            ExprKind::Array(_) => "array".to_string(),
+            ExprKind::Object(_) => "object".to_string(),
+        };
+        let _ = writeln!(out, "{pad}{label} @{}..{}", span.start, span.end);
+        match &self.kind {
+            ExprKind::Path(path) => {
+                for seg in &path.segments {
+                    if let SegmentKind::Function { params, .. } = &seg.kind {
+                        for (name, value) in params {
+                            let _ = writeln!(out, "{pad}  param {}", name.name);
+                            value.write_tree(out, depth + 2);
+                        }
+                    }
+                }
+                if let Some(lambda) = &path.lambda {
+                    let kind = match lambda.kind {
+                        LambdaKind::Any => "any",
+                        LambdaKind::All => "all",
+                    };
+                    match &lambda.predicate {
+                        None => {
+                            let _ = writeln!(out, "{pad}  {kind}");
+                        }
+                        Some((var, body)) => {
+                            let _ = writeln!(out, "{pad}  {kind} {}", var.name);
+                            body.write_tree(out, depth + 2);
+                        }
+                    }
+                }
+            }
+            ExprKind::Call { args, .. } => args.iter().for_each(|a| a.write_tree(out, depth + 1)),
+            ExprKind::Unary { operand, .. } => operand.write_tree(out, depth + 1),
+            ExprKind::Binary { left, right, .. } => {
+                left.write_tree(out, depth + 1);
+                right.write_tree(out, depth + 1);
+            }
+            ExprKind::In { operand, set } => {
+                operand.write_tree(out, depth + 1);
+                set.write_tree(out, depth + 1);
+            }
+            ExprKind::List(items) | ExprKind::Array(items) => {
+                items.iter().for_each(|a| a.write_tree(out, depth + 1))
+            }
+            ExprKind::Object(members) => {
+                for (name, value) in members {
+                    let _ = writeln!(out, "{pad}  member {name:?}");
+                    value.write_tree(out, depth + 2);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn literal_kind(lit: &Literal) -> &'static str {
+    match lit {
+        Literal::Null => "null",
+        Literal::Boolean(_) => "boolean",
+        Literal::Int(_) => "int",
+        Literal::Decimal(_) => "decimal",
+        Literal::Double(_) => "double",
+        Literal::String(_) => "string",
+        Literal::Guid(_) => "guid",
+        Literal::Date(_) => "date",
+        Literal::DateTimeOffset(_) => "datetimeoffset",
+        Literal::TimeOfDay(_) => "timeofday",
+        Literal::Duration(_) => "duration",
+        Literal::Enum { .. } => "enum",
+        Literal::Binary(_) => "binary",
+        Literal::Geo { .. } => "geo",
     }
 }

@@ -353,6 +353,14 @@ impl Builder<'_> {
             });
         }
         if let (PathRoot::Implicit, [seg], None) = (root, segments.as_slice(), &lambda) {
+            if seg.ident.name.eq_ignore_ascii_case("not") {
+                // A lone `not` is the operator with its operand missing, not a property.
+                return Err(self.error(
+                    ErrorKind::Syntax,
+                    Span::new(span.end, span.end),
+                    "expected a value, property or function call after 'not'",
+                ));
+            }
             if super::errors::is_keyword_operator(&seg.ident.name) {
                 // `a eq 1 and and`: a binary operator where an operand belongs, not a property.
                 return Err(self.error(

@@ -141,12 +141,11 @@ fn explain(input: &str, pos: usize, positives: &[Rule]) -> (Span, String) {
     let wants = |what: &str| positives.iter().any(|r| describe(*r) == Some(what));
     let found = token_at(input, pos);
     let after = token_before(input, pos);
-    let found_text = match found {
-        Some(t) => format!("found '{t}'"),
-        None => "found the end of the filter".to_string(),
-    };
+    let found_text = describe_found(found);
     let span = Span::new(pos, pos + found.map_or(0, str::len));
-    let after_text = after.map(|a| format!(" after '{a}'")).unwrap_or_default();
+    let after_text = after
+        .map(|a| format!(" after {}", quote(a)))
+        .unwrap_or_default();
     let head = &input[..pos];
 
     // C-style operators.
@@ -191,10 +190,7 @@ fn explain(input: &str, pos: usize, positives: &[Rule]) -> (Span, String) {
                 span = Span::new(next_at, next_at + next.map_or(0, str::len));
             }
         }
-        let found_text = match token_at(input, span.start) {
-            Some(t) => format!("found '{t}'"),
-            None => "found the end of the filter".to_string(),
-        };
+        let found_text = describe_found(token_at(input, span.start));
         let message = if inside.is_empty() {
             format!("expected a lambda variable such as 'c' in any(c: …), {found_text}")
         } else {
@@ -243,6 +239,10 @@ fn explain(input: &str, pos: usize, positives: &[Rule]) -> (Span, String) {
             Some(t) if is_keyword_operator(t) => {
                 format!("{OPERAND}{after_text}, found the operator '{t}'")
             }
+            Some(t) if looks_like_partial_guid(t) => format!(
+                "{OPERAND}{after_text}, found '{t}', which is not a valid Guid \
+                 (8-4-4-4-12 hexadecimal digits, such as 05c7bba5-828c-4451-9867-1191919f897e)"
+            ),
             Some(t) if t.starts_with('"') => {
                 format!("{OPERAND}{after_text}, found '{t}': string literals use single quotes")
             }
@@ -263,6 +263,34 @@ fn explain(input: &str, pos: usize, positives: &[Rule]) -> (Span, String) {
         )
     };
     (span, message)
+}
+
+/// A token in quotes for a message; a string literal already has its own.
+fn quote(token: &str) -> String {
+    if token.starts_with('\'') {
+        token.to_string()
+    } else {
+        format!("'{token}'")
+    }
+}
+
+/// "found …" for a message.
+fn describe_found(found: Option<&str>) -> String {
+    match found {
+        None => "found the end of the filter".to_string(),
+        Some(t) if t.starts_with(char::is_whitespace) => "found a space".to_string(),
+        Some(t) => format!("found {}", quote(t)),
+    }
+}
+
+/// Hex digits and dashes with a dash in them, but not a date: a Guid with a part missing.
+fn looks_like_partial_guid(token: &str) -> bool {
+    token.contains('-')
+        && token.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
+        && token
+            .split('-')
+            .next()
+            .is_some_and(|first| first.len() == 8)
 }
 
 /// If `head` ends inside the parentheses of `…/any(` or `…/all(` before the `:` of the range variable,

@@ -28,6 +28,9 @@ pub(super) fn check(input: &str, limits: &Limits) -> Result<(), Error> {
     let mut open: Vec<(u8, usize, usize)> = Vec::new();
     let mut prefix_total = 0usize; // prefix operators in enclosing levels
     let mut prefix_run = 0usize; // prefix operators in a row at this level
+                                 // Where a string literal ended right before a letter (`'o'brien'`): the likely cause of a later
+                                 // unterminated string.
+    let mut glued_quote: Option<usize> = None;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -38,17 +41,30 @@ pub(super) fn check(input: &str, limits: &Limits) -> Result<(), Error> {
                 loop {
                     match bytes.get(i) {
                         None => {
+                            let message = match glued_quote {
+                                Some(q) => format!(
+                                    "unterminated string literal starting at {start}; the string \
+                                     ending at {q} is followed directly by text: a quote inside a \
+                                     string is written as two quotes ('')"
+                                ),
+                                None => format!("unterminated string literal starting at {start}"),
+                            };
                             return Err(Error::new(
                                 ErrorKind::UnterminatedString,
                                 Span::new(start, input.len()),
-                                format!("unterminated string literal starting at {start}"),
+                                message,
                                 input,
-                            ))
+                            ));
                         }
                         Some(b'\'') if bytes.get(i + 1) == Some(&b'\'') => i += 2,
                         Some(b'\'') => break,
                         Some(_) => i += 1,
                     }
+                }
+                if glued_quote.is_none()
+                    && bytes.get(i + 1).is_some_and(|b| b.is_ascii_alphanumeric())
+                {
+                    glued_quote = Some(i);
                 }
                 prefix_run = 0;
             }

@@ -1,0 +1,36 @@
+//! The `odata-filter` command line. Contract: `../shared/spec/CLI.md`.
+//!
+//! Exit status: 0 success, 1 operational failure (files, I/O), 2 a query the service would reject.
+#![forbid(unsafe_code)]
+
+use std::process::ExitCode;
+
+use clap::{Parser as ClapParser, Subcommand};
+
+mod check;
+mod parse;
+
+/// Parse, validate, evaluate and serialize OData v4 $filter queries.
+#[derive(ClapParser)]
+#[command(name = "odata-filter", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Parse a $filter expression: prints the canonical text, then its URL-encoded form.
+    Parse(parse::Args),
+    /// Validate a whole query string against an MDE entity set: prints the normalized, URL-encoded
+    /// query string.
+    Check(check::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Parse(args) => parse::run(&args),
+        Command::Check(args) => check::run(&args),
+    }
+}

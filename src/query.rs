@@ -1,0 +1,374 @@
+//! A whole request's query string validated against an entity set: the one entry point for servers.
+//!
+//! [`Query::from_query_string`] parses the options ([`QueryOptions`]), validates `$filter`
+//! ([`validate`](crate::validate::validate)), checks `$top` against the entity set's cap, resolves
+//! `$orderby` keys (over filterable properties) and `$select` names, and reports every error together.
+//! [`mde_error_body`] renders errors as MDE's 400 response body.
+//!
+//! ```
+//! use odata_filter::query::Query;
+//! use odata_filter::schema::machine_actions;
+//!
+//! let q = Query::from_query_string(
+//!     "$filter=Status+eq+'Succeeded'&$orderby=CreationDateTimeUtc desc&$top=2",
+//!     machine_actions(),
+//! )
+//! .unwrap();
+//! assert_eq!(q.top(), Some(2));
+//! assert_eq!(
+//!     q.to_string(),
+//!     "$filter=status%20eq%20%27Succeeded%27&$orderby=creationDateTimeUtc%20desc&$top=2"
+//! );
+//!
+//! let err = Query::from_query_string("$top=20000", machine_actions()).unwrap_err();
+//! assert_eq!(
+//!     err.as_slice()[0].message(),
+//!     "The limit of '10000' for Top query has been exceeded. The value from the incoming request is '20000'."
+//! );
+//! ```
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::ast::Span;
+use crate::error::{Error, ErrorKind, Errors};
+use crate::options::QueryOptions;
+use crate::print::url_encode;
+use crate::schema::{EntitySet, Lookup, PropertyId, StructuredType};
+use crate::suggest::closest;
+use crate::validate::{
+    expr_to_string, validate, validate_sort_key, Base, TypedExpr, TypedFilter, ValidateOptions,
+};
+
+/// Entry point: validates a query string against an entity set.
+#[derive(Clone, Copy, Debug)]
+pub struct Query;
+
+/// One `$orderby` key, type-checked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OrderKey {
+    expr: TypedExpr,
+    descending: bool,
+}
+
+impl OrderKey {
+    /// The sort key expression (a property in the common case; see [`OrderKey::property`]).
+    pub fn expr(&self) -> &TypedExpr {
+        &self.expr
+    }
+
+    /// The top-level property, when the key is just one (`creationDateTimeUtc desc`).
+    pub fn property(&self) -> Option<PropertyId> {
+        match &self.expr {
+            TypedExpr::Property(p) if p.base() == Base::Root && p.path().len() == 1 => {
+                p.path().first().copied()
+            }
+            _ => None,
+        }
+    }
+
+    /// `desc` was given.
+    pub fn descending(&self) -> bool {
+        self.descending
+    }
+}
+
+/// One resolved `$select` item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SelectItem {
+    /// `*`: every property.
+    All,
+    /// One top-level property.
+    Property(PropertyId),
+}
+
+/// A query string that the service would accept: validated filter, paging, ordering, selection.
+///
+/// `Display` prints the normalized, URL-encoded query string (options in the order `$filter $orderby
+/// $select $top $skip $count $format $skiptoken`, then custom options).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValidatedQuery {
+    filter: Option<TypedFilter>,
+    top: Option<u64>,
+    skip: Option<u64>,
+    orderby: Vec<OrderKey>,
+    select: Option<Vec<SelectItem>>,
+    count: Option<bool>,
+    format: Option<String>,
+    skiptoken: Option<String>,
+    custom: Vec<(String, String)>,
+    entity_type: Arc<StructuredType>,
+}
+
+impl ValidatedQuery {
+    /// The validated `$filter`.
+    pub fn filter(&self) -> Option<&TypedFilter> {
+        self.filter.as_ref()
+    }
+    /// `$top` (within the entity set's cap).
+    pub fn top(&self) -> Option<u64> {
+        self.top
+    }
+    /// `$skip`.
+    pub fn skip(&self) -> Option<u64> {
+        self.skip
+    }
+    /// The `$orderby` keys, most significant first (empty without `$orderby`).
+    pub fn orderby(&self) -> &[OrderKey] {
+        &self.orderby
+    }
+    /// The `$select` items, if given.
+    pub fn select(&self) -> Option<&[SelectItem]> {
+        self.select.as_deref()
+    }
+    /// `$count`.
+    pub fn count(&self) -> Option<bool> {
+        self.count
+    }
+    /// `$format`, as given.
+    pub fn format(&self) -> Option<&str> {
+        self.format.as_deref()
+    }
+    /// `$skiptoken`, as given.
+    pub fn skiptoken(&self) -> Option<&str> {
+        self.skiptoken.as_deref()
+    }
+    /// Custom (non-`$`) options, decoded, in order.
+    pub fn custom(&self) -> &[(String, String)] {
+        &self.custom
+    }
+    /// The entity type of the entity set the query was validated against.
+    pub fn entity_type(&self) -> &Arc<StructuredType> {
+        &self.entity_type
+    }
+}
+
+impl fmt::Display for ValidatedQuery {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ty = &self.entity_type;
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(filter) = &self.filter {
+            parts.push(format!("$filter={}", url_encode(&filter.to_string())));
+        }
+        if !self.orderby.is_empty() {
+            let keys: Vec<String> = self
+                .orderby
+                .iter()
+                .map(|k| {
+                    let e = expr_to_string(&k.expr, ty);
+                    if k.descending {
+                        format!("{e} desc")
+                    } else {
+                        e
+                    }
+                })
+                .collect();
+            parts.push(format!("$orderby={}", url_encode(&keys.join(","))));
+        }
+        if let Some(select) = &self.select {
+            let names: Vec<&str> = select
+                .iter()
+                .map(|s| match s {
+                    SelectItem::All => "*",
+                    SelectItem::Property(id) => ty.property(*id).map_or("", |p| p.name()),
+                })
+                .collect();
+            parts.push(format!("$select={}", url_encode(&names.join(","))));
+        }
+        if let Some(top) = self.top {
+            parts.push(format!("$top={top}"));
+        }
+        if let Some(skip) = self.skip {
+            parts.push(format!("$skip={skip}"));
+        }
+        if let Some(count) = self.count {
+            parts.push(format!("$count={count}"));
+        }
+        if let Some(v) = &self.format {
+            parts.push(format!("$format={}", url_encode(v)));
+        }
+        if let Some(v) = &self.skiptoken {
+            parts.push(format!("$skiptoken={}", url_encode(v)));
+        }
+        for (name, value) in &self.custom {
+            parts.push(format!("{}={}", url_encode(name), url_encode(value)));
+        }
+        f.write_str(&parts.join("&"))
+    }
+}
+
+/// The span of the value of system option `name` (`top`, …) in the raw query string.
+fn option_value_span(raw: &str, name: &str) -> Span {
+    let base = usize::from(raw.starts_with('?'));
+    let mut offset = base;
+    for part in raw[base..].split('&') {
+        let at = offset;
+        offset += part.len() + 1;
+        let (n, v_at, v_len) = match part.find('=') {
+            Some(eq) => (&part[..eq], at + eq + 1, part.len() - eq - 1),
+            None => continue,
+        };
+        let bare = n
+            .strip_prefix('$')
+            .or_else(|| n.strip_prefix("%24"))
+            .unwrap_or(n);
+        if bare.eq_ignore_ascii_case(name) {
+            return Span::new(v_at, v_at + v_len);
+        }
+    }
+    Span::new(0, raw.len())
+}
+
+impl Query {
+    /// Validates a raw or percent-encoded query string (`$filter=…&$top=…`, a leading `?` allowed)
+    /// against `set` with the default [`ValidateOptions`]. Errors of the options point into `qs`; errors
+    /// of `$filter`, `$orderby` and `$select` point into that option's decoded value.
+    pub fn from_query_string(qs: &str, set: &EntitySet) -> Result<ValidatedQuery, Errors> {
+        Query::from_query_string_with(qs, set, &ValidateOptions::default())
+    }
+
+    /// [`Query::from_query_string`] with explicit validator settings.
+    pub fn from_query_string_with(
+        qs: &str,
+        set: &EntitySet,
+        options: &ValidateOptions,
+    ) -> Result<ValidatedQuery, Errors> {
+        let opts = QueryOptions::parse(qs)?;
+        Query::from_options(opts, qs, set, options)
+    }
+
+    /// Validates already parsed options; `raw` is the query string they came from (for spans).
+    pub fn from_options(
+        opts: QueryOptions,
+        raw: &str,
+        set: &EntitySet,
+        options: &ValidateOptions,
+    ) -> Result<ValidatedQuery, Errors> {
+        let mut errors: Vec<Error> = Vec::new();
+        let filter = match &opts.filter {
+            None => None,
+            Some(fo) => match validate(&fo.expr, set, options) {
+                Ok(f) => Some(f),
+                Err(e) => {
+                    errors.extend(e.0.into_iter().map(|e| e.relocate(0, &fo.text)));
+                    None
+                }
+            },
+        };
+        if let (Some(top), Some(cap)) = (opts.top, set.top_cap()) {
+            if top > cap {
+                errors.push(Error::new(
+                    ErrorKind::TopLimitExceeded,
+                    option_value_span(raw, "top"),
+                    format!(
+                        "The limit of '{cap}' for Top query has been exceeded. The value from the incoming request is '{top}'."
+                    ),
+                    raw,
+                ));
+            }
+        }
+        for (name, value) in [("$search", &opts.search), ("$expand", &opts.expand)] {
+            if value.is_some() {
+                let bare = &name[1..];
+                errors.push(Error::new(
+                    ErrorKind::Unsupported,
+                    option_value_span(raw, bare),
+                    format!(
+                        "The query option '{name}' is not supported by the entity set '{}'.",
+                        set.name()
+                    ),
+                    raw,
+                ));
+            }
+        }
+        let mut orderby = Vec::new();
+        if let Some(ob) = &opts.orderby {
+            for item in &ob.items {
+                match validate_sort_key(&item.expr, set, options) {
+                    Ok(expr) => orderby.push(OrderKey {
+                        expr,
+                        descending: item.descending,
+                    }),
+                    Err(es) => errors.extend(es.into_iter().map(|e| e.relocate(0, &ob.text))),
+                }
+            }
+        }
+        let select = opts.select.as_ref().map(|sel| {
+            let ty = set.entity_type();
+            let mut items = Vec::new();
+            for ident in &sel.items {
+                if ident.name == "*" {
+                    items.push(SelectItem::All);
+                    continue;
+                }
+                match ty.lookup(&ident.name, !options.strict_case) {
+                    Lookup::Found(id) => items.push(SelectItem::Property(id)),
+                    _ => {
+                        let mut msg = format!(
+                            "Could not find a property named '{}' on type '{}'.",
+                            ident.name,
+                            ty.name()
+                        );
+                        if let Some(s) =
+                            closest(&ident.name, ty.properties().iter().map(|p| p.name()))
+                        {
+                            msg.push_str(&format!(" Did you mean '{s}'?"));
+                        }
+                        errors.push(Error::new(
+                            ErrorKind::UnknownProperty,
+                            ident.span,
+                            msg,
+                            &sel.text,
+                        ));
+                    }
+                }
+            }
+            items
+        });
+        if !errors.is_empty() {
+            return Err(Errors(errors));
+        }
+        Ok(ValidatedQuery {
+            filter,
+            top: opts.top,
+            skip: opts.skip,
+            orderby,
+            select,
+            count: opts.count,
+            format: opts.format,
+            skiptoken: opts.skiptoken,
+            custom: opts.custom,
+            entity_type: Arc::clone(set.entity_type()),
+        })
+    }
+}
+
+/// MDE's 400 response body for these errors:
+/// `{"error":{"code":"ODataError","message":"The query specified in the URI is not valid. …"}}`, the
+/// messages of all errors joined by spaces; `target` (MDE puts a correlation id there) is added when
+/// given.
+///
+/// ```
+/// use odata_filter::query::{mde_error_body, Query};
+/// let err = Query::from_query_string("$stop=2", odata_filter::schema::machine_actions()).unwrap_err();
+/// assert_eq!(
+///     mde_error_body(&err, None),
+///     r#"{"error":{"code":"ODataError","message":"The query specified in the URI is not valid. Custom query option '$stop' that starts with '$' is not supported. (did you mean '$top'?)"}}"#
+/// );
+/// ```
+pub fn mde_error_body(errors: &Errors, target: Option<&str>) -> String {
+    let messages: Vec<&str> = errors.as_slice().iter().map(|e| e.message()).collect();
+    let message = format!(
+        "The query specified in the URI is not valid. {}",
+        messages.join(" ")
+    );
+    let mut error = serde_json::Map::new();
+    error.insert("code".into(), "ODataError".into());
+    error.insert("message".into(), message.into());
+    if let Some(t) = target {
+        error.insert("target".into(), t.into());
+    }
+    let mut body = serde_json::Map::new();
+    body.insert("error".into(), serde_json::Value::Object(error));
+    serde_json::Value::Object(body).to_string()
+}
