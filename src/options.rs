@@ -264,7 +264,7 @@ impl QueryOptions {
                 errors.push(duplicate(opt, raw));
                 continue;
             }
-            match parser.parse(&opt.value) {
+            match parse_alias_value(&opt.value, parser) {
                 Ok(expr) => aliases.push((name.to_string(), expr)),
                 Err(e) => errors.push(e),
             }
@@ -366,6 +366,24 @@ impl QueryOptions {
             _ => self.skiptoken = Some(value.clone()),
         }
         Ok(())
+    }
+}
+
+/// An alias value is an expression, or a parenthesised list for use with `in` (`@s=('a','b')`).
+fn parse_alias_value(value: &str, parser: &Parser) -> Result<Expr, Error> {
+    match parser.parse(value) {
+        Ok(expr) => Ok(expr),
+        Err(err) if value.trim_start().starts_with('(') => {
+            // Read the list as the right side of `in`; spans are replaced at substitution anyway.
+            match parser.parse(&format!("x in {value}")) {
+                Ok(Expr {
+                    kind: ExprKind::In { set, .. },
+                    ..
+                }) => Ok(*set),
+                _ => Err(err),
+            }
+        }
+        Err(err) => Err(err),
     }
 }
 
