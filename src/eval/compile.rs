@@ -510,11 +510,7 @@ impl<'a, R: Record + ?Sized> Eval<'a, R> {
                         }
                         return at;
                     }
-                    Root::Var(k) => vars
-                        .len()
-                        .checked_sub(k + 1)
-                        .and_then(|i| vars.get(i).copied())
-                        .unwrap_or(Field::Null),
+                    Root::Var(k) => vars.get(k).copied().unwrap_or(Field::Null),
                 };
                 for s in &p.steps {
                     at = step_into(at, s.index, &s.name);

@@ -55,7 +55,7 @@ pub fn value_of<R: Record + ?Sized>(node: &Node, record: &R, now: &DateTime<Fixe
     ctx.value(node)
 }
 
-/// The value of `node` for `root` with the lambda variables `vars` in scope (innermost last): the
+/// The value of `node` for `root` with the lambda variables `vars` in scope (outermost first): the
 /// compiled filter's fallback for sub-expressions it does not specialise.
 pub(crate) fn value_with(
     node: &Node,
@@ -82,7 +82,7 @@ impl<R: Record + ?Sized> Record for Dyn<'_, R> {
 
 struct Context<'r> {
     root: &'r dyn Record,
-    /// Lambda range variables, innermost last.
+    /// Lambda range variables, outermost first.
     vars: Vec<Field<'r>>,
     now: DateTime<FixedOffset>,
 }
@@ -128,12 +128,7 @@ impl<'r> Context<'r> {
     fn start(&self, root: &Root) -> Field<'r> {
         match root {
             Root::It => Field::Node(self.root),
-            Root::Var(k) => self
-                .vars
-                .len()
-                .checked_sub(k + 1)
-                .and_then(|i| self.vars.get(i).copied())
-                .unwrap_or(Field::Null),
+            Root::Var(k) => self.vars.get(*k).copied().unwrap_or(Field::Null),
         }
     }
 

@@ -33,7 +33,8 @@ use crate::value::Value;
 pub enum Root {
     /// The record the filter is applied to (`$it`, or an implicit path outside lambdas).
     It,
-    /// A lambda range variable: `Var(0)` is the innermost enclosing lambda's, `Var(1)` the next one out.
+    /// A lambda range variable, by the nesting depth of the lambda that binds it: `Var(0)` is the
+    /// outermost lambda's variable, `Var(1)` that of a lambda inside its predicate, and so on.
     Var(usize),
 }
 
@@ -114,7 +115,7 @@ pub enum Node {
         kind: LambdaKind,
         /// The collection.
         collection: PathExpr,
-        /// The predicate, in which `Root::Var(0)` is the element.
+        /// The predicate, in which `Root::Var(d)` is the element, `d` being this lambda's nesting depth.
         body: Option<Box<Node>>,
     },
     /// `cast(x, Type)`.

@@ -6,6 +6,7 @@
 pub mod compile;
 pub mod interp;
 pub mod ir;
+pub mod lower;
 pub mod ops;
 pub mod record;
 pub mod semantics;
