@@ -4,6 +4,7 @@
 //! - [`semantics`]: null logic, comparisons, arithmetic and functions on plain values.
 
 pub mod compile;
+pub mod execute;
 pub mod interp;
 pub mod ir;
 pub mod lower;
