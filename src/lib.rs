@@ -8,6 +8,7 @@
 extern crate alloc;
 
 pub mod ast;
+pub mod command;
 pub mod error;
 pub mod eval;
 pub mod model;
