@@ -372,16 +372,16 @@ impl Generator {
                             vec![
                                 param(
                                     "ScriptName",
-                                    *rng.pick(&["minidump.ps1", "collect.ps1", "triage.ps1"]),
+                                    rng.pick(&["minidump.ps1", "collect.ps1", "triage.ps1"]),
                                 ),
-                                param("Args", *rng.pick(&["OUTLOOK.EXE", "-full", "-quick"])),
+                                param("Args", rng.pick(&["OUTLOOK.EXE", "-full", "-quick"])),
                             ],
                         ),
                         1 => (
                             LiveResponseCommandType::GetFile,
                             vec![param(
                                 "Path",
-                                *rng.pick(&[
+                                rng.pick(&[
                                     "C:\\windows\\TEMP\\OUTLOOK.dmp",
                                     "C:\\Users\\Public\\report.txt",
                                 ]),
@@ -389,7 +389,7 @@ impl Generator {
                         ),
                         _ => (
                             LiveResponseCommandType::PutFile,
-                            vec![param("FileName", *rng.pick(&["minidump.ps1", "tool.exe"]))],
+                            vec![param("FileName", rng.pick(&["minidump.ps1", "tool.exe"]))],
                         ),
                     };
                     let (command_status, start_time, end_time, errors) = match status {
@@ -451,10 +451,10 @@ impl Generator {
     }
 }
 
-fn param(key: &str, value: &str) -> CommandParam {
+fn param(key: &str, value: impl AsRef<str>) -> CommandParam {
     CommandParam {
         key: key.to_string(),
-        value: value.to_string(),
+        value: value.as_ref().to_string(),
     }
 }
 
