@@ -215,11 +215,18 @@ fn leaf() -> impl Strategy<Value = Node> {
             )),
             Box::new(Node::Literal(v))
         )),
-        (any::<bool>(), any::<bool>()).prop_map(|(eq, null)| Node::Compare(
-            if eq { CmpOp::Eq } else { CmpOp::Ne },
-            Box::new(Node::Path(path("relatedFileInfo"))),
-            Box::new(Node::Literal(if null { Value::Null } else { Value::Null }))
-        )),
+        (any::<bool>(), any::<bool>()).prop_map(|(eq, flip)| {
+            let (a, b) = (
+                Node::Path(path("relatedFileInfo")),
+                Node::Literal(Value::Null),
+            );
+            let (a, b) = if flip { (b, a) } else { (a, b) };
+            Node::Compare(
+                if eq { CmpOp::Eq } else { CmpOp::Ne },
+                Box::new(a),
+                Box::new(b),
+            )
+        }),
         Just(Node::Literal(Value::Boolean(true))),
         Just(Node::Literal(Value::Null)),
         (cmp_op(), string_lit()).prop_map(|(op, v)| {
