@@ -34,7 +34,7 @@ use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
-use chrono::{DateTime, FixedOffset, NaiveTime};
+use chrono::{DateTime, FixedOffset, NaiveDateTime, NaiveTime};
 use uuid::Uuid;
 
 use crate::ast::{Function, LambdaKind};
@@ -123,36 +123,55 @@ enum Src {
 struct EnumSet {
     ty: Arc<EnumType>,
     /// Bit `p` set: the member at declared position `p` satisfies the check.
-    mask: u128,
+    mask: u64,
     /// Members' values are exactly their positions (so a value is its bit number).
     dense: bool,
     /// The outcome for null (or a value that is not a member).
     on_null: bool,
+    /// Names of the members that satisfy the check (JSON records carry enum members as names).
+    true_names: Box<[Box<str>]>,
 }
 
 impl EnumSet {
-    #[inline]
+    #[inline(always)]
     fn test(&self, f: Field<'_>) -> bool {
         let pos = match f {
             Field::Enum { value, name } => {
-                if self.dense && (0..128).contains(&value) {
+                if self.dense && (0..64).contains(&value) {
+                    return self.mask >> value & 1 == 1;
+                }
+                if self.dense {
                     Some(value as usize)
                 } else {
                     self.position_by_name(name)
                         .or_else(|| self.ty.position_of(value))
                 }
             }
-            Field::Str(s) => self.position_by_name(s),
-            Field::Json(serde_json::Value::String(s)) => self.position_by_name(s),
+            Field::Str(s) => return self.test_name(s),
+            Field::Json(serde_json::Value::String(s)) => return self.test_name(s),
             Field::Json(serde_json::Value::Number(n)) => {
                 n.as_i64().and_then(|v| self.ty.position_of(v))
             }
             _ => None,
         };
         match pos {
-            Some(p) if p < self.ty.members().len() && p < 128 => self.mask >> p & 1 == 1,
+            Some(p) if p < 64 => self.mask >> p & 1 == 1,
             _ => self.on_null,
         }
+    }
+
+    /// The outcome for a member given by name: one string comparison per satisfying member in the
+    /// common case, a scan of the members only when a non-member must be told apart.
+    #[inline]
+    fn test_name(&self, name: &str) -> bool {
+        if self.true_names.iter().any(|n| **n == *name) {
+            return true;
+        }
+        if !self.on_null {
+            // Not satisfying: a member that fails the check, or not a member (null): false either way.
+            return false;
+        }
+        self.position_by_name(name).is_none()
     }
 
     #[inline]
@@ -197,8 +216,13 @@ enum Check {
         set: FastSet<u128>,
         has_null: bool,
     },
-    /// `t op instant` (nanoseconds since the epoch).
-    Instant { src: Src, op: CmpOp, lit: i128 },
+    /// `t op instant` (nanoseconds since the epoch; also as a UTC date-time when that is exact).
+    Instant {
+        src: Src,
+        op: CmpOp,
+        lit: i128,
+        lit_utc: Option<NaiveDateTime>,
+    },
     /// `i op n` for integer properties.
     Int {
         src: Src,
@@ -272,18 +296,69 @@ impl CompiledFilter {
 
     /// The indices of the matching records, in order.
     ///
+    /// Evaluates in batches with selection vectors: a conjunction of specialised checks runs as one
+    /// tight loop per check over the records still selected, so the per-record cost is a field read
+    /// and a comparison, not a walk of the predicate tree; other shapes are evaluated per record.
+    ///
     /// ```
     /// use odata_filter::eval::{compile::CompiledFilter, ir::Node};
     /// let all = CompiledFilter::new(&Node::Literal(odata_filter::value::Value::Boolean(true)));
     /// assert_eq!(all.matching_indices(&odata_filter::sample::machine_actions(3, 0)), vec![0, 1, 2]);
     /// ```
     pub fn matching_indices<R: Record>(&self, records: &[R]) -> Vec<usize> {
-        records
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| self.matches(*r))
-            .map(|(i, _)| i)
-            .collect()
+        let mut out = Vec::new();
+        self.for_each_match(records, |i| out.push(i));
+        out
+    }
+
+    /// The number of matching records (see [`CompiledFilter::matching_indices`]).
+    pub fn count_matches<R: Record>(&self, records: &[R]) -> usize {
+        let mut n = 0;
+        self.for_each_match(records, |_| n += 1);
+        n
+    }
+
+    /// Calls `f` with the index of every matching record, in order (batched evaluation).
+    pub fn for_each_match<R: Record>(&self, records: &[R], mut f: impl FnMut(usize)) {
+        const BATCH: usize = 1024;
+        let mut sel: Vec<u32> = Vec::with_capacity(BATCH);
+        for (b, chunk) in records.chunks(BATCH).enumerate() {
+            sel.clear();
+            sel.extend(0..chunk.len() as u32);
+            self.retain_true(&self.root, chunk, &mut sel);
+            let base = b * BATCH;
+            for &i in &sel {
+                f(base + i as usize);
+            }
+        }
+    }
+
+    /// Keeps in `sel` the records of `chunk` for which `p` is true.
+    fn retain_true<R: Record>(&self, p: &Pred, chunk: &[R], sel: &mut Vec<u32>) {
+        match p {
+            Pred::And(items) => {
+                for item in items {
+                    if sel.is_empty() {
+                        return;
+                    }
+                    self.retain_true(item, chunk, sel);
+                }
+            }
+            Pred::Const(Some(true)) => {}
+            Pred::Const(_) => sel.clear(),
+            Pred::Check(c) => retain_check(c, chunk, sel, &self.now),
+            other => {
+                let mut vars = Vec::new();
+                sel.retain(|&i| {
+                    let e = Eval {
+                        root: &chunk[i as usize],
+                        now: &self.now,
+                    };
+                    vars.clear();
+                    e.pred(other, &mut vars) == Some(true)
+                });
+            }
+        }
     }
 }
 
@@ -365,10 +440,10 @@ fn compile(node: &Node) -> Pred {
 
 fn enum_set(ty: &Arc<EnumType>, on_null: bool, holds: impl Fn(usize) -> bool) -> Option<EnumSet> {
     let members = ty.members();
-    if members.len() > 128 || ty.is_flags() {
+    if members.len() > 64 || ty.is_flags() {
         return None;
     }
-    let mut mask = 0u128;
+    let mut mask = 0u64;
     for p in 0..members.len() {
         if holds(p) {
             mask |= 1 << p;
@@ -378,11 +453,18 @@ fn enum_set(ty: &Arc<EnumType>, on_null: bool, holds: impl Fn(usize) -> bool) ->
         .iter()
         .enumerate()
         .all(|(i, m)| m.value() == i as i64);
+    let true_names = members
+        .iter()
+        .enumerate()
+        .filter(|(p, _)| mask >> p & 1 == 1)
+        .map(|(_, m)| Box::<str>::from(m.name()))
+        .collect();
     Some(EnumSet {
         ty: Arc::clone(ty),
         mask,
         dense,
         on_null,
+        true_names,
     })
 }
 
@@ -419,16 +501,12 @@ fn compare_check(op: CmpOp, p: &PathExpr, v: &Value) -> Option<Check> {
             op,
             lit: g.as_u128(),
         }),
-        (EdmType::DateTimeOffset, Value::DateTimeOffset(t)) => Some(Check::Instant {
+        (EdmType::DateTimeOffset, Value::DateTimeOffset(t)) => Some(instant_check(src, op, t)),
+        (EdmType::DateTimeOffset, Value::Date(d)) => Some(instant_check(
             src,
             op,
-            lit: sem::instant_nanos(t),
-        }),
-        (EdmType::DateTimeOffset, Value::Date(d)) => Some(Check::Instant {
-            src,
-            op,
-            lit: sem::instant_nanos(&d.and_time(NaiveTime::MIN).and_utc().fixed_offset()),
-        }),
+            &d.and_time(NaiveTime::MIN).and_utc().fixed_offset(),
+        )),
         (t, Value::Int(i)) if t.is_integer() => Some(Check::Int {
             src,
             ty: t.clone(),
@@ -436,6 +514,15 @@ fn compare_check(op: CmpOp, p: &PathExpr, v: &Value) -> Option<Check> {
             lit: *i,
         }),
         _ => None,
+    }
+}
+
+fn instant_check(src: Src, op: CmpOp, t: &DateTime<FixedOffset>) -> Check {
+    Check::Instant {
+        src,
+        op,
+        lit: sem::instant_nanos(t),
+        lit_utc: (t.timestamp_subsec_nanos() < 1_000_000_000).then(|| t.naive_utc()),
     }
 }
 
@@ -587,7 +674,11 @@ impl<'a, R: Record + ?Sized> Eval<'a, R> {
         Some(match c {
             Check::Enum { src, set } => set.test(self.read(src, vars)),
             Check::Str { src, op, lit } => match str_of(self.read(src, vars)) {
-                Some(s) => op.holds(Some(sem::cmp_str(s, lit))),
+                Some(s) => match op {
+                    CmpOp::Eq => s == &**lit,
+                    CmpOp::Ne => s != &**lit,
+                    _ => op.holds(Some(sem::cmp_str(s, lit))),
+                },
                 None => op.with_null(true, false),
             },
             Check::StrIn { src, set, has_null } => match str_of(self.read(src, vars)) {
@@ -610,7 +701,7 @@ impl<'a, R: Record + ?Sized> Eval<'a, R> {
                 Some(g) => set.contains(&g),
                 None => *has_null,
             },
-            Check::Instant { src, op, lit } => match instant_of(self.read(src, vars)) {
+            Check::Instant { src, op, lit, .. } => match instant_of(self.read(src, vars)) {
                 Some(t) => op.holds(Some(t.cmp(lit))),
                 None => op.with_null(true, false),
             },
@@ -636,7 +727,129 @@ impl<'a, R: Record + ?Sized> Eval<'a, R> {
     }
 }
 
-#[inline]
+/// Keeps the selected indices for which `keep` holds, without a branch per element (the outcome of
+/// a filter is data-dependent, so a branch would be mispredicted often).
+#[inline(always)]
+fn retain(sel: &mut Vec<u32>, mut keep: impl FnMut(u32) -> bool) {
+    let mut k = 0;
+    for j in 0..sel.len() {
+        let i = sel[j];
+        sel[k] = i;
+        k += usize::from(keep(i));
+    }
+    sel.truncate(k);
+}
+
+/// One specialised loop per check kind over the selected records (top-level properties); other
+/// sources go through the general per-record check.
+fn retain_check<R: Record>(
+    c: &Check,
+    chunk: &[R],
+    sel: &mut Vec<u32>,
+    now: &DateTime<FixedOffset>,
+) {
+    let top = match c {
+        Check::Enum { src, .. }
+        | Check::Instant { src, .. }
+        | Check::Str { src, .. }
+        | Check::Guid { src, .. }
+        | Check::GuidIn { src, .. }
+        | Check::StrIn { src, .. } => match src {
+            Src::Top { index, name } => Some((*index, &**name)),
+            Src::Path(_) => None,
+        },
+        _ => None,
+    };
+    let Some((index, name)) = top.filter(|_| R::indexed()) else {
+        return retain_check_with(c, chunk, sel, now, |r: &R, index, name| {
+            r.field(index, name)
+        });
+    };
+    // A typed record dispatches on the property index; with the index a constant, its `field`
+    // folds to a direct field read, so each property gets its own loop.
+    macro_rules! by_index {
+        ($($i:literal)*) => {
+            match index {
+                $($i => retain_check_with(c, chunk, sel, now, |r: &R, _, name| r.field($i, name)),)*
+                _ => retain_check_with(c, chunk, sel, now, |r: &R, index, name| r.field(index, name)),
+            }
+        };
+    }
+    let _ = name;
+    by_index!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23)
+}
+
+/// The loops of [`retain_check`], reading fields with `get(record, index, name)`.
+#[inline(always)]
+fn retain_check_with<R: Record, G>(
+    c: &Check,
+    chunk: &[R],
+    sel: &mut Vec<u32>,
+    now: &DateTime<FixedOffset>,
+    get: G,
+) where
+    G: for<'r> Fn(&'r R, usize, &str) -> Field<'r>,
+{
+    let at = |i: u32| &chunk[i as usize];
+    match c {
+        Check::Enum {
+            src: Src::Top { index, name },
+            set,
+        } => retain(sel, |i| set.test(get(at(i), *index, name))),
+        Check::Instant {
+            src: Src::Top { index, name },
+            op,
+            lit,
+            lit_utc,
+        } => retain(sel, |i| match get(at(i), *index, name) {
+            // Same order as the instants, without computing them (leap seconds excepted).
+            Field::DateTimeOffset(t)
+                if t.timestamp_subsec_nanos() < 1_000_000_000 && lit_utc.is_some() =>
+            {
+                op.holds(lit_utc.as_ref().map(|l| t.naive_utc().cmp(l)))
+            }
+            f => match instant_of(f) {
+                Some(t) => op.holds(Some(t.cmp(lit))),
+                None => op.with_null(true, false),
+            },
+        }),
+        Check::Str {
+            src: Src::Top { index, name },
+            op: CmpOp::Eq,
+            lit,
+        } => retain(sel, |i| str_of(get(at(i), *index, name)) == Some(&**lit)),
+        Check::Guid {
+            src: Src::Top { index, name },
+            op,
+            lit,
+        } => retain(sel, |i| match guid_of(get(at(i), *index, name)) {
+            Some(g) => op.holds(Some(g.cmp(lit))),
+            None => op.with_null(true, false),
+        }),
+        Check::GuidIn {
+            src: Src::Top { index, name },
+            set,
+            has_null,
+        } => retain(sel, |i| match guid_of(get(at(i), *index, name)) {
+            Some(g) => set.contains(&g),
+            None => *has_null,
+        }),
+        Check::StrIn {
+            src: Src::Top { index, name },
+            set,
+            has_null,
+        } => retain(sel, |i| match str_of(get(at(i), *index, name)) {
+            Some(s) => set.contains(s),
+            None => *has_null,
+        }),
+        other => retain(sel, |i| {
+            let e = Eval { root: at(i), now };
+            e.check(other, &[]) == Some(true)
+        }),
+    }
+}
+
+#[inline(always)]
 fn str_of(f: Field<'_>) -> Option<&str> {
     match f {
         Field::Str(s) => Some(s),
@@ -645,7 +858,7 @@ fn str_of(f: Field<'_>) -> Option<&str> {
     }
 }
 
-#[inline]
+#[inline(always)]
 fn guid_of(f: Field<'_>) -> Option<u128> {
     match f {
         Field::Guid(g) => Some(g.as_u128()),
@@ -653,7 +866,7 @@ fn guid_of(f: Field<'_>) -> Option<u128> {
     }
 }
 
-#[inline]
+#[inline(always)]
 fn instant_of(f: Field<'_>) -> Option<i128> {
     match f {
         Field::DateTimeOffset(t) => Some(sem::instant_nanos(&t)),

@@ -90,6 +90,16 @@ impl std::fmt::Debug for Field<'_> {
 pub trait Record {
     /// The value of the property at `index` named `name`; [`Field::Null`] when absent.
     fn field(&self, index: usize, name: &str) -> Field<'_>;
+
+    /// True when [`Record::field`] dispatches on `index` with a `match` that folds away for a
+    /// constant index (a typed struct): compiled filters then run one specialised loop per property.
+    /// Default `false` (name-based records gain nothing from it).
+    fn indexed() -> bool
+    where
+        Self: Sized,
+    {
+        false
+    }
 }
 
 /// A collection value of a record: indexed access to its elements.
@@ -212,7 +222,11 @@ pub const MACHINE_ACTION_PROPERTIES: [&str; 20] = [
 ];
 
 impl Record for MachineAction {
-    #[inline]
+    fn indexed() -> bool {
+        true
+    }
+
+    #[inline(always)]
     fn field(&self, index: usize, _name: &str) -> Field<'_> {
         use machine_action_index as i;
         match index {
