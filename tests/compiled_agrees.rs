@@ -326,7 +326,7 @@ fn now() -> chrono::DateTime<chrono::FixedOffset> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(600))]
+    #![proptest_config(ProptestConfig::with_cases(300))]
 
     #[test]
     fn compiled_equals_interpreted_on_typed_records(node in filter(), i in 0usize..60) {
@@ -337,11 +337,25 @@ proptest! {
         // The typed struct and its JSON form agree too.
         let j = serde_json::to_value(r).unwrap();
         prop_assert_eq!(compiled.evaluate(&j), compiled.evaluate(r), "{:?}", node);
+        // Batched evaluation (selection vectors, per-index loops) selects the same records.
+        let expected: Vec<usize> = (0..records.len())
+            .filter(|&k| evaluate_at(&node, &records[k], &now()) == Some(true))
+            .collect();
+        prop_assert_eq!(compiled.matching_indices(&records), expected.clone(), "{:?}", node);
+        let json: Vec<serde_json::Value> =
+            records.iter().map(|r| serde_json::to_value(r).unwrap()).collect();
+        prop_assert_eq!(compiled.matching_indices(&json), expected, "{:?}", node);
     }
 
     #[test]
-    fn compiled_equals_interpreted_on_odd_json(node in filter(), record in json_record()) {
+    fn compiled_equals_interpreted_on_odd_json(node in filter(), records in prop::collection::vec(json_record(), 1..6)) {
         let compiled = CompiledFilter::with_now(&node, now());
-        prop_assert_eq!(compiled.evaluate(&record), evaluate_at(&node, &record, &now()), "{:?}", node);
+        for record in &records {
+            prop_assert_eq!(compiled.evaluate(record), evaluate_at(&node, record, &now()), "{:?}", node);
+        }
+        let expected: Vec<usize> = (0..records.len())
+            .filter(|&k| evaluate_at(&node, &records[k], &now()) == Some(true))
+            .collect();
+        prop_assert_eq!(compiled.matching_indices(&records), expected, "{:?}", node);
     }
 }

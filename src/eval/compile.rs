@@ -320,7 +320,7 @@ impl CompiledFilter {
 
     /// Calls `f` with the index of every matching record, in order (batched evaluation).
     pub fn for_each_match<R: Record>(&self, records: &[R], mut f: impl FnMut(usize)) {
-        const BATCH: usize = 1024;
+        const BATCH: usize = 256;
         let mut sel: Vec<u32> = Vec::with_capacity(BATCH);
         for (b, chunk) in records.chunks(BATCH).enumerate() {
             sel.clear();
@@ -346,7 +346,10 @@ impl CompiledFilter {
             }
             Pred::Const(Some(true)) => {}
             Pred::Const(_) => sel.clear(),
-            Pred::Check(c) => retain_check(c, chunk, sel, &self.now),
+            Pred::Check(c) => {
+                let full = sel.len() == chunk.len();
+                retain_check(c, chunk, sel, full, &self.now)
+            }
             other => {
                 let mut vars = Vec::new();
                 sel.retain(|&i| {
@@ -729,13 +732,24 @@ impl<'a, R: Record + ?Sized> Eval<'a, R> {
 
 /// Keeps the selected indices for which `keep` holds, without a branch per element (the outcome of
 /// a filter is data-dependent, so a branch would be mispredicted often).
+/// When `full`, `sel` is known to hold every index of `chunk` in order, and the loop walks the
+/// records directly.
 #[inline(always)]
-fn retain(sel: &mut Vec<u32>, mut keep: impl FnMut(u32) -> bool) {
+fn retain<R>(sel: &mut Vec<u32>, full: bool, chunk: &[R], mut keep: impl FnMut(&R) -> bool) {
     let mut k = 0;
-    for j in 0..sel.len() {
-        let i = sel[j];
-        sel[k] = i;
-        k += usize::from(keep(i));
+    if full && sel.len() == chunk.len() {
+        for (j, r) in chunk.iter().enumerate() {
+            if let Some(slot) = sel.get_mut(k) {
+                *slot = j as u32;
+            }
+            k += usize::from(keep(r));
+        }
+    } else {
+        for j in 0..sel.len() {
+            let i = sel[j];
+            sel[k] = i;
+            k += usize::from(chunk.get(i as usize).is_some_and(&mut keep));
+        }
     }
     sel.truncate(k);
 }
@@ -746,6 +760,7 @@ fn retain_check<R: Record>(
     c: &Check,
     chunk: &[R],
     sel: &mut Vec<u32>,
+    full: bool,
     now: &DateTime<FixedOffset>,
 ) {
     let top = match c {
@@ -761,7 +776,7 @@ fn retain_check<R: Record>(
         _ => None,
     };
     let Some((index, name)) = top.filter(|_| R::indexed()) else {
-        return retain_check_with(c, chunk, sel, now, |r: &R, index, name| {
+        return retain_check_with(c, chunk, sel, full, now, |r: &R, index, name| {
             r.field(index, name)
         });
     };
@@ -770,13 +785,26 @@ fn retain_check<R: Record>(
     macro_rules! by_index {
         ($($i:literal)*) => {
             match index {
-                $($i => retain_check_with(c, chunk, sel, now, |r: &R, _, name| r.field($i, name)),)*
-                _ => retain_check_with(c, chunk, sel, now, |r: &R, index, name| r.field(index, name)),
+                $($i => retain_check_at::<R, $i>(c, chunk, sel, full, now),)*
+                _ => retain_check_with(c, chunk, sel, full, now, |r: &R, index, name| r.field(index, name)),
             }
         };
     }
     let _ = name;
     by_index!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23)
+}
+
+/// [`retain_check`] for a property at the constant index `I` (its own function, so that each
+/// instance stays small enough for the field read to be inlined into its loop).
+#[inline(never)]
+fn retain_check_at<R: Record, const I: usize>(
+    c: &Check,
+    chunk: &[R],
+    sel: &mut Vec<u32>,
+    full: bool,
+    now: &DateTime<FixedOffset>,
+) {
+    retain_check_with(c, chunk, sel, full, now, |r: &R, _, name| r.field(I, name))
 }
 
 /// The loops of [`retain_check`], reading fields with `get(record, index, name)`.
@@ -785,23 +813,30 @@ fn retain_check_with<R: Record, G>(
     c: &Check,
     chunk: &[R],
     sel: &mut Vec<u32>,
+    full: bool,
     now: &DateTime<FixedOffset>,
     get: G,
 ) where
     G: for<'r> Fn(&'r R, usize, &str) -> Field<'r>,
 {
-    let at = |i: u32| &chunk[i as usize];
     match c {
         Check::Enum {
             src: Src::Top { index, name },
             set,
-        } => retain(sel, |i| set.test(get(at(i), *index, name))),
+        } if set.dense => retain(sel, full, chunk, |r: &R| match get(r, *index, name) {
+            Field::Enum { value, .. } if (0..64).contains(&value) => set.mask >> value & 1 == 1,
+            f => set.test(f),
+        }),
+        Check::Enum {
+            src: Src::Top { index, name },
+            set,
+        } => retain(sel, full, chunk, |r: &R| set.test(get(r, *index, name))),
         Check::Instant {
             src: Src::Top { index, name },
             op,
             lit,
             lit_utc,
-        } => retain(sel, |i| match get(at(i), *index, name) {
+        } => retain(sel, full, chunk, |r: &R| match get(r, *index, name) {
             // Same order as the instants, without computing them (leap seconds excepted).
             Field::DateTimeOffset(t)
                 if t.timestamp_subsec_nanos() < 1_000_000_000 && lit_utc.is_some() =>
@@ -817,33 +852,41 @@ fn retain_check_with<R: Record, G>(
             src: Src::Top { index, name },
             op: CmpOp::Eq,
             lit,
-        } => retain(sel, |i| str_of(get(at(i), *index, name)) == Some(&**lit)),
+        } => retain(sel, full, chunk, |r: &R| {
+            str_of(get(r, *index, name)) == Some(&**lit)
+        }),
         Check::Guid {
             src: Src::Top { index, name },
             op,
             lit,
-        } => retain(sel, |i| match guid_of(get(at(i), *index, name)) {
-            Some(g) => op.holds(Some(g.cmp(lit))),
-            None => op.with_null(true, false),
+        } => retain(sel, full, chunk, |r: &R| {
+            match guid_of(get(r, *index, name)) {
+                Some(g) => op.holds(Some(g.cmp(lit))),
+                None => op.with_null(true, false),
+            }
         }),
         Check::GuidIn {
             src: Src::Top { index, name },
             set,
             has_null,
-        } => retain(sel, |i| match guid_of(get(at(i), *index, name)) {
-            Some(g) => set.contains(&g),
-            None => *has_null,
+        } => retain(sel, full, chunk, |r: &R| {
+            match guid_of(get(r, *index, name)) {
+                Some(g) => set.contains(&g),
+                None => *has_null,
+            }
         }),
         Check::StrIn {
             src: Src::Top { index, name },
             set,
             has_null,
-        } => retain(sel, |i| match str_of(get(at(i), *index, name)) {
-            Some(s) => set.contains(s),
-            None => *has_null,
+        } => retain(sel, full, chunk, |r: &R| {
+            match str_of(get(r, *index, name)) {
+                Some(s) => set.contains(s),
+                None => *has_null,
+            }
         }),
-        other => retain(sel, |i| {
-            let e = Eval { root: at(i), now };
+        other => retain(sel, full, chunk, |r: &R| {
+            let e = Eval { root: r, now };
             e.check(other, &[]) == Some(true)
         }),
     }
