@@ -264,10 +264,10 @@ fn leaf() -> impl Strategy<Value = Node> {
                 },
                 collection: path("commands"),
                 body: with_body.then(|| {
-                    Box::new(Node::Or(
-                        Box::new(cmp(CmpOp::Eq, var_path("commandStatus"), st, false)),
-                        Box::new(cmp(op, var_path("index"), i, false)),
-                    ))
+                    Box::new(Node::Or(vec![
+                        cmp(CmpOp::Eq, var_path("commandStatus"), st, false),
+                        cmp(op, var_path("index"), i, false),
+                    ]))
                 }),
             }),
     ]
@@ -276,8 +276,8 @@ fn leaf() -> impl Strategy<Value = Node> {
 fn filter() -> impl Strategy<Value = Node> {
     leaf().prop_recursive(4, 24, 3, |inner| {
         prop_oneof![
-            (inner.clone(), inner.clone()).prop_map(|(a, b)| Node::And(Box::new(a), Box::new(b))),
-            (inner.clone(), inner.clone()).prop_map(|(a, b)| Node::Or(Box::new(a), Box::new(b))),
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Node::And),
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Node::Or),
             inner.prop_map(|a| Node::Not(Box::new(a))),
         ]
     })

@@ -379,9 +379,9 @@ fn compile(node: &Node) -> Pred {
     match node {
         Node::Literal(Value::Boolean(b)) => Pred::Const(Some(*b)),
         Node::Literal(Value::Null) => Pred::Const(None),
-        Node::And(a, b) => {
+        Node::And(nodes) => {
             let mut items = Vec::new();
-            for p in [compile(a), compile(b)] {
+            for p in nodes.iter().map(compile) {
                 match p {
                     Pred::And(inner) => items.extend(inner),
                     other => items.push(other),
@@ -389,9 +389,9 @@ fn compile(node: &Node) -> Pred {
             }
             Pred::And(items)
         }
-        Node::Or(a, b) => {
+        Node::Or(nodes) => {
             let mut items = Vec::new();
-            for p in [compile(a), compile(b)] {
+            for p in nodes.iter().map(compile) {
                 match p {
                     Pred::Or(inner) => items.extend(inner),
                     other => items.push(other),

@@ -146,15 +146,19 @@ impl<'r> Context<'r> {
             },
             Node::Not(x) => ops::from_truth(not3(ops::truth(&self.value(x)))),
             Node::Neg(x) => ops::negate(&self.value(x)),
-            Node::And(a, b) => {
-                let a = ops::truth(&self.value(a));
-                let b = ops::truth(&self.value(b));
-                ops::from_truth(and3(a, b))
+            Node::And(items) => {
+                let mut acc = Some(true);
+                for item in items {
+                    acc = and3(acc, ops::truth(&self.value(item)));
+                }
+                ops::from_truth(acc)
             }
-            Node::Or(a, b) => {
-                let a = ops::truth(&self.value(a));
-                let b = ops::truth(&self.value(b));
-                ops::from_truth(or3(a, b))
+            Node::Or(items) => {
+                let mut acc = Some(false);
+                for item in items {
+                    acc = or3(acc, ops::truth(&self.value(item)));
+                }
+                ops::from_truth(acc)
             }
             Node::Compare(op @ (CmpOp::Eq | CmpOp::Ne), a, b)
                 if matches!(

@@ -95,10 +95,11 @@ pub enum Node {
     Not(Box<Node>),
     /// `-x` (numeric or duration).
     Neg(Box<Node>),
-    /// `a and b`.
-    And(Box<Node>, Box<Node>),
-    /// `a or b`.
-    Or(Box<Node>, Box<Node>),
+    /// `a and b and …`: n-ary, so that a long chain is a flat list, not a deep tree (operands are
+    /// evaluated left to right; the result is Kleene conjunction).
+    And(Vec<Node>),
+    /// `a or b or …`, n-ary like [`Node::And`].
+    Or(Vec<Node>),
     /// `a eq b`, `a lt b`, ….
     Compare(CmpOp, Box<Node>, Box<Node>),
     /// `a add b`, ….

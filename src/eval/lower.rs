@@ -41,8 +41,8 @@ pub fn lower(e: &TypedExpr) -> Node {
         TypedExpr::Not(u) => Node::Not(b(u.operand())),
         TypedExpr::Neg(u) => Node::Neg(b(u.operand())),
         TypedExpr::Logical(l) => match l.op() {
-            LogicalOp::And => Node::And(b(l.left()), b(l.right())),
-            LogicalOp::Or => Node::Or(b(l.left()), b(l.right())),
+            LogicalOp::And => Node::And(flatten(e, LogicalOp::And)),
+            LogicalOp::Or => Node::Or(flatten(e, LogicalOp::Or)),
         },
         TypedExpr::Compare(c) => Node::Compare(cmp_op(c.op()), b(c.left()), b(c.right())),
         TypedExpr::Arithmetic(a) => Node::Arith(arith_op(a.op()), b(a.left()), b(a.right())),
@@ -66,6 +66,23 @@ pub fn lower(e: &TypedExpr) -> Node {
             body: l.predicate().map(|p| Box::new(lower(p))),
         },
     }
+}
+
+/// The operands of a chain of one logical operator (`a and b and c` → `[a, b, c]`), in order, walked
+/// with an explicit stack: a 500-term chain is 499 levels deep in the typed tree.
+fn flatten(e: &TypedExpr, op: LogicalOp) -> Vec<Node> {
+    let mut out = Vec::new();
+    let mut stack = vec![e];
+    while let Some(x) = stack.pop() {
+        match x {
+            TypedExpr::Logical(l) if l.op() == op => {
+                stack.push(l.right());
+                stack.push(l.left());
+            }
+            other => out.push(lower(other)),
+        }
+    }
+    out
 }
 
 /// A resolved property path as an IR path (ids with their canonical names).
