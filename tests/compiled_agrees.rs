@@ -227,6 +227,17 @@ fn leaf() -> impl Strategy<Value = Node> {
                 Box::new(b),
             )
         }),
+        (
+            strings.clone(),
+            prop::sample::select(vec!["^A", "(", "[0-9]+$", "é", "", "^desk"])
+        )
+            .prop_map(|(p, pat)| Node::Call(
+                Function::MatchesPattern,
+                vec![
+                    Node::Path(path(p)),
+                    Node::Literal(Value::String(pat.to_string()))
+                ]
+            )),
         Just(Node::Literal(Value::Boolean(true))),
         Just(Node::Literal(Value::Null)),
         (cmp_op(), string_lit()).prop_map(|(op, v)| {

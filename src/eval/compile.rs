@@ -232,6 +232,8 @@ enum Check {
     },
     /// A Boolean property used as a predicate.
     Bool { src: Src },
+    /// `matchesPattern(s, 'pattern')` with the pattern compiled once (three-valued like `StrFn`).
+    Matches { src: Src, re: regex::Regex },
 }
 
 /// A compiled predicate node.
@@ -428,6 +430,16 @@ fn compile(node: &Node) -> Pred {
                 _ => Pred::Interpret(node.clone()),
             }
         }
+        Node::Call(Function::MatchesPattern, args) => match args.as_slice() {
+            [Node::Path(p), Node::Literal(Value::String(pattern))] if p.ty == EdmType::String => {
+                match regex::Regex::new(pattern) {
+                    Ok(re) => Pred::Check(Check::Matches { src: src_of(p), re }),
+                    // An invalid pattern makes the call null for every record (as interpreted).
+                    Err(_) => Pred::Const(None),
+                }
+            }
+            _ => Pred::Interpret(node.clone()),
+        },
         Node::Lambda {
             kind,
             collection,
@@ -721,6 +733,7 @@ impl<'a, R: Record + ?Sized> Eval<'a, R> {
             Check::Null { src, ty, is_null } => {
                 ops::field_is_null(self.read(src, vars), ty) == *is_null
             }
+            Check::Matches { src, re } => re.is_match(str_of(self.read(src, vars))?),
             Check::Bool { src } => match self.read(src, vars) {
                 Field::Bool(b) => b,
                 Field::Json(serde_json::Value::Bool(b)) => *b,
