@@ -153,10 +153,11 @@ pub enum ExprKind {
     In {
         /// The value tested.
         operand: Box<Expr>,
-        /// The set: a [`ExprKind::List`], an [`ExprKind::Array`], a path or an alias.
+        /// The set: a [`ExprKind::List`] (of literals and aliases), an [`ExprKind::Array`], a path, an
+        /// alias, or any expression written in parentheses (`x in (y)` is a path, not a one-item list).
         set: Box<Expr>,
     },
-    /// A parenthesised list of values, the right side of `in`: `('a', 'b')`, `()`.
+    /// A parenthesised list of literals and aliases, the right side of `in`: `('a', 'b')`, `(@p)`, `()`.
     List(Vec<Expr>),
     /// A JSON array: `["a", "b"]`, `[1, [2]]` (OData 4.01).
     Array(Vec<Expr>),
@@ -534,7 +535,7 @@ pub enum Literal {
     Boolean(bool),
     /// An integer without fraction or exponent, within the Int64 range: `42`, `-7`.
     Int(i64),
-    /// A number with a fraction but no exponent, kept exactly as written: `2.45`, `-0.50`.
+    /// A number with a fraction but no exponent, kept as written (less a leading `+`): `2.45`, `-0.50`.
     Decimal(String),
     /// A number with an exponent, or `INF`, `-INF`, `NaN`. Compared bit for bit (so `NaN` equals itself
     /// here: this is syntax, not arithmetic).
@@ -636,7 +637,7 @@ pub struct TimeOfDayLiteral {
     pub hour: u8,
     /// `0..=59`
     pub minute: u8,
-    /// `0..=59`, if written.
+    /// `0..=60` (60 for a leap second, as the ABNF allows), if written.
     pub second: Option<u8>,
     /// The fractional-second digits as written (1–12 of them), if any.
     pub fraction: Option<String>,
@@ -723,6 +724,11 @@ impl DateTimeOffsetLiteral {
     pub fn to_chrono(&self) -> Option<chrono::DateTime<chrono::FixedOffset>> {
         let date = self.date.to_naive()?;
         let (secs, nanos) = match &self.time {
+            // A leap second (`23:59:60`) is chrono's second 59 with a nanosecond count past 10^9.
+            Some(t) if t.second == Some(60) => (
+                u32::from(t.hour) * 3600 + u32::from(t.minute) * 60 + 59,
+                1_000_000_000 + t.fraction_nanos(),
+            ),
             Some(t) => (
                 u32::from(t.hour) * 3600
                     + u32::from(t.minute) * 60

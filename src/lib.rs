@@ -8,6 +8,7 @@
 extern crate alloc;
 
 pub mod ast;
+pub mod builder;
 pub mod command;
 pub mod error;
 pub mod eval;
@@ -25,3 +26,8 @@ pub mod value;
 pub use ast::{Expr, Span};
 pub use error::{Error, ErrorKind, Errors};
 pub use parser::{parse_filter, Limits, Parser};
+
+/// The README's examples run as doctests, so the README stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

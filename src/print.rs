@@ -107,10 +107,15 @@ impl Display for Expr {
                 // `-5` would read back as a negative literal and `-INF` as the literal: when the
                 // operand's text starts with a digit or `INF`, keep the negation with parentheses.
                 if *op == UnaryOp::Neg {
+                    // Formatted once: formatting again below would be exponential in nested `-`.
                     let text = operand.to_string();
-                    if text.starts_with(|c: char| c.is_ascii_digit()) || text.starts_with("INF") {
-                        return write!(f, "({text})");
-                    }
+                    let clash =
+                        text.starts_with(|c: char| c.is_ascii_digit()) || text.starts_with("INF");
+                    return if clash || operand.precedence() < UNARY_PRECEDENCE {
+                        write!(f, "({text})")
+                    } else {
+                        f.write_str(&text)
+                    };
                 }
                 write_operand(f, operand, UNARY_PRECEDENCE)
             }
@@ -124,7 +129,18 @@ impl Display for Expr {
             ExprKind::In { operand, set } => {
                 write_operand(f, operand, MEMBERSHIP_PRECEDENCE)?;
                 f.write_str(" in ")?;
-                write_operand(f, set, u8::MAX)
+                match &set.kind {
+                    ExprKind::List(_)
+                    | ExprKind::Array(_)
+                    | ExprKind::Alias(_)
+                    | ExprKind::Path(_) => {
+                        write!(f, "{set}")
+                    }
+                    // Any other set was written in parentheses; a literal needs two pairs, as `(1)`
+                    // reads back as a one-item list.
+                    ExprKind::Literal(_) => write!(f, "(({set}))"),
+                    _ => write!(f, "({set})"),
+                }
             }
             ExprKind::List(items) => write_list(f, items, '(', ')'),
             ExprKind::Array(items) => write_list(f, items, '[', ']'),
@@ -307,64 +323,6 @@ impl Display for DateTimeOffsetLiteral {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use crate::parse_filter;
-
-    fn canonical(input: &str) -> String {
-        parse_filter(input)
-            .unwrap_or_else(|e| panic!("{input}: {e}"))
-            .to_string()
-    }
-
-    #[test]
-    fn keywords_are_lower_case_and_spacing_is_normalised() {
-        assert_eq!(
-            canonical("Name  EQ 'Milk'  AND  Price LT 2.55"),
-            "Name eq 'Milk' and Price lt 2.55"
-        );
-        assert_eq!(
-            canonical("STARTSWITH( requestor ,'a' )"),
-            "startswith(requestor, 'a')"
-        );
-    }
-
-    #[test]
-    fn parentheses_only_where_needed() {
-        assert_eq!(canonical("((a eq 1))"), "a eq 1");
-        assert_eq!(canonical("(a or b) and c"), "(a or b) and c");
-        assert_eq!(canonical("a or (b and c)"), "a or b and c");
-        assert_eq!(canonical("a sub (b sub c)"), "a sub (b sub c)");
-        assert_eq!(canonical("(a sub b) sub c"), "a sub b sub c");
-        assert_eq!(canonical("not (a eq b)"), "not (a eq b)");
-        assert_eq!(canonical("(not a) eq b"), "not a eq b");
-        assert_eq!(canonical("-(5)"), "-(5)");
-        assert_eq!(canonical("- 5"), "-(5)");
-        assert_eq!(canonical("-5"), "-5");
-        assert_eq!(canonical("-(INF)"), "-(INF)");
-        assert_eq!(canonical("(-a) has x.y'z'"), "(-a) has x.y'z'");
-    }
-
-    #[test]
-    fn literals_print_in_abnf_form() {
-        assert_eq!(canonical("1E5"), "1e5");
-        assert_eq!(canonical("0.5e-3"), "5e-4");
-        assert_eq!(canonical("'it''s'"), "'it''s'");
-        assert_eq!(canonical("Duration'P1D'"), "duration'P1D'");
-        assert_eq!(
-            canonical("05C7BBA5-828C-4451-9867-1191919F897E"),
-            "05c7bba5-828c-4451-9867-1191919f897e"
-        );
-        assert_eq!(
-            canonical("2018-12-04T12:43:57.2011911-05:00"),
-            "2018-12-04T12:43:57.2011911-05:00"
-        );
-        assert_eq!(canonical("2018-08-01Z"), "2018-08-01Z");
-        assert_eq!(canonical("binary'T0RhdGE='"), "binary'T0RhdGE'");
-        assert_eq!(canonical("[\"a\", 1]"), "['a', 1]");
-    }
-}
-
 impl Expr {
     /// An indented outline of the tree with node kinds and byte spans, one node per line: what
     /// `odata-filter parse --ast` prints and what the tree snapshots hold.
@@ -472,5 +430,63 @@ fn literal_kind(lit: &Literal) -> &'static str {
         Literal::Enum { .. } => "enum",
         Literal::Binary(_) => "binary",
         Literal::Geo { .. } => "geo",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::parse_filter;
+
+    fn canonical(input: &str) -> String {
+        parse_filter(input)
+            .unwrap_or_else(|e| panic!("{input}: {e}"))
+            .to_string()
+    }
+
+    #[test]
+    fn keywords_are_lower_case_and_spacing_is_normalised() {
+        assert_eq!(
+            canonical("Name  EQ 'Milk'  AND  Price LT 2.55"),
+            "Name eq 'Milk' and Price lt 2.55"
+        );
+        assert_eq!(
+            canonical("STARTSWITH( requestor ,'a' )"),
+            "startswith(requestor, 'a')"
+        );
+    }
+
+    #[test]
+    fn parentheses_only_where_needed() {
+        assert_eq!(canonical("((a eq 1))"), "a eq 1");
+        assert_eq!(canonical("(a or b) and c"), "(a or b) and c");
+        assert_eq!(canonical("a or (b and c)"), "a or b and c");
+        assert_eq!(canonical("a sub (b sub c)"), "a sub (b sub c)");
+        assert_eq!(canonical("(a sub b) sub c"), "a sub b sub c");
+        assert_eq!(canonical("not (a eq b)"), "not (a eq b)");
+        assert_eq!(canonical("(not a) eq b"), "not a eq b");
+        assert_eq!(canonical("-(5)"), "-(5)");
+        assert_eq!(canonical("- 5"), "-(5)");
+        assert_eq!(canonical("-5"), "-5");
+        assert_eq!(canonical("-(INF)"), "-(INF)");
+        assert_eq!(canonical("(-a) has x.y'z'"), "(-a) has x.y'z'");
+    }
+
+    #[test]
+    fn literals_print_in_abnf_form() {
+        assert_eq!(canonical("1E5"), "1e5");
+        assert_eq!(canonical("0.5e-3"), "5e-4");
+        assert_eq!(canonical("'it''s'"), "'it''s'");
+        assert_eq!(canonical("Duration'P1D'"), "duration'P1D'");
+        assert_eq!(
+            canonical("05C7BBA5-828C-4451-9867-1191919F897E"),
+            "05c7bba5-828c-4451-9867-1191919f897e"
+        );
+        assert_eq!(
+            canonical("2018-12-04T12:43:57.2011911-05:00"),
+            "2018-12-04T12:43:57.2011911-05:00"
+        );
+        assert_eq!(canonical("2018-08-01Z"), "2018-08-01Z");
+        assert_eq!(canonical("binary'T0RhdGE='"), "binary'T0RhdGE'");
+        assert_eq!(canonical("[\"a\", 1]"), "['a', 1]");
     }
 }

@@ -1,7 +1,7 @@
 //! A whole request's query string validated against an entity set: the one entry point for servers.
 //!
 //! [`Query::from_query_string`] parses the options ([`QueryOptions`]), validates `$filter`
-//! ([`validate`](crate::validate::validate)), checks `$top` against the entity set's cap, resolves
+//! ([`validate`](crate::validate::validate())), checks `$top` against the entity set's cap, resolves
 //! `$orderby` keys (over filterable properties) and `$select` names, and reports every error together.
 //! [`mde_error_body`] renders errors as MDE's 400 response body.
 //!
@@ -371,4 +371,101 @@ pub fn mde_error_body(errors: &Errors, target: Option<&str>) -> String {
     let mut body = serde_json::Map::new();
     body.insert("error".into(), serde_json::Value::Object(error));
     serde_json::Value::Object(body).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{machine_actions, machines};
+
+    fn kinds(qs: &str) -> Vec<ErrorKind> {
+        Query::from_query_string(qs, machine_actions())
+            .err()
+            .map(|e| e.0.iter().map(Error::kind).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn every_option_is_resolved_and_printed_canonically() {
+        let q = Query::from_query_string(
+            "?$select=ID,status,*&$count=true&$skip=5&$orderby=tolower(Requestor),id desc&$format=json&x=1&$top=0",
+            machine_actions(),
+        )
+        .unwrap();
+        let ty = machine_actions().entity_type();
+        assert_eq!(q.top(), Some(0));
+        assert_eq!(q.skip(), Some(5));
+        assert_eq!(q.count(), Some(true));
+        assert_eq!(
+            q.select(),
+            Some(
+                &[
+                    SelectItem::Property(ty.property_id("id").unwrap()),
+                    SelectItem::Property(ty.property_id("status").unwrap()),
+                    SelectItem::All
+                ][..]
+            )
+        );
+        assert_eq!(q.orderby().len(), 2);
+        assert_eq!(q.orderby()[0].property(), None);
+        assert_eq!(q.orderby()[1].property(), ty.property_id("id"));
+        assert!(q.orderby()[1].descending());
+        assert_eq!(
+            q.to_string(),
+            "$orderby=tolower(requestor),id%20desc&$select=id,status,*&$top=0&$skip=5&$count=true&$format=json&x=1"
+        );
+        assert!(q.filter().is_none());
+    }
+
+    #[test]
+    fn top_cap_is_the_entity_sets() {
+        assert!(kinds("$top=10000").is_empty());
+        assert_eq!(kinds("$top=10001"), [ErrorKind::TopLimitExceeded]);
+        let custom =
+            crate::schema::EntitySet::builder("Few", machine_actions().entity_type().clone())
+                .top_cap(5)
+                .build()
+                .unwrap();
+        let e = Query::from_query_string("$TOP=6", &custom).unwrap_err();
+        assert_eq!(e.0[0].span(), Span::new(5, 6));
+        assert_eq!(e.0[0].source_text(), "$TOP=6");
+    }
+
+    #[test]
+    fn orderby_and_select_are_checked_against_the_schema() {
+        assert_eq!(
+            kinds("$orderby=computerDnsName"),
+            [ErrorKind::PropertyNotFilterable]
+        );
+        assert_eq!(kinds("$orderby=nope desc"), [ErrorKind::UnknownProperty]);
+        assert_eq!(
+            kinds("$orderby=status eq 'Pending'"),
+            Vec::<ErrorKind>::new(),
+            "a Boolean key is orderable"
+        );
+        assert_eq!(kinds("$select=nope"), [ErrorKind::UnknownProperty]);
+        assert_eq!(kinds("$search=x"), [ErrorKind::Unsupported]);
+        assert_eq!(
+            kinds("$filter=foo eq 1&$orderby=bar&$select=baz&$top=99999"),
+            [
+                ErrorKind::UnknownProperty,
+                ErrorKind::TopLimitExceeded,
+                ErrorKind::UnknownProperty,
+                ErrorKind::UnknownProperty
+            ]
+        );
+    }
+
+    #[test]
+    fn aliases_and_machines() {
+        let q = Query::from_query_string(
+            "$filter=healthStatus in @h and 'prod' in machineTags&@h=('Active','Inactive')",
+            machines(),
+        )
+        .unwrap();
+        assert_eq!(
+            q.filter().unwrap().to_string(),
+            "healthStatus in ('Active', 'Inactive') and 'prod' in machineTags"
+        );
+    }
 }

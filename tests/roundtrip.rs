@@ -138,8 +138,16 @@ fn expr() -> impl Strategy<Value = Expr> {
                     }
                     e(ExprKind::Call { function, args })
                 }),
-            1 => (inner.clone(), proptest::collection::vec(inner.clone(), 0..4)).prop_map(|(x, items)| {
+            // An `in` list holds literals and aliases (ABNF `listExpr`) ...
+            1 => (inner.clone(), proptest::collection::vec(prop_oneof![
+                3 => literal().prop_map(lit),
+                1 => name().prop_map(|n| e(ExprKind::Alias(Ident::new(n, Span::default())))),
+            ], 0..4)).prop_map(|(x, items)| {
                 e(ExprKind::In { operand: Box::new(x), set: Box::new(e(ExprKind::List(items))) })
+            }),
+            // ... any other set is written in parentheses, or bare when it is a path, alias or array.
+            1 => (inner.clone(), inner.clone()).prop_map(|(x, set)| {
+                e(ExprKind::In { operand: Box::new(x), set: Box::new(set) })
             }),
             1 => (path(), prop_oneof![Just(LambdaKind::Any), Just(LambdaKind::All)], "v[0-9]{0,2}", inner.clone())
                 .prop_map(|(mut p, kind, var, body)| {

@@ -109,25 +109,7 @@ impl Builder<'_> {
                 let span = lhs.span.to(span_of(&op));
                 let set = op.into_inner().next().expect("in has a set");
                 let set = match set.as_rule() {
-                    Rule::list => {
-                        let list_span = span_of(&set);
-                        let items = set
-                            .into_inner()
-                            .map(|p| self.expr(p))
-                            .collect::<Result<Vec<_>, _>>()?;
-                        if items.len() > self.limits.max_in_list_items {
-                            return Err(self.error(
-                                ErrorKind::LimitExceeded,
-                                list_span,
-                                format!(
-                                    "the 'in' list has {} items; the limit is {}",
-                                    items.len(),
-                                    self.limits.max_in_list_items
-                                ),
-                            ));
-                        }
-                        Expr::new(ExprKind::List(items), list_span)
-                    }
+                    Rule::list => self.in_list(set)?,
                     _ => self.operand(set)?,
                 };
                 self.node(
@@ -169,6 +151,59 @@ impl Builder<'_> {
                 )
             })
             .parse(pair.into_inner())
+    }
+
+    /// The parenthesised right side of `in`: a list of literals and aliases (ABNF `listExpr`), or a
+    /// parenthesised expression when it holds one item that is neither (`x in (path)`).
+    fn in_list(&self, list: Pair<'_, Rule>) -> Result<Expr, Error> {
+        let list_span = span_of(&list);
+        let items: Vec<Pair<'_, Rule>> = list.into_inner().collect();
+        let is_expr = |p: &Pair<'_, Rule>| p.as_rule() == Rule::expr;
+        match items.as_slice() {
+            [only] if is_expr(only) => {
+                let mut e = self.expr(only.clone())?;
+                e.span = list_span;
+                return Ok(e);
+            }
+            _ => {}
+        }
+        if let Some(bad) = items.iter().find(|p| is_expr(p)) {
+            return Err(self.error(
+                ErrorKind::Syntax,
+                span_of(bad),
+                "an 'in' list holds only literals and parameter aliases; this item is a property \
+                 or another expression",
+            ));
+        }
+        if items.len() > self.limits.max_in_list_items {
+            return Err(self.error(
+                ErrorKind::LimitExceeded,
+                list_span,
+                format!(
+                    "the 'in' list has {} items; the limit is {}",
+                    items.len(),
+                    self.limits.max_in_list_items
+                ),
+            ));
+        }
+        // Items count against `max_in_list_items`, not `max_nodes` (see `Limits`).
+        let items = items
+            .iter()
+            .map(|p| {
+                let span = span_of(p);
+                Ok(Expr::new(
+                    match p.as_rule() {
+                        Rule::alias => ExprKind::Alias(Ident::new(
+                            &p.as_str()[1..],
+                            Span::new(span.start + 1, span.end),
+                        )),
+                        _ => ExprKind::Literal(self.literal(p)?),
+                    },
+                    span,
+                ))
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        Ok(Expr::new(ExprKind::List(items), list_span))
     }
 
     fn operand(&self, pair: Pair<'_, Rule>) -> Result<Expr, Error> {
@@ -247,7 +282,15 @@ impl Builder<'_> {
                 format!("unknown function '{name}'{hint}"),
             ));
         };
-        let mut args = inner.map(|p| self.expr(p)).collect::<Result<Vec<_>, _>>()?;
+        let mut args = inner
+            .map(|p| match p.as_rule() {
+                Rule::type_arg => Ok(Expr::new(
+                    ExprKind::TypeName(p.as_str().to_string()),
+                    span_of(&p),
+                )),
+                _ => self.expr(p),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let (min, max) = function.arity();
         if args.len() < min || args.len() > max {
             let expected = if min == max {
@@ -269,6 +312,7 @@ impl Builder<'_> {
         if matches!(function, Function::Cast | Function::IsOf) {
             let last = args.pop().expect("arity at least 1");
             let type_name = match &last.kind {
+                ExprKind::TypeName(name) => Some(name.clone()),
                 ExprKind::Path(p) if p.root == PathRoot::Implicit && p.lambda.is_none() => {
                     match p.segments.as_slice() {
                         [seg] => match &seg.kind {
@@ -291,6 +335,19 @@ impl Builder<'_> {
                 ));
             };
             args.push(Expr::new(ExprKind::TypeName(type_name), last.span));
+        } else if let Some(arg) = args
+            .iter()
+            .find(|a| matches!(a.kind, ExprKind::TypeName(_)))
+        {
+            return Err(self.error(
+                ErrorKind::Syntax,
+                arg.span,
+                format!(
+                    "a type name such as Edm.String can only be the last argument of cast() or \
+                     isof(), not of {}()",
+                    function.name()
+                ),
+            ));
         }
         self.node(ExprKind::Call { function, args }, span)
     }
@@ -353,6 +410,17 @@ impl Builder<'_> {
             });
         }
         if let (PathRoot::Implicit, [seg], None) = (root, segments.as_slice(), &lambda) {
+            if let SegmentKind::TypeCast(name) = &seg.kind {
+                // ABNF `memberExpr`: a qualified name is a call `Ns.F()` or a cast followed by `/`.
+                return Err(self.error(
+                    ErrorKind::Syntax,
+                    Span::new(span.end, span.end),
+                    format!(
+                        "expected '(' or '/' after '{name}': a qualified name is a function call \
+                         such as {name}() or a type cast followed by '/'"
+                    ),
+                ));
+            }
             if seg.ident.name.eq_ignore_ascii_case("not") {
                 // A lone `not` is the operator with its operand missing, not a property.
                 return Err(self.error(
@@ -407,6 +475,56 @@ impl Builder<'_> {
         Ok(Lambda { kind, predicate })
     }
 
+    /// Parses the quoted part of `text` (a literal at `span`) with the grammar rule `rule`; on failure
+    /// the error points at the first character that does not fit.
+    fn check_inside(
+        &self,
+        rule: Rule,
+        text: &str,
+        span: Span,
+        message: impl FnOnce() -> String,
+    ) -> Result<(), Error> {
+        let body = quoted_part(text);
+        let Err(e) = ODataGrammar::parse(rule, body) else {
+            return Ok(());
+        };
+        let at = match e.location {
+            pest::error::InputLocation::Pos(p) => p,
+            pest::error::InputLocation::Span((s, _)) => s,
+        };
+        let start = span.start + (text.len() - 1 - body.len()) + at;
+        Err(self.error(
+            ErrorKind::InvalidLiteral,
+            Span::new(start, self.char_end(start).min(span.end)),
+            message(),
+        ))
+    }
+
+    /// The end of the character starting at byte `at` (so that a span never splits a character).
+    fn char_end(&self, at: usize) -> usize {
+        self.input
+            .get(at..)
+            .and_then(|rest| rest.chars().next())
+            .map_or(at, |c| at + c.len_utf8())
+    }
+
+    /// The error for a malformed literal at `span` whose part at `offset` (from the literal's start) plus
+    /// `bad.at` is wrong.
+    fn bad(&self, span: Span, offset: usize, bad: Bad) -> Error {
+        let start = (span.start + offset + bad.at.start).min(span.end);
+        let end = (span.start + offset + bad.at.end).clamp(start, span.end);
+        let end = if self.input.is_char_boundary(end) {
+            end
+        } else {
+            self.char_end(start).min(span.end)
+        };
+        self.error(
+            ErrorKind::InvalidLiteral,
+            Span::new(start, end),
+            bad.message,
+        )
+    }
+
     fn literal(&self, pair: &Pair<'_, Rule>) -> Result<Literal, Error> {
         let text = pair.as_str();
         let span = span_of(pair);
@@ -433,7 +551,7 @@ impl Builder<'_> {
                         }
                     }
                 } else if text.contains('.') {
-                    Literal::Decimal(text.to_string())
+                    Literal::Decimal(text.strip_prefix('+').unwrap_or(text).to_string())
                 } else {
                     match text.parse::<i64>() {
                         Ok(v) => Literal::Int(v),
@@ -449,14 +567,17 @@ impl Builder<'_> {
             Rule::guid => Literal::Guid(
                 Uuid::parse_str(text).map_err(|e| invalid(format!("invalid Guid {text}: {e}")))?,
             ),
-            Rule::date => Literal::Date(parse_date(text).map_err(invalid)?),
-            Rule::date_time_offset => {
-                Literal::DateTimeOffset(parse_date_time_offset(text).map_err(invalid)?)
+            Rule::date => Literal::Date(parse_date(text).map_err(|b| self.bad(span, 0, b))?),
+            Rule::date_time_offset => Literal::DateTimeOffset(
+                parse_date_time_offset(text).map_err(|b| self.bad(span, 0, b))?,
+            ),
+            Rule::time_of_day => {
+                Literal::TimeOfDay(parse_time(text).map_err(|b| self.bad(span, 0, b))?)
             }
-            Rule::time_of_day => Literal::TimeOfDay(parse_time(text).map_err(invalid)?),
             Rule::duration => {
                 let value = quoted_part(text);
-                check_duration(value).map_err(invalid)?;
+                let value_start = text.len() - 1 - value.len();
+                check_duration(value).map_err(|b| self.bad(span, value_start, b))?;
                 Literal::Duration(value.to_string())
             }
             Rule::binary => {
@@ -472,16 +593,30 @@ impl Builder<'_> {
                     invalid(format!("invalid binary literal (base64url expected): {e}"))
                 })?)
             }
-            Rule::geo => Literal::Geo {
-                geography: text[..9].eq_ignore_ascii_case("geography"),
-                text: quoted_part(text).to_string(),
-            },
+            Rule::geo => {
+                let geography = text[..9].eq_ignore_ascii_case("geography");
+                let body = quoted_part(text);
+                let kind = if geography { "geography" } else { "geometry" };
+                self.check_inside(Rule::geo_text, text, span, || {
+                    format!("the {kind} literal {text} is not well-known text such as SRID=0;Point(142.1 64.1)")
+                })?;
+                Literal::Geo {
+                    geography,
+                    text: body.to_string(),
+                }
+            }
             Rule::enum_literal => {
                 let quote = text.find('\'').expect("enum literal has a quote");
                 let value = &text[quote + 1..text.len() - 1];
                 if value.is_empty() {
                     return Err(invalid(format!("the enum literal {text} names no member")));
                 }
+                self.check_inside(Rule::enum_text, text, span, || {
+                    format!(
+                        "the enum literal {text} must hold member names or integers separated by \
+                         commas, such as Ns.Color'Red,Blue'"
+                    )
+                })?;
                 Literal::Enum {
                     type_name: text[..quote].to_string(),
                     value: value.to_string(),
@@ -507,30 +642,61 @@ fn unquote(body: &str) -> String {
     }
 }
 
-fn parse_date(text: &str) -> Result<DateLiteral, String> {
+/// What is wrong with a literal, and where inside its text (byte range).
+struct Bad {
+    message: String,
+    at: std::ops::Range<usize>,
+}
+
+impl Bad {
+    fn new(message: String, at: std::ops::Range<usize>) -> Self {
+        Bad { message, at }
+    }
+
+    /// The same problem in a larger text where this one starts at `offset` and reads `whole`.
+    fn within(mut self, offset: usize, part: &str, whole: &str) -> Self {
+        self.at = self.at.start + offset..self.at.end + offset;
+        self.message = self.message.replace(part, whole);
+        self
+    }
+}
+
+fn parse_date(text: &str) -> Result<DateLiteral, Bad> {
     // Year may be negative and longer than four digits: split from the right.
-    let (rest, day) = text.rsplit_once('-').ok_or("malformed date")?;
-    let (year, month) = rest.rsplit_once('-').ok_or("malformed date")?;
-    let year: i32 = year
-        .parse()
-        .map_err(|_| format!("the year {year} is out of range"))?;
-    let month: u8 = month.parse().map_err(|_| "malformed month".to_string())?;
-    let day: u8 = day.parse().map_err(|_| "malformed day".to_string())?;
+    let malformed = || {
+        Bad::new(
+            format!("{text} is not a date such as 2024-01-31"),
+            0..text.len(),
+        )
+    };
+    let (rest, day_text) = text.rsplit_once('-').ok_or_else(malformed)?;
+    let (year_text, month_text) = rest.rsplit_once('-').ok_or_else(malformed)?;
+    let (month_at, day_at) = (rest.len() - 2, text.len() - 2);
+    let year: i32 = year_text.parse().map_err(|_| {
+        Bad::new(
+            format!("the year {year_text} is out of range"),
+            0..year_text.len(),
+        )
+    })?;
+    let month: u8 = month_text.parse().map_err(|_| malformed())?;
+    let day: u8 = day_text.parse().map_err(|_| malformed())?;
     let date = DateLiteral { year, month, day };
     if !(1..=12).contains(&month) {
-        return Err(format!(
-            "{text} is not a valid date: month {month} is not 01 to 12"
+        return Err(Bad::new(
+            format!("{text} is not a valid date: month {month_text} is not 01 to 12"),
+            month_at..month_at + 2,
         ));
     }
     if date.to_naive().is_none() {
-        return Err(format!(
-            "{text} is not a valid date: day {day} does not exist in that month"
+        return Err(Bad::new(
+            format!("{text} is not a valid date: day {day_text} does not exist in that month"),
+            day_at..day_at + 2,
         ));
     }
     Ok(date)
 }
 
-fn parse_time(text: &str) -> Result<TimeOfDayLiteral, String> {
+fn parse_time(text: &str) -> Result<TimeOfDayLiteral, Bad> {
     let b = text.as_bytes();
     let two = |i: usize| (b[i] - b'0') * 10 + (b[i + 1] - b'0');
     let hour = two(0);
@@ -547,27 +713,34 @@ fn parse_time(text: &str) -> Result<TimeOfDayLiteral, String> {
         (None, None)
     };
     if hour > 23 {
-        return Err(format!(
-            "{text} is not a valid time: hour {hour} is not 00 to 23"
+        return Err(Bad::new(
+            format!("{text} is not a valid time: hour {hour} is not 00 to 23"),
+            0..2,
         ));
     }
     if minute > 59 {
-        return Err(format!(
-            "{text} is not a valid time: minute {minute} is not 00 to 59"
+        return Err(Bad::new(
+            format!("{text} is not a valid time: minute {minute} is not 00 to 59"),
+            3..5,
         ));
     }
     if let Some(s) = second {
-        if s > 59 {
-            return Err(format!(
-                "{text} is not a valid time: second {s} is not 00 to 59"
+        // 60 is a leap second, as the ABNF's `second` allows.
+        if s > 60 {
+            return Err(Bad::new(
+                format!("{text} is not a valid time: second {s} is not 00 to 60"),
+                6..8,
             ));
         }
     }
     if let Some(f) = &fraction {
         if f.len() > 12 {
-            return Err(format!(
-                "{text} has {} fractional-second digits; at most 12 are allowed",
-                f.len()
+            return Err(Bad::new(
+                format!(
+                    "{text} has {} fractional-second digits; at most 12 are allowed",
+                    f.len()
+                ),
+                9 + 12..text.len(),
             ));
         }
     }
@@ -579,7 +752,7 @@ fn parse_time(text: &str) -> Result<TimeOfDayLiteral, String> {
     })
 }
 
-fn parse_date_time_offset(text: &str) -> Result<DateTimeOffsetLiteral, String> {
+fn parse_date_time_offset(text: &str) -> Result<DateTimeOffsetLiteral, Bad> {
     // Offset: trailing Z, or ±hh:mm (six bytes).
     let (body, offset) = if text.ends_with(['Z', 'z']) {
         (&text[..text.len() - 1], UtcOffset::Z)
@@ -589,7 +762,10 @@ fn parse_date_time_offset(text: &str) -> Result<DateTimeOffsetLiteral, String> {
         let hours = (ob[1] - b'0') * 10 + (ob[2] - b'0');
         let minutes = (ob[4] - b'0') * 10 + (ob[5] - b'0');
         if hours > 23 || minutes > 59 {
-            return Err(format!("{text} has an invalid offset {off}"));
+            return Err(Bad::new(
+                format!("{text} has an invalid offset {off}"),
+                body.len()..text.len(),
+            ));
         }
         (
             body,
@@ -601,62 +777,84 @@ fn parse_date_time_offset(text: &str) -> Result<DateTimeOffsetLiteral, String> {
         )
     };
     let (date, time) = match body.find(['T', 't']) {
-        Some(t) => (&body[..t], Some(&body[t + 1..])),
+        Some(t) => (&body[..t], Some((t + 1, &body[t + 1..]))),
         None => (body, None),
     };
-    let date = parse_date(date).map_err(|e| e.replace(date, text))?;
+    let date = parse_date(date).map_err(|e| e.within(0, date, text))?;
     let time = match time {
-        Some(t) => Some(parse_time(t).map_err(|e| e.replace(t, text))?),
+        Some((at, t)) => Some(parse_time(t).map_err(|e| e.within(at, t, text))?),
         None => None,
     };
     Ok(DateTimeOffsetLiteral { date, time, offset })
 }
 
-/// Checks an ISO 8601 duration `[-]P[nD][T[nH][nM][n[.n]S]]` with at least one component.
-fn check_duration(value: &str) -> Result<(), String> {
-    let bad = || format!("'{value}' is not a duration such as P1DT2H30M or PT0.5S");
-    let rest = value.strip_prefix('-').unwrap_or(value);
-    let rest = rest.strip_prefix('P').ok_or_else(bad)?;
-    let (date_part, time_part) = match rest.split_once('T') {
-        Some((d, t)) => (d, Some(t)),
-        None => (rest, None),
+/// Checks an ISO 8601 duration `[-]P[nD][T[nH][nM][n[.n]S]]` with at least one component; the error
+/// points at the first character that does not fit.
+fn check_duration(value: &str) -> Result<(), Bad> {
+    let b = value.as_bytes();
+    let bad = |at: usize| {
+        let unit = b.get(at).copied();
+        let hint = match unit {
+            Some(b'Y' | b'W') => ": years and weeks are not allowed in an Edm.Duration, use days",
+            Some(b'M') if !value[..at].contains('T') => {
+                ": months are not allowed in an Edm.Duration, use days (PT…M are minutes)"
+            }
+            _ => "",
+        };
+        Bad::new(
+            format!("'{value}' is not a duration such as P1DT2H30M or PT0.5S{hint}"),
+            at..(at + 1).min(b.len()).max(at),
+        )
     };
+    let digits = |from: usize| b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let mut i = usize::from(b.first() == Some(&b'-'));
+    if b.get(i) != Some(&b'P') {
+        return Err(bad(i));
+    }
+    i += 1;
     let mut components = 0;
-    if !date_part.is_empty() {
-        let days = date_part.strip_suffix('D').ok_or_else(bad)?;
-        if days.is_empty() || !days.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(bad());
+    let n = digits(i);
+    if n > 0 {
+        if b.get(i + n) != Some(&b'D') {
+            return Err(bad(i + n));
         }
+        i += n + 1;
         components += 1;
     }
-    if let Some(mut t) = time_part {
-        let mut time_components = 0;
-        for unit in ['H', 'M', 'S'] {
-            if let Some(pos) = t.find(unit) {
-                let num = &t[..pos];
-                let ok = if unit == 'S' {
-                    let (int, frac) = num.split_once('.').unwrap_or((num, "0"));
-                    !int.is_empty()
-                        && !frac.is_empty()
-                        && int.bytes().all(|b| b.is_ascii_digit())
-                        && frac.bytes().all(|b| b.is_ascii_digit())
-                } else {
-                    !num.is_empty() && num.bytes().all(|b| b.is_ascii_digit())
-                };
-                if !ok {
-                    return Err(bad());
-                }
-                t = &t[pos + 1..];
-                time_components += 1;
+    if b.get(i) == Some(&b'T') {
+        i += 1;
+        let mut units: &[u8] = b"HMS";
+        let time_start = i;
+        while i < b.len() {
+            let n = digits(i);
+            if n == 0 {
+                return Err(bad(i));
             }
+            let mut j = i + n;
+            if b.get(j) == Some(&b'.') {
+                let f = digits(j + 1);
+                if f == 0 {
+                    return Err(bad(j + 1));
+                }
+                j += 1 + f;
+                // Only seconds may have a fraction.
+                if b.get(j) != Some(&b'S') {
+                    return Err(bad(j));
+                }
+            }
+            match units.iter().position(|u| b.get(j) == Some(u)) {
+                Some(p) => units = &units[p + 1..],
+                None => return Err(bad(j)),
+            }
+            i = j + 1;
+            components += 1;
         }
-        if !t.is_empty() || time_components == 0 {
-            return Err(bad());
+        if i == time_start {
+            return Err(bad(i));
         }
-        components += time_components;
     }
-    if components == 0 {
-        return Err(bad());
+    if i < b.len() || components == 0 {
+        return Err(bad(i));
     }
     Ok(())
 }

@@ -274,6 +274,16 @@ impl EnumType {
                 .is_some_and(|ns| ns == self.namespace)
     }
 
+    /// [`EnumType::is_named`] ignoring ASCII case (`Microsoft.WindowsDefenderATP.Api.MachineActionStatus`).
+    pub fn is_named_ignore_case(&self, written: &str) -> bool {
+        written.eq_ignore_ascii_case(&self.name)
+            || written.len() == self.namespace.len() + 1 + self.name.len()
+                && written.is_char_boundary(self.namespace.len())
+                && written[..self.namespace.len()].eq_ignore_ascii_case(&self.namespace)
+                && written[self.namespace.len()..].starts_with('.')
+                && written[self.namespace.len() + 1..].eq_ignore_ascii_case(&self.name)
+    }
+
     /// The members in declared order.
     pub fn members(&self) -> &[EnumMember] {
         &self.members
@@ -798,5 +808,8 @@ mod tests {
         let values: Vec<i64> = e.members().iter().map(|m| m.value()).collect();
         assert_eq!(values, [1, 2, 4]);
         assert!(e.is_named("N.F") && e.is_named("F") && !e.is_named("M.F"));
+        assert!(
+            e.is_named_ignore_case("n.f") && !e.is_named("n.f") && !e.is_named_ignore_case("n.ff")
+        );
     }
 }

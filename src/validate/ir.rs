@@ -113,6 +113,12 @@ pub enum Base {
 
 /// A typed expression node. Each variant wraps a struct whose fields are private; read them with its
 /// accessors. [`TypedExpr::ty`] gives any node's type.
+///
+/// Depth: nesting other than `and`/`or` chains is at most 200 levels (the validator's guard; parsed
+/// filters are bounded by the parser's depth limit, default 100). A chain `a or b or c …` is a
+/// left-nested [`TypedExpr::Logical`] as deep as it is long (up to ~500 within the parser's default node
+/// limit): walkers that recurse should loop down the left spine of same-operator chains, as the
+/// validator and printer do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TypedExpr {
     /// A literal value.
@@ -210,43 +216,56 @@ impl TypedExpr {
         }
     }
 
+    /// Pushes the top-level properties read by this tree (iteratively: long `and`/`or` chains are deep).
     fn collect_root_properties(&self, out: &mut Vec<PropertyId>) {
-        fn push(out: &mut Vec<PropertyId>, p: &PropertyRef) {
-            if let (Base::Root, Some(first)) = (p.base, p.path.first()) {
-                if !out.contains(first) {
-                    out.push(*first);
-                }
-            }
+        enum Item<'a> {
+            Expr(&'a TypedExpr),
+            Prop(&'a PropertyRef),
         }
-        match self {
-            TypedExpr::Literal(_) => {}
-            TypedExpr::Property(p) | TypedExpr::Count(p) => push(out, p),
-            TypedExpr::Not(u) | TypedExpr::Neg(u) => u.operand.collect_root_properties(out),
-            TypedExpr::Logical(b) => {
-                b.left.collect_root_properties(out);
-                b.right.collect_root_properties(out);
-            }
-            TypedExpr::Compare(b) => {
-                b.left.collect_root_properties(out);
-                b.right.collect_root_properties(out);
-            }
-            TypedExpr::Arithmetic(b) => {
-                b.left.collect_root_properties(out);
-                b.right.collect_root_properties(out);
-            }
-            TypedExpr::Has(h) => h.operand.collect_root_properties(out),
-            TypedExpr::In(i) => {
-                i.operand.collect_root_properties(out);
-                if let InSet::Collection(p) = &i.set {
-                    push(out, p);
+        let mut stack: Vec<Item<'_>> = vec![Item::Expr(self)];
+        // Children are pushed right to left so that properties come out in order of first use.
+        while let Some(item) = stack.pop() {
+            let e = match item {
+                Item::Prop(p) => {
+                    if let (Base::Root, Some(first)) = (p.base, p.path.first()) {
+                        if !out.contains(first) {
+                            out.push(*first);
+                        }
+                    }
+                    continue;
                 }
-            }
-            TypedExpr::Call(c) => c.args.iter().for_each(|a| a.collect_root_properties(out)),
-            TypedExpr::Cast(c) | TypedExpr::IsOf(c) => c.operand.collect_root_properties(out),
-            TypedExpr::Lambda(l) => {
-                push(out, &l.collection);
-                if let Some(p) = &l.predicate {
-                    p.collect_root_properties(out);
+                Item::Expr(e) => e,
+            };
+            match e {
+                TypedExpr::Literal(_) => {}
+                TypedExpr::Property(p) | TypedExpr::Count(p) => stack.push(Item::Prop(p)),
+                TypedExpr::Not(u) | TypedExpr::Neg(u) => stack.push(Item::Expr(&u.operand)),
+                TypedExpr::Logical(b) => {
+                    stack.push(Item::Expr(&b.right));
+                    stack.push(Item::Expr(&b.left));
+                }
+                TypedExpr::Compare(b) => {
+                    stack.push(Item::Expr(&b.right));
+                    stack.push(Item::Expr(&b.left));
+                }
+                TypedExpr::Arithmetic(b) => {
+                    stack.push(Item::Expr(&b.right));
+                    stack.push(Item::Expr(&b.left));
+                }
+                TypedExpr::Has(h) => stack.push(Item::Expr(&h.operand)),
+                TypedExpr::In(i) => {
+                    if let InSet::Collection(p) = &i.set {
+                        stack.push(Item::Prop(p));
+                    }
+                    stack.push(Item::Expr(&i.operand));
+                }
+                TypedExpr::Call(c) => stack.extend(c.args.iter().rev().map(Item::Expr)),
+                TypedExpr::Cast(c) | TypedExpr::IsOf(c) => stack.push(Item::Expr(&c.operand)),
+                TypedExpr::Lambda(l) => {
+                    if let Some(p) = &l.predicate {
+                        stack.push(Item::Expr(p));
+                    }
+                    stack.push(Item::Prop(&l.collection));
                 }
             }
         }
@@ -696,7 +715,23 @@ impl<'a> Printer<'a> {
                     LogicalOp::And => "and",
                     LogicalOp::Or => "or",
                 };
-                self.binary(f, e, &l.left, kw, &l.right, false)
+                // A chain `a or b or c …` is printed in a loop: it is as deep as it is long.
+                let mut rights = vec![&*l.right];
+                let mut first = &*l.left;
+                while let TypedExpr::Logical(inner) = first {
+                    if inner.op != l.op {
+                        break;
+                    }
+                    rights.push(&inner.right);
+                    first = &inner.left;
+                }
+                let prec = e.precedence();
+                self.expr(f, first, prec)?;
+                for r in rights.into_iter().rev() {
+                    write!(f, " {kw} ")?;
+                    self.expr(f, r, prec + 1)?;
+                }
+                Ok(())
             }
             TypedExpr::Compare(c) => {
                 // Between two literals no property gives an enum literal its type: write it qualified.

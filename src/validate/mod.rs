@@ -156,3 +156,155 @@ pub fn validate_text(
     validate(&expr, set, options)
         .map_err(|e| Errors(e.0.into_iter().map(|e| e.relocate(0, text)).collect()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ast::{BinaryOp, ExprKind, Literal as AstLiteral, UnaryOp};
+    use crate::schema::{machine_actions, EdmType, EnumType, StructuredType};
+    use crate::ErrorKind;
+
+    #[test]
+    fn deep_trees_built_in_code_are_rejected_not_overflowed() {
+        let mut e = Expr::unspanned(ExprKind::Literal(AstLiteral::Boolean(true)));
+        for _ in 0..5_000 {
+            e = Expr::unspanned(ExprKind::Unary {
+                op: UnaryOp::Not,
+                operand: Box::new(e),
+            });
+        }
+        let errs = validate(&e, machine_actions(), &ValidateOptions::default()).unwrap_err();
+        assert_eq!(errs.as_slice()[0].kind(), ErrorKind::LimitExceeded);
+    }
+
+    #[test]
+    fn deepest_accepted_binary_tree_fits_a_thread_stack() {
+        // Right-nested `1 add (1 add (… eq 1))` exercises the longest chain of checker frames per level.
+        let one = || Expr::unspanned(ExprKind::Literal(AstLiteral::Int(1)));
+        let mut e = one();
+        for _ in 0..(check::MAX_DEPTH - 3) {
+            e = Expr::unspanned(ExprKind::Binary {
+                op: BinaryOp::Add,
+                left: Box::new(Expr::unspanned(ExprKind::Path(crate::ast::Path::property(
+                    &["requestor"],
+                )))),
+                right: Box::new(e),
+            });
+        }
+        let e = Expr::unspanned(ExprKind::Binary {
+            op: BinaryOp::Eq,
+            left: Box::new(e),
+            right: Box::new(one()),
+        });
+        // A spawned thread has a 2 MiB stack, like the test threads and most servers' workers.
+        let result = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                validate(&e, machine_actions(), &ValidateOptions::default())
+                    .err()
+                    .map(|errs| errs.as_slice()[0].kind())
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        // requestor add … is a type error, found at the innermost level: the whole depth was walked.
+        assert_eq!(result, Some(ErrorKind::TypeMismatch));
+    }
+
+    #[test]
+    fn long_or_chains_cost_no_depth() {
+        // 999 nodes, the parser's default maximum: a chain 499 levels deep in the tree.
+        let text = vec!["status eq 'Pending'"; 250].join(" or ");
+        let chain = vec!["true"; 500].join(" and ");
+        let result = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                let opts = ValidateOptions::default();
+                let mut out = Vec::new();
+                for t in [text, chain] {
+                    let f = validate_text(&t, machine_actions(), &opts).unwrap();
+                    let printed = f.to_string();
+                    let again = validate_text(&printed, machine_actions(), &opts).unwrap();
+                    out.push((printed == t, again == f, f.properties().len()));
+                }
+                out
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(result, [(true, true, 1), (true, true, 0)]);
+    }
+
+    #[test]
+    fn errors_inside_a_chain_keep_their_spans() {
+        let errs = validate_text(
+            "status eq 'Pending' or requestor or foo eq 1 or true",
+            machine_actions(),
+            &ValidateOptions::default(),
+        )
+        .unwrap_err();
+        let got: Vec<(ErrorKind, usize, usize)> = errs
+            .as_slice()
+            .iter()
+            .map(|e| (e.kind(), e.span().start, e.span().end))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (ErrorKind::TypeMismatch, 0, 32),
+                (ErrorKind::UnknownProperty, 36, 39)
+            ]
+        );
+    }
+
+    #[test]
+    fn hand_built_tree_validates() {
+        let e = Expr::unspanned(ExprKind::Binary {
+            op: BinaryOp::Eq,
+            left: Box::new(Expr::unspanned(ExprKind::Path(crate::ast::Path::property(
+                &["status"],
+            )))),
+            right: Box::new(Expr::unspanned(ExprKind::Literal(AstLiteral::String(
+                "Failed".into(),
+            )))),
+        });
+        let f = validate(&e, machine_actions(), &ValidateOptions::default()).unwrap();
+        assert_eq!(f.to_string(), "status eq 'Failed'");
+    }
+
+    #[test]
+    fn custom_schema_with_flags_and_nested_collections() {
+        let perms = EnumType::builder("N", "Perm")
+            .flags(true)
+            .member("Read")
+            .member("Write")
+            .build()
+            .unwrap();
+        let ty = StructuredType::entity("N", "Doc")
+            .property("perm", EdmType::Enum(perms))
+            .property(
+                "grid",
+                EdmType::Collection(Box::new(EdmType::Collection(Box::new(EdmType::Int32)))),
+            )
+            .property("n", EdmType::Int32)
+            .build()
+            .unwrap();
+        let set = crate::schema::EntitySet::builder("Docs", ty)
+            .all_filterable()
+            .build()
+            .unwrap();
+        let opts = ValidateOptions::default();
+        let f = validate_text("perm has 'Read,Write'", &set, &opts).unwrap();
+        assert_eq!(f.to_string(), "perm has 'Read,Write'");
+        let f = validate_text("n gt 2147483648", &set, &opts).unwrap();
+        let TypedExpr::Compare(c) = f.root() else {
+            panic!()
+        };
+        assert_eq!(c.operand_type(), Some(&EdmType::Int64));
+        let errs = validate_text("grid/any(r: r/x eq 1)", &set, &opts).unwrap_err();
+        assert_eq!(errs.as_slice()[0].kind(), ErrorKind::TypeMismatch);
+        assert!(validate_text("grid/any(r: r/any(c: c gt 1))", &set, &opts).is_ok());
+        let errs = validate_text("perm has 'Exec'", &set, &opts).unwrap_err();
+        assert_eq!(errs.as_slice()[0].kind(), ErrorKind::UnknownEnumMember);
+    }
+}
