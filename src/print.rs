@@ -119,13 +119,7 @@ impl Display for Expr {
                 }
                 write_operand(f, operand, UNARY_PRECEDENCE)
             }
-            ExprKind::Binary { op, left, right } => {
-                let p = op.precedence();
-                write_operand(f, left, p)?;
-                write!(f, " {op} ")?;
-                // Left-associative: an equal-precedence right operand needs parentheses.
-                write_operand(f, right, p + 1)
-            }
+            ExprKind::Binary { .. } => write_chain(f, self),
             ExprKind::In { operand, set } => {
                 write_operand(f, operand, MEMBERSHIP_PRECEDENCE)?;
                 f.write_str(" in ")?;
@@ -156,6 +150,29 @@ impl Display for Expr {
             }
         }
     }
+}
+
+/// Writes a binary operation. A chain such as `a or b or c …` is a left spine as deep as the chain is
+/// long (up to [`crate::Limits::max_nodes`]), so the spine is walked in a loop, not by recursion.
+fn write_chain(f: &mut Formatter<'_>, expr: &Expr) -> fmt::Result {
+    // Collect the spine of operations at this node's precedence: each needs no parentheses on its left.
+    let mut spine: Vec<(BinaryOp, &Expr)> = Vec::new();
+    let mut node = expr;
+    let precedence = expr.precedence();
+    while let ExprKind::Binary { op, left, right } = &node.kind {
+        if op.precedence() != precedence {
+            break;
+        }
+        spine.push((*op, right));
+        node = left;
+    }
+    write_operand(f, node, precedence)?;
+    for (op, right) in spine.iter().rev() {
+        write!(f, " {op} ")?;
+        // Left-associative: an equal-precedence right operand needs parentheses.
+        write_operand(f, right, precedence + 1)?;
+    }
+    Ok(())
 }
 
 impl Display for Path {

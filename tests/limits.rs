@@ -86,3 +86,17 @@ fn default_limits_hold_at_their_edges() {
         ErrorKind::LimitExceeded
     );
 }
+
+#[test]
+fn the_longest_chains_parse_print_and_drop_on_a_test_thread_stack() {
+    // A left-associative chain is a tree as deep as the chain is long; the node limit bounds it.
+    let terms = 500; // 500 paths and 499 operators: 999 nodes, the most the default limit allows
+    for op in ["or", "and", "add", "eq"] {
+        let input = vec!["a"; terms].join(&format!(" {op} "));
+        let expr = parse_filter(&input).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(expr.to_string(), input);
+    }
+    let chain = vec!["a eq 1"; 250].join(" or ");
+    let expr = parse_filter(&chain).unwrap();
+    assert_eq!(expr.to_string(), chain);
+}

@@ -32,7 +32,9 @@ pub struct Limits {
     pub max_length: usize,
     /// Deepest nesting accepted. Default 100. Each open `(`, `[` or `{` (grouping, call, list, lambda,
     /// JSON) is one level, and so is each prefix operator (`not`, `-`) in a row before an operand: the
-    /// depth bounds every recursion of the parser, printer, validator and evaluator.
+    /// depth bounds the recursion of the parser, printer, validator and evaluator into nested
+    /// constructs. A chain of one operator (`a or b or …`) is a tree as deep as the chain is long; it is
+    /// bounded by `max_nodes`, and the printer and validator walk such chains in loops.
     ///
     /// Each level costs stack: measured at up to ~10 KiB in debug builds and ~2 KiB in release builds
     /// (pest's generated recogniser dominates). The default fits the 2 MiB stack of a spawned thread in
