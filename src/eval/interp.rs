@@ -1,5 +1,5 @@
 //! The reference interpreter: walks the [`ir::Node`](super::ir::Node) tree, computing a [`Value`] per
-//! node with the rules of [`ops`](super::ops). Slow and obvious on purpose — the compiled filter is
+//! node with the rules of [`ops`]. Slow and obvious on purpose — the compiled filter is
 //! tested against it.
 //!
 //! ```
