@@ -209,19 +209,27 @@ impl ValidatedQuery {
                 page: Vec::new(),
             };
         }
-        let mut rows: Vec<(Vec<SortValue<'_>>, usize)> = matching
-            .into_iter()
-            .map(|i| (keys.iter().map(|k| k.read(&records[i], &now)).collect(), i))
-            .collect();
-        let cmp = |a: &(Vec<SortValue<'_>>, usize), b: &(Vec<SortValue<'_>>, usize)| {
-            for (k, (x, y)) in keys.iter().zip(a.0.iter().zip(b.0.iter())) {
+        // Keys in one flat array (`width` per matching record), rows as positions into it: no
+        // allocation per record.
+        let width = keys.len();
+        let mut flat: Vec<SortValue<'_>> = Vec::with_capacity(matched.saturating_mul(width));
+        for &i in &matching {
+            flat.extend(keys.iter().map(|k| k.read(&records[i], &now)));
+        }
+        let mut rows: Vec<usize> = (0..matched).collect();
+        let cmp = |a: &usize, b: &usize| {
+            let (a, b) = (*a, *b);
+            let ka = &flat[a * width..(a + 1) * width];
+            let kb = &flat[b * width..(b + 1) * width];
+            for (k, (x, y)) in keys.iter().zip(ka.iter().zip(kb.iter())) {
                 let o = x.cmp(y);
                 let o = if k.descending { o.reverse() } else { o };
                 if o != Ordering::Equal {
                     return o;
                 }
             }
-            a.1.cmp(&b.1)
+            // Input order breaks remaining ties (positions follow input order).
+            a.cmp(&b)
         };
         if wanted < rows.len() {
             rows.select_nth_unstable_by(wanted - 1, cmp);
@@ -230,7 +238,11 @@ impl ValidatedQuery {
         rows.sort_unstable_by(cmp);
         QueryResult {
             matched,
-            page: rows.into_iter().skip(skip).map(|(_, i)| i).collect(),
+            page: rows
+                .into_iter()
+                .skip(skip)
+                .filter_map(|r| matching.get(r).copied())
+                .collect(),
         }
     }
 
