@@ -389,6 +389,9 @@ fn compile(node: &Node) -> Pred {
                     other => items.push(other),
                 }
             }
+            // Cheap, selective checks first: `and` is commutative in three-valued logic and checks
+            // have no side effects, so the order changes the work done, never the outcome.
+            items.sort_by(|a, b| rank(a).total_cmp(&rank(b)));
             Pred::And(items)
         }
         Node::Or(nodes) => {
@@ -451,6 +454,34 @@ fn compile(node: &Node) -> Pred {
         },
         other => Pred::Interpret(other.clone()),
     }
+}
+
+/// Evaluation order of the operands of an `and`: a cost class, then an estimate of the fraction of
+/// records for which the operand is true (lower first).
+fn rank(p: &Pred) -> f64 {
+    let (cost, pass) = match p {
+        Pred::Const(Some(true)) => (0.0, 1.0),
+        Pred::Const(_) => (-1.0, 0.0),
+        Pred::Check(c) => match c {
+            Check::Enum { set, .. } => (
+                0.0,
+                f64::from(set.mask.count_ones()) / set.ty.members().len().max(1) as f64,
+            ),
+            Check::Guid { op, .. } | Check::Str { op, .. } | Check::Instant { op, .. } => {
+                (0.0, if *op == CmpOp::Eq { 0.05 } else { 0.5 })
+            }
+            Check::Int { op, .. } => (0.0, if *op == CmpOp::Eq { 0.1 } else { 0.5 }),
+            Check::GuidIn { .. } | Check::StrIn { .. } => (0.0, 0.2),
+            Check::Null { is_null, .. } => (0.0, if *is_null { 0.3 } else { 0.7 }),
+            Check::Bool { .. } => (0.0, 0.5),
+            Check::StrFn { .. } => (1.0, 0.3),
+            Check::Matches { .. } => (2.0, 0.3),
+        },
+        Pred::Not(_) | Pred::And(_) | Pred::Or(_) => (2.0, 0.5),
+        Pred::Lambda { .. } => (3.0, 0.5),
+        Pred::Interpret(_) => (4.0, 0.5),
+    };
+    cost * 10.0 + pass
 }
 
 fn enum_set(ty: &Arc<EnumType>, on_null: bool, holds: impl Fn(usize) -> bool) -> Option<EnumSet> {
