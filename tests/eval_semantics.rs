@@ -372,3 +372,55 @@ fn typed_and_json_records_agree_on_real_queries() {
         assert_eq!(typed, interp, "{filter}");
     }
 }
+
+#[test]
+fn other_functions_end_to_end() {
+    let mut r = base();
+    r["lastUpdateDateTimeUtc"] = json!("2024-01-01T08:01:30.6234567Z");
+    assert!(matches(
+        "cast(errorHResult, Edm.String) eq '-2147024894'",
+        &r
+    ));
+    assert!(matches("cast(status, Edm.String) eq 'Succeeded'", &r));
+    assert!(matches("isof(requestor, Edm.String)", &r));
+    assert!(
+        !matches("isof(title, Edm.String)", &r),
+        "null is of no type"
+    );
+    assert!(matches("round(errorHResult divby 4) eq -536756224", &r));
+    assert!(matches("floor(errorHResult divby 4) eq -536756224", &r));
+    assert!(matches("ceiling(errorHResult divby 4) eq -536756223", &r));
+    assert!(matches("round(2.5) eq 3 and round(-2.5) eq -3", &r));
+    assert!(matches("time(creationDateTimeUtc) eq 10:00:00.1234567", &r));
+    assert!(matches(
+        "totalseconds(lastUpdateDateTimeUtc sub creationDateTimeUtc) eq 90.5",
+        &r
+    ));
+    assert!(matches(
+        "creationDateTimeUtc add duration'PT1M30.5S' eq lastUpdateDateTimeUtc",
+        &r
+    ));
+    assert!(matches(
+        "creationDateTimeUtc add duration'P1D' lt now()",
+        &r
+    ));
+    assert!(matches(
+        "concat(concat(requestor,'/'),scope) eq 'Analyst@contoso.com/Full'",
+        &r
+    ));
+    assert!(matches("status has 'Succeeded'", &r));
+    // Functions of null are null; comparisons with them are false.
+    for f in [
+        "length(title) eq 0",
+        "tolower(title) eq ''",
+        "indexof(title,'a') eq -1",
+        "substring(title,0) eq ''",
+        "trim(title) eq ''",
+        "concat(title,'x') eq 'x'",
+        "year(cancellationDateTimeUtc) eq 2024",
+        "round(cast(title, Edm.Double)) eq 0",
+    ] {
+        assert_eq!(outcome(f, &r), Some(false), "{f}");
+        assert_eq!(outcome(&format!("not ({f})"), &r), Some(true), "not ({f})");
+    }
+}
