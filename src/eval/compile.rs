@@ -348,6 +348,31 @@ impl CompiledFilter {
             }
             Pred::Const(Some(true)) => {}
             Pred::Const(_) => sel.clear(),
+            Pred::Or(items) => {
+                // Each operand runs on the records no earlier operand accepted; the accepted sets
+                // are disjoint and each is in order, so one sort restores the order.
+                let mut remaining = std::mem::take(sel);
+                for item in items {
+                    if remaining.is_empty() {
+                        break;
+                    }
+                    let mut t = remaining.clone();
+                    self.retain_true(item, chunk, &mut t);
+                    if !t.is_empty() {
+                        let mut it = t.iter().peekable();
+                        remaining.retain(|i| {
+                            if it.peek() == Some(&i) {
+                                it.next();
+                                false
+                            } else {
+                                true
+                            }
+                        });
+                        sel.extend_from_slice(&t);
+                    }
+                }
+                sel.sort_unstable();
+            }
             Pred::Check(c) => {
                 let full = sel.len() == chunk.len();
                 retain_check(c, chunk, sel, full, &self.now)
@@ -391,6 +416,7 @@ fn compile(node: &Node) -> Pred {
             }
             // Cheap, selective checks first: `and` is commutative in three-valued logic and checks
             // have no side effects, so the order changes the work done, never the outcome.
+            let mut items = merge_enum_checks(items, true);
             items.sort_by(|a, b| rank(a).total_cmp(&rank(b)));
             Pred::And(items)
         }
@@ -402,7 +428,7 @@ fn compile(node: &Node) -> Pred {
                     other => items.push(other),
                 }
             }
-            Pred::Or(items)
+            Pred::Or(merge_enum_checks(items, false))
         }
         Node::Not(x) => Pred::Not(Box::new(compile(x))),
         Node::Path(p) if p.ty == EdmType::Boolean => Pred::Check(Check::Bool { src: src_of(p) }),
@@ -454,6 +480,41 @@ fn compile(node: &Node) -> Pred {
         },
         other => Pred::Interpret(other.clone()),
     }
+}
+
+/// Folds enum checks on the same top-level property into one bit set: `status eq 'A' or status eq
+/// 'B'` is `status in ('A','B')`. Exact because an enum check is two-valued (never null): `or` is the
+/// union of the sets (and of the outcomes for null), `and` the intersection.
+fn merge_enum_checks(items: Vec<Pred>, and: bool) -> Vec<Pred> {
+    let mut out: Vec<Pred> = Vec::with_capacity(items.len());
+    for item in items {
+        if let Pred::Check(Check::Enum {
+            src: Src::Top { index, .. },
+            set,
+        }) = &item
+        {
+            let found = out.iter_mut().find_map(|p| match p {
+                Pred::Check(Check::Enum {
+                    src: Src::Top { index: i, .. },
+                    set: s,
+                }) if i == index && (Arc::ptr_eq(&s.ty, &set.ty) || s.ty == set.ty) => Some(s),
+                _ => None,
+            });
+            if let Some(existing) = found {
+                let (mask, on_null) = if and {
+                    (existing.mask & set.mask, existing.on_null && set.on_null)
+                } else {
+                    (existing.mask | set.mask, existing.on_null || set.on_null)
+                };
+                if let Some(merged) = enum_set(&existing.ty, on_null, |p| mask >> p & 1 == 1) {
+                    *existing = merged;
+                    continue;
+                }
+            }
+        }
+        out.push(item);
+    }
+    out
 }
 
 /// Evaluation order of the operands of an `and`: a cost class, then an estimate of the fraction of
@@ -731,14 +792,7 @@ impl<'a, R: Record + ?Sized> Eval<'a, R> {
                 Some(s) => set.contains(s),
                 None => *has_null,
             },
-            Check::StrFn { src, f, lit } => {
-                let s = str_of(self.read(src, vars))?;
-                match f {
-                    StrFn::Contains => s.contains(&**lit),
-                    StrFn::StartsWith => s.starts_with(&**lit),
-                    StrFn::EndsWith => s.ends_with(&**lit),
-                }
-            }
+            Check::StrFn { src, f, lit } => str_fn(*f, str_of(self.read(src, vars))?, lit),
             Check::Guid { src, op, lit } => match guid_of(self.read(src, vars)) {
                 Some(g) => op.holds(Some(g.cmp(lit))),
                 None => op.with_null(true, false),
@@ -813,7 +867,8 @@ fn retain_check<R: Record>(
         | Check::Str { src, .. }
         | Check::Guid { src, .. }
         | Check::GuidIn { src, .. }
-        | Check::StrIn { src, .. } => match src {
+        | Check::StrIn { src, .. }
+        | Check::StrFn { src, .. } => match src {
             Src::Top { index, name } => Some((*index, &**name)),
             Src::Path(_) => None,
         },
@@ -919,6 +974,13 @@ fn retain_check_with<R: Record, G>(
                 None => *has_null,
             }
         }),
+        Check::StrFn {
+            src: Src::Top { index, name },
+            f,
+            lit,
+        } => retain(sel, full, chunk, |r: &R| {
+            str_of(get(r, *index, name)).is_some_and(|s| str_fn(*f, s, lit))
+        }),
         Check::StrIn {
             src: Src::Top { index, name },
             set,
@@ -933,6 +995,25 @@ fn retain_check_with<R: Record, G>(
             let e = Eval { root: r, now };
             e.check(other, &[]) == Some(true)
         }),
+    }
+}
+
+/// `contains`/`startswith`/`endswith` (ordinal); short affixes are compared in line rather than
+/// through a `memcmp` call.
+#[inline(always)]
+fn str_fn(f: StrFn, s: &str, lit: &str) -> bool {
+    let (b, l) = (s.as_bytes(), lit.as_bytes());
+    let eq = |a: &[u8]| a.len() == l.len() && a.iter().zip(l).all(|(x, y)| x == y);
+    match f {
+        StrFn::StartsWith if l.len() <= 16 => b.get(..l.len()).is_some_and(eq),
+        StrFn::EndsWith if l.len() <= 16 => b
+            .len()
+            .checked_sub(l.len())
+            .and_then(|start| b.get(start..))
+            .is_some_and(eq),
+        StrFn::StartsWith => b.starts_with(l),
+        StrFn::EndsWith => b.ends_with(l),
+        StrFn::Contains => s.contains(lit),
     }
 }
 
