@@ -160,6 +160,7 @@ fn report(err: &mut dyn Write, e: &DataError) -> u8 {
 /// use odata_filter::command::load_records;
 /// let recs = load_records("{\"a\":1}\n\n{\"a\":2}\n".as_bytes(), "x.jsonl", true).unwrap();
 /// assert_eq!(recs.len(), 2);
+/// assert_eq!(load_records("\u{feff}[{}]".as_bytes(), "bom.json", false).unwrap().len(), 1);
 /// let err = load_records("{\"a\":1}\n{\"a\":\n".as_bytes(), "x.jsonl", true).unwrap_err();
 /// assert_eq!(err.line, Some(2));
 /// assert!(err.to_string().starts_with("x.jsonl:2: "));
@@ -187,11 +188,17 @@ pub fn load_records<R: BufRead>(
             if read == 0 {
                 return Ok(records);
             }
-            if line.trim().is_empty() {
+            // A byte-order mark may start the file.
+            let text = if n == 1 {
+                line.trim_start_matches('\u{feff}')
+            } else {
+                &line
+            };
+            if text.trim().is_empty() {
                 continue;
             }
             let v: serde_json::Value =
-                serde_json::from_str(&line).map_err(|e| err(Some(n), e.to_string()))?;
+                serde_json::from_str(text).map_err(|e| err(Some(n), e.to_string()))?;
             if !v.is_object() {
                 return Err(err(Some(n), "expected a JSON object".into()));
             }
@@ -202,6 +209,9 @@ pub fn load_records<R: BufRead>(
     input
         .read_to_string(&mut text)
         .map_err(|e| err(None, e.to_string()))?;
+    if let Some(rest) = text.strip_prefix('\u{feff}') {
+        text = rest.to_string();
+    }
     match serde_json::from_str::<serde_json::Value>(&text) {
         Ok(serde_json::Value::Array(items)) => check_objects(items, name),
         Ok(serde_json::Value::Object(mut obj)) => match obj.remove("value") {
