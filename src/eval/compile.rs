@@ -10,8 +10,16 @@
 //!   their length), `contains`/`startswith`/`endswith` with a literal a direct substring test;
 //! - property accessors are resolved to a schema index once (typed records answer by a jump table);
 //! - `now()` is fixed when the filter is compiled;
+//! - the operands of an `and` are ordered by cost and estimated selectivity, and enum checks on one
+//!   property are folded into one bit set (both exact in three-valued logic);
 //! - anything else (arithmetic, other functions, casts) is evaluated by the reference interpreter for
 //!   that sub-expression only, so the compiled filter always means exactly what the interpreter means.
+//!
+//! Over a slice of records ([`CompiledFilter::matching_indices`], [`CompiledFilter::count_matches`])
+//! evaluation is batched: 512 records at a time, each check of an `and` (or operand of an `or`) is one
+//! tight loop over a selection vector of the records still in play, and for typed records
+//! ([`Record::indexed`]) each property index gets its own loop in which the field read is a direct
+//! load. [`CompiledFilter::matches`] evaluates one record at a time (several times slower per record).
 //!
 //! ```
 //! use odata_filter::eval::compile::CompiledFilter;
