@@ -17,6 +17,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | call
         | function_name
         | path
+        | name_path
         | path_root
         | property_segment
         | type_segment

@@ -1,6 +1,6 @@
 //! One linear pass over the input before pest sees it: length, quotes, bracket balance, nesting depth.
 //!
-//! pest and the Pratt fold recurse once per nesting level, so a hostile input such as 100,000 `(` would
+//! pest and the operator fold recurse once per nesting level, so a hostile input such as 100,000 `(` would
 //! overflow the stack. This scan is iterative and rejects such input first. It also produces the best
 //! messages for unterminated strings and unbalanced parentheses, which pest can only report as "expected
 //! something at the end".
