@@ -9,11 +9,15 @@ extern crate alloc;
 
 pub mod ast;
 pub mod builder;
+pub mod command;
 pub mod error;
+pub mod eval;
+pub mod model;
 pub mod options;
 mod parser;
 pub mod print;
 pub mod query;
+pub mod sample;
 pub mod schema;
 pub mod suggest;
 pub mod validate;

@@ -9,6 +9,7 @@ use clap::{Parser as ClapParser, Subcommand};
 
 mod check;
 mod parse;
+mod query;
 
 /// Parse, validate, evaluate and serialize OData v4 $filter queries.
 #[derive(ClapParser)]
@@ -25,6 +26,9 @@ enum Command {
     /// Validate a whole query string against an MDE entity set: prints the normalized, URL-encoded
     /// query string.
     Check(check::Args),
+    /// Run a query string over MachineAction records (generated, or from --data): prints the MDE
+    /// response body.
+    Query(query::Args),
 }
 
 fn main() -> ExitCode {
@@ -32,5 +36,6 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Parse(args) => parse::run(&args),
         Command::Check(args) => check::run(&args),
+        Command::Query(args) => query::run(&args),
     }
 }

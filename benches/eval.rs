@@ -1,0 +1,165 @@
+//! Evaluation benchmarks (issue #4). Compare within one run, as ratios:
+//!
+//! - `typed_*`: the compiled filter `status eq 'Succeeded' and type eq 'Isolate' and
+//!   creationDateTimeUtc ge …` over typed records vs a hand-written closure of the same predicate,
+//!   over 1,000,000 records and over 8,192 (cache-resident);
+//! - `json_*`: the same over JSON records (`serde_json::Value`) vs a hand-written closure;
+//! - `in_*`: `id in (…)` with 10 and with 10,000 Guids (per-record cost should not grow with the list);
+//! - `query_e2e`: parse + validate + filter + order + page + serialize 100 rows over 1,000,000 records.
+//!
+//! Sizes can be lowered with `EVAL_BENCH_RECORDS` (default 1,000,000) and `EVAL_BENCH_JSON_RECORDS`
+//! (default 200,000: a JSON object of this shape takes a few KiB in memory).
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use chrono::{DateTime, FixedOffset, Utc};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use odata_filter::model::{MachineAction, MachineActionStatus, MachineActionType};
+use odata_filter::query::Query;
+use odata_filter::schema::machine_actions;
+use odata_filter::validate::{validate, validate_text, ValidateOptions};
+
+const FILTER: &str =
+    "status eq 'Succeeded' and type eq 'Isolate' and creationDateTimeUtc ge 2024-06-01T00:00:00Z";
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn cutoff() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2024-06-01T00:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn typed(c: &mut Criterion) {
+    let n = env_usize("EVAL_BENCH_RECORDS", 1_000_000);
+    let records = odata_filter::sample::machine_actions(n, 1);
+    let filter = validate_text(FILTER, machine_actions(), &ValidateOptions::default())
+        .unwrap()
+        .compile();
+    let t = cutoff();
+    let closure = |r: &MachineAction| {
+        r.status == MachineActionStatus::Succeeded
+            && r.action_type == MachineActionType::Isolate
+            && r.creation_date_time_utc >= t
+    };
+    let expected = records.iter().filter(|r| closure(r)).count();
+    assert_eq!(filter.count_matches(&records), expected);
+    for (label, slice) in [("1M", &records[..]), ("8k", &records[..8192.min(n)])] {
+        let mut g = c.benchmark_group(format!("typed_{label}"));
+        g.throughput(Throughput::Elements(slice.len() as u64));
+        // Batched (selection vectors): what query execution uses.
+        g.bench_function("compiled", |b| {
+            b.iter(|| filter.count_matches(black_box(slice)))
+        });
+        // One record at a time through `matches`.
+        g.bench_function("compiled_per_record", |b| {
+            b.iter(|| {
+                black_box(slice)
+                    .iter()
+                    .filter(|r| filter.matches(*r))
+                    .count()
+            })
+        });
+        g.bench_function("closure", |b| {
+            b.iter(|| black_box(slice).iter().filter(|r| closure(r)).count())
+        });
+        g.finish();
+    }
+}
+
+fn json(c: &mut Criterion) {
+    let n = env_usize("EVAL_BENCH_JSON_RECORDS", 200_000);
+    let records: Vec<serde_json::Value> = odata_filter::sample::Generator::new(1)
+        .take(n)
+        .map(|r| serde_json::to_value(r).unwrap())
+        .collect();
+    let filter = validate_text(FILTER, machine_actions(), &ValidateOptions::default())
+        .unwrap()
+        .compile();
+    let t: DateTime<FixedOffset> = cutoff().fixed_offset();
+    let closure = |v: &serde_json::Value| {
+        v.get("status").and_then(|s| s.as_str()) == Some("Succeeded")
+            && v.get("type").and_then(|s| s.as_str()) == Some("Isolate")
+            && v.get("creationDateTimeUtc")
+                .and_then(|s| s.as_str())
+                .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+                .is_some_and(|d| d >= t)
+    };
+    let expected = records.iter().filter(|r| closure(r)).count();
+    assert_eq!(filter.count_matches(&records), expected);
+    let mut g = c.benchmark_group("json");
+    g.throughput(Throughput::Elements(records.len() as u64));
+    g.bench_function("compiled", |b| {
+        b.iter(|| filter.count_matches(black_box(&records)))
+    });
+    g.bench_function("closure", |b| {
+        b.iter(|| black_box(&records).iter().filter(|r| closure(r)).count())
+    });
+    g.finish();
+}
+
+fn in_list(c: &mut Criterion) {
+    let n = env_usize("EVAL_BENCH_RECORDS", 1_000_000).min(1_000_000);
+    let records = odata_filter::sample::machine_actions(n, 2);
+    let parser = odata_filter::Parser::new().limits(odata_filter::Limits::generous(1 << 20));
+    let list = |k: usize| {
+        // Every hundredth record's id, so a few match.
+        let ids: Vec<String> = records
+            .iter()
+            .step_by(100)
+            .take(k)
+            .map(|r| format!("{}", r.id))
+            .collect();
+        let expr = parser.parse(&format!("id in ({})", ids.join(","))).unwrap();
+        validate(&expr, machine_actions(), &ValidateOptions::default())
+            .unwrap()
+            .compile()
+    };
+    let small = list(10);
+    let large = list(10_000);
+    let mut g = c.benchmark_group("in");
+    g.throughput(Throughput::Elements(records.len() as u64));
+    assert_eq!(
+        small.count_matches(&records),
+        records.iter().filter(|r| small.matches(*r)).count()
+    );
+    g.bench_function("10_ids", |b| {
+        b.iter(|| small.count_matches(black_box(&records)))
+    });
+    g.bench_function("10000_ids", |b| {
+        b.iter(|| large.count_matches(black_box(&records)))
+    });
+    g.finish();
+}
+
+fn end_to_end(c: &mut Criterion) {
+    let n = env_usize("EVAL_BENCH_RECORDS", 1_000_000);
+    let records = odata_filter::sample::machine_actions(n, 3);
+    let qs = "$filter=status eq 'Succeeded' and creationDateTimeUtc ge 2024-03-01T00:00:00Z&$top=100&$count=true";
+    let mut g = c.benchmark_group("query_e2e");
+    g.throughput(Throughput::Elements(records.len() as u64));
+    g.bench_function("filter_order_page_100", |b| {
+        b.iter(|| {
+            let q = Query::from_query_string(black_box(qs), machine_actions()).unwrap();
+            let body = q.response(&records, "MachineActions");
+            serde_json::to_string(&body).unwrap().len()
+        })
+    });
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    targets = typed, json, in_list, end_to_end
+}
+criterion_main!(benches);

@@ -1,0 +1,53 @@
+//! `odata-filter query '<query string>' [--data FILE.json|FILE.jsonl|-] [--records N] [--seed S] [--json]`
+//!
+//! The logic is [`odata_filter::command::run_query`]; this file only maps arguments.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use odata_filter::command::{run_query, DataSource, QueryCommand};
+
+/// Arguments of `query`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// The query string, raw (`$filter=status eq 'Pending'&$top=2`) or percent-encoded.
+    query: String,
+    /// Records to query: a JSON array, an MDE response body, or JSON Lines (`.jsonl`); `-` for stdin.
+    /// Without it, MachineActions are generated.
+    #[arg(long, value_name = "FILE")]
+    data: Option<PathBuf>,
+    /// How many records to generate (without --data).
+    #[arg(long, default_value_t = 10_000)]
+    records: usize,
+    /// The generator seed (without --data).
+    #[arg(long, default_value_t = odata_filter::sample::DEFAULT_SEED)]
+    seed: u64,
+    /// On an invalid query print MDE's JSON error body on stdout instead of the caret rendering on
+    /// stderr.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Prints the MDE response body; exit 2 for an invalid query, 1 for unreadable data.
+pub fn run(args: &Args) -> ExitCode {
+    let data = match &args.data {
+        Some(p) if p.as_os_str() == "-" => DataSource::Stdin,
+        Some(p) => DataSource::File(p.clone()),
+        None => DataSource::Generated {
+            records: args.records,
+            seed: args.seed,
+        },
+    };
+    let cmd = QueryCommand {
+        query: args.query.clone(),
+        data,
+        json_errors: args.json,
+    };
+    let status = run_query(
+        &cmd,
+        &mut std::io::stdin().lock(),
+        &mut std::io::stdout().lock(),
+        &mut std::io::stderr().lock(),
+    );
+    ExitCode::from(status)
+}

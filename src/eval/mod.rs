@@ -1,0 +1,45 @@
+//! Evaluation: records, the rules of `SEMANTICS.md` §6, a reference interpreter, compiled filters and
+//! query execution.
+//!
+//! The pipeline after validation:
+//!
+//! ```text
+//! TypedFilter ──lower──▶ ir::Node ──┬─▶ interp (reference: walks the tree, Value per node)
+//!                                   └─▶ compile::CompiledFilter (flat, type-specialised, batched)
+//! ValidatedQuery::execute(&[R]) ─▶ QueryResult (count + page indices) ─▶ response body (JSON)
+//! ```
+//!
+//! - [`record`]: the [`Record`] trait and its implementations for JSON objects and the typed
+//!   [`MachineAction`](crate::model::MachineAction).
+//! - [`semantics`] / [`ops`]: null logic, comparisons, arithmetic, functions — shared by both back ends.
+//! - [`ir`], [`lower`]: the evaluation IR and the lowering from the validator's typed tree.
+//! - [`interp`]: the reference interpreter.
+//! - [`compile`]: compiled filters; a property test holds them equal to the interpreter.
+//! - [`execute`]: `$filter`, `$orderby`, `$skip`, `$top`, `$count`, `$select` over a slice of records.
+//!
+//! ```
+//! use odata_filter::query::Query;
+//! use odata_filter::schema::machine_actions;
+//! let records = odata_filter::sample::machine_actions(1000, 7);
+//! let q = Query::from_query_string(
+//!     "$filter=status eq 'Failed' and creationDateTimeUtc ge 2024-06-01T00:00:00Z&$top=5&$count=true",
+//!     machine_actions(),
+//! )
+//! .unwrap();
+//! let body = q.response(&records, "MachineActions");
+//! assert!(body["value"].as_array().unwrap().len() <= 5);
+//! assert!(body["@odata.count"].is_u64());
+//! ```
+
+pub mod compile;
+pub mod execute;
+pub mod interp;
+pub mod ir;
+pub mod lower;
+pub mod ops;
+pub mod record;
+pub mod semantics;
+
+pub use compile::CompiledFilter;
+pub use execute::QueryResult;
+pub use record::{Field, Items, Record, MACHINE_ACTION_PROPERTIES};

@@ -1,0 +1,613 @@
+//! The evaluation rules of `SEMANTICS.md` §6 on plain Rust values, shared by the reference interpreter
+//! and the compiled filter so that both apply exactly the same rules.
+//!
+//! Three-valued logic uses `Option<bool>` (`None` is null):
+//!
+//! ```
+//! use odata_filter::eval::semantics::{and3, not3, or3};
+//! assert_eq!(and3(None, Some(false)), Some(false));
+//! assert_eq!(and3(None, Some(true)), None);
+//! assert_eq!(or3(None, Some(true)), Some(true));
+//! assert_eq!(not3(None), None);
+//! ```
+
+use std::cmp::Ordering;
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeDelta, Timelike};
+use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// `a and b`: false wins over null, null wins over true.
+#[inline]
+pub fn and3(a: Option<bool>, b: Option<bool>) -> Option<bool> {
+    match (a, b) {
+        (Some(false), _) | (_, Some(false)) => Some(false),
+        (Some(true), Some(true)) => Some(true),
+        _ => None,
+    }
+}
+
+/// `a or b`: true wins over null, null wins over false.
+#[inline]
+pub fn or3(a: Option<bool>, b: Option<bool>) -> Option<bool> {
+    match (a, b) {
+        (Some(true), _) | (_, Some(true)) => Some(true),
+        (Some(false), Some(false)) => Some(false),
+        _ => None,
+    }
+}
+
+/// `not a`: null stays null.
+#[inline]
+pub fn not3(a: Option<bool>) -> Option<bool> {
+    a.map(|b| !b)
+}
+
+/// The comparison operators, as the evaluator uses them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CmpOp {
+    /// `eq`
+    Eq,
+    /// `ne`
+    Ne,
+    /// `gt`
+    Gt,
+    /// `ge`
+    Ge,
+    /// `lt`
+    Lt,
+    /// `le`
+    Le,
+}
+
+impl CmpOp {
+    /// The operator for an AST operator, if it is a comparison.
+    pub fn from_binary(op: crate::ast::BinaryOp) -> Option<CmpOp> {
+        use crate::ast::BinaryOp as B;
+        Some(match op {
+            B::Eq => CmpOp::Eq,
+            B::Ne => CmpOp::Ne,
+            B::Gt => CmpOp::Gt,
+            B::Ge => CmpOp::Ge,
+            B::Lt => CmpOp::Lt,
+            B::Le => CmpOp::Le,
+            _ => return None,
+        })
+    }
+
+    /// The operator with its operands swapped: `a gt b` is `b lt a`.
+    pub fn flip(self) -> CmpOp {
+        match self {
+            CmpOp::Gt => CmpOp::Lt,
+            CmpOp::Ge => CmpOp::Le,
+            CmpOp::Lt => CmpOp::Gt,
+            CmpOp::Le => CmpOp::Ge,
+            other => other,
+        }
+    }
+
+    /// The outcome for an ordering of the two operands; `None` means unordered (`NaN`): only `ne` holds.
+    ///
+    /// ```
+    /// use odata_filter::eval::semantics::CmpOp;
+    /// use std::cmp::Ordering;
+    /// assert!(CmpOp::Ge.holds(Some(Ordering::Equal)));
+    /// assert!(!CmpOp::Eq.holds(None));
+    /// assert!(CmpOp::Ne.holds(None));
+    /// ```
+    #[inline]
+    pub fn holds(self, ord: Option<Ordering>) -> bool {
+        match ord {
+            None => self == CmpOp::Ne,
+            Some(o) => match self {
+                CmpOp::Eq => o == Ordering::Equal,
+                CmpOp::Ne => o != Ordering::Equal,
+                CmpOp::Gt => o == Ordering::Greater,
+                CmpOp::Ge => o != Ordering::Less,
+                CmpOp::Lt => o == Ordering::Less,
+                CmpOp::Le => o != Ordering::Greater,
+            },
+        }
+    }
+
+    /// The outcome when at least one operand is null: `eq` is true only when both are, `ne` the
+    /// opposite, and the order comparisons are false.
+    ///
+    /// ```
+    /// use odata_filter::eval::semantics::CmpOp;
+    /// assert!(CmpOp::Eq.with_null(true, true));
+    /// assert!(CmpOp::Ne.with_null(true, false));
+    /// assert!(!CmpOp::Le.with_null(true, true));
+    /// ```
+    #[inline]
+    pub fn with_null(self, left_null: bool, right_null: bool) -> bool {
+        match self {
+            CmpOp::Eq => left_null && right_null,
+            CmpOp::Ne => left_null != right_null,
+            _ => false,
+        }
+    }
+}
+
+/// Ordinal string order (by Unicode scalar value; UTF-8 byte order is the same order).
+#[inline]
+pub fn cmp_str(a: &str, b: &str) -> Ordering {
+    a.as_bytes().cmp(b.as_bytes())
+}
+
+/// Doubles compare numerically; `NaN` is unordered (equal to nothing, itself included).
+#[inline]
+pub fn cmp_f64(a: f64, b: f64) -> Option<Ordering> {
+    a.partial_cmp(&b)
+}
+
+/// An instant as nanoseconds since 1970-01-01T00:00:00Z (offsets normalised). `i128` covers the whole
+/// range of years 1..=9999 at nanosecond precision.
+///
+/// ```
+/// use odata_filter::eval::semantics::instant_nanos;
+/// let a = chrono::DateTime::parse_from_rfc3339("2024-01-01T02:00:00+02:00").unwrap();
+/// let b = chrono::DateTime::parse_from_rfc3339("2024-01-01T00:00:00Z").unwrap();
+/// assert_eq!(instant_nanos(&a), instant_nanos(&b));
+/// ```
+#[inline]
+pub fn instant_nanos(t: &DateTime<FixedOffset>) -> i128 {
+    i128::from(t.timestamp()) * 1_000_000_000 + i128::from(t.timestamp_subsec_nanos())
+}
+
+/// Number of characters (Unicode scalar values).
+pub fn length(s: &str) -> i64 {
+    s.chars().count() as i64
+}
+
+/// Character position of the first occurrence of `needle`, or -1.
+///
+/// ```
+/// use odata_filter::eval::semantics::index_of;
+/// assert_eq!(index_of("héllo", "llo"), 2);
+/// assert_eq!(index_of("abc", ""), 0);
+/// assert_eq!(index_of("abc", "x"), -1);
+/// ```
+pub fn index_of(s: &str, needle: &str) -> i64 {
+    match s.find(needle) {
+        Some(byte) => s[..byte].chars().count() as i64,
+        None => -1,
+    }
+}
+
+/// `substring(s, start[, length])` by characters. A start before 0 counts from 0, a start past the end
+/// gives `''`; a negative length gives `''`.
+///
+/// ```
+/// use odata_filter::eval::semantics::substring;
+/// assert_eq!(substring("héllo", 1, None), "éllo");
+/// assert_eq!(substring("héllo", 1, Some(2)), "él");
+/// assert_eq!(substring("abc", 10, None), "");
+/// assert_eq!(substring("abc", -1, Some(2)), "ab");
+/// ```
+pub fn substring(s: &str, start: i64, len: Option<i64>) -> String {
+    let start = usize::try_from(start.max(0)).unwrap_or(usize::MAX);
+    let rest = s.chars().skip(start);
+    match len {
+        None => rest.collect(),
+        Some(n) => rest
+            .take(usize::try_from(n.max(0)).unwrap_or(usize::MAX))
+            .collect(),
+    }
+}
+
+/// `trim`: leading and trailing whitespace removed.
+pub fn trim(s: &str) -> &str {
+    s.trim()
+}
+
+/// Integer arithmetic operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ArithOp {
+    /// `add`
+    Add,
+    /// `sub`
+    Sub,
+    /// `mul`
+    Mul,
+    /// `div` (integer division for integers, truncating toward zero)
+    Div,
+    /// `divby` (always a non-integer division)
+    DivBy,
+    /// `mod` (remainder with the sign of the dividend)
+    Mod,
+}
+
+impl ArithOp {
+    /// The operator for an AST operator, if it is arithmetic.
+    pub fn from_binary(op: crate::ast::BinaryOp) -> Option<ArithOp> {
+        use crate::ast::BinaryOp as B;
+        Some(match op {
+            B::Add => ArithOp::Add,
+            B::Sub => ArithOp::Sub,
+            B::Mul => ArithOp::Mul,
+            B::Div => ArithOp::Div,
+            B::DivBy => ArithOp::DivBy,
+            B::Mod => ArithOp::Mod,
+            _ => return None,
+        })
+    }
+}
+
+/// Checked Int64 arithmetic: overflow and division by zero give `None` (null). `divby` is not an
+/// integer operation (see [`decimal_arith`]); here it gives `None`.
+///
+/// ```
+/// use odata_filter::eval::semantics::{int_arith, ArithOp};
+/// assert_eq!(int_arith(ArithOp::Div, 7, -2), Some(-3));
+/// assert_eq!(int_arith(ArithOp::Mod, -7, 2), Some(-1));
+/// assert_eq!(int_arith(ArithOp::Add, i64::MAX, 1), None);
+/// assert_eq!(int_arith(ArithOp::Div, i64::MIN, -1), None);
+/// assert_eq!(int_arith(ArithOp::Mod, 1, 0), None);
+/// ```
+#[inline]
+pub fn int_arith(op: ArithOp, a: i64, b: i64) -> Option<i64> {
+    match op {
+        ArithOp::Add => a.checked_add(b),
+        ArithOp::Sub => a.checked_sub(b),
+        ArithOp::Mul => a.checked_mul(b),
+        ArithOp::Div => a.checked_div(b),
+        ArithOp::Mod => a.checked_rem(b),
+        ArithOp::DivBy => None,
+    }
+}
+
+/// Checked decimal arithmetic: overflow and division by zero give `None`.
+///
+/// ```
+/// use odata_filter::eval::semantics::{decimal_arith, ArithOp};
+/// use rust_decimal::Decimal;
+/// let d = |s: &str| s.parse::<Decimal>().unwrap();
+/// assert_eq!(decimal_arith(ArithOp::Add, d("0.1"), d("0.2")), Some(d("0.3")));
+/// assert_eq!(decimal_arith(ArithOp::DivBy, d("1"), d("0")), None);
+/// ```
+pub fn decimal_arith(op: ArithOp, a: Decimal, b: Decimal) -> Option<Decimal> {
+    match op {
+        ArithOp::Add => a.checked_add(b),
+        ArithOp::Sub => a.checked_sub(b),
+        ArithOp::Mul => a.checked_mul(b),
+        ArithOp::Div | ArithOp::DivBy => a.checked_div(b),
+        ArithOp::Mod => a.checked_rem(b),
+    }
+}
+
+/// IEEE double arithmetic (`1 div 0.0` is `INF`, `0 div 0.0` is `NaN`).
+pub fn double_arith(op: ArithOp, a: f64, b: f64) -> f64 {
+    match op {
+        ArithOp::Add => a + b,
+        ArithOp::Sub => a - b,
+        ArithOp::Mul => a * b,
+        ArithOp::Div | ArithOp::DivBy => a / b,
+        ArithOp::Mod => a % b,
+    }
+}
+
+/// A decimal as a double (for mixed comparisons and arithmetic).
+pub fn decimal_to_f64(d: Decimal) -> f64 {
+    d.to_f64().unwrap_or(f64::NAN)
+}
+
+/// An integer as a decimal.
+pub fn int_to_decimal(i: i64) -> Decimal {
+    Decimal::from(i)
+}
+
+/// A double as a decimal, when it is finite and in range.
+pub fn f64_to_decimal(f: f64) -> Option<Decimal> {
+    Decimal::from_f64(f)
+}
+
+/// `round`: to the nearest integer, midpoints away from zero (OData's rule, not banker's rounding).
+///
+/// ```
+/// use odata_filter::eval::semantics::round_f64;
+/// assert_eq!(round_f64(2.5), 3.0);
+/// assert_eq!(round_f64(-2.5), -3.0);
+/// assert!(round_f64(f64::NAN).is_nan());
+/// ```
+pub fn round_f64(f: f64) -> f64 {
+    f.round()
+}
+
+/// `round` for decimals, midpoints away from zero.
+pub fn round_decimal(d: Decimal) -> Decimal {
+    d.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// `floor` for decimals.
+pub fn floor_decimal(d: Decimal) -> Decimal {
+    d.floor()
+}
+
+/// `ceiling` for decimals.
+pub fn ceiling_decimal(d: Decimal) -> Decimal {
+    d.ceil()
+}
+
+/// Parts of a date-time in its own offset: `year(2024-01-01T01:00:00+02:00)` is 2024 even though the
+/// instant is in 2023 in UTC.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DatePart {
+    /// `year`
+    Year,
+    /// `month`
+    Month,
+    /// `day`
+    Day,
+    /// `hour`
+    Hour,
+    /// `minute`
+    Minute,
+    /// `second`
+    Second,
+}
+
+/// A date part of a date-time, in the value's own offset.
+///
+/// ```
+/// use odata_filter::eval::semantics::{dto_part, DatePart};
+/// let t = chrono::DateTime::parse_from_rfc3339("2024-01-01T01:30:00+02:00").unwrap();
+/// assert_eq!(dto_part(&t, DatePart::Year), 2024);
+/// assert_eq!(dto_part(&t, DatePart::Hour), 1);
+/// ```
+pub fn dto_part(t: &DateTime<FixedOffset>, part: DatePart) -> i64 {
+    let local = t.naive_local();
+    match part {
+        DatePart::Year => i64::from(local.year()),
+        DatePart::Month => i64::from(local.month()),
+        DatePart::Day => i64::from(local.day()),
+        DatePart::Hour => i64::from(local.hour()),
+        DatePart::Minute => i64::from(local.minute()),
+        DatePart::Second => i64::from(local.second()),
+    }
+}
+
+/// A date part of a date (`hour`, `minute`, `second` are 0).
+pub fn date_part(d: &NaiveDate, part: DatePart) -> i64 {
+    match part {
+        DatePart::Year => i64::from(d.year()),
+        DatePart::Month => i64::from(d.month()),
+        DatePart::Day => i64::from(d.day()),
+        _ => 0,
+    }
+}
+
+/// A part of a time of day (`year`, `month`, `day` are not defined: `None`).
+pub fn time_part(t: &NaiveTime, part: DatePart) -> Option<i64> {
+    Some(match part {
+        DatePart::Hour => i64::from(t.hour()),
+        DatePart::Minute => i64::from(t.minute()),
+        DatePart::Second => i64::from(t.second()),
+        _ => return None,
+    })
+}
+
+/// `fractionalseconds`: the fraction of the second as a decimal (`0.2011911`), from a nanosecond count
+/// (leap-second nanoseconds above 10^9 are folded back).
+///
+/// ```
+/// assert_eq!(odata_filter::eval::semantics::fractional_seconds(201_191_100).to_string(), "0.2011911");
+/// ```
+pub fn fractional_seconds(nanos: u32) -> Decimal {
+    Decimal::new(i64::from(nanos % 1_000_000_000), 9).normalize()
+}
+
+/// `totaloffsetminutes`: the offset east of UTC in minutes.
+pub fn total_offset_minutes(t: &DateTime<FixedOffset>) -> i64 {
+    i64::from(t.offset().local_minus_utc()) / 60
+}
+
+/// `totalseconds` of a duration in nanoseconds, as a decimal.
+///
+/// ```
+/// assert_eq!(odata_filter::eval::semantics::total_seconds(1_500_000_000).unwrap().to_string(), "1.5");
+/// ```
+pub fn total_seconds(nanos: i128) -> Option<Decimal> {
+    let n = i64::try_from(nanos).ok()?;
+    Some(Decimal::new(n, 9).normalize())
+}
+
+/// `date-time add duration` (and `sub` with a negated duration); `None` when the result leaves the EDM
+/// range (years 1..=9999, in UTC).
+pub fn dto_add_nanos(t: &DateTime<FixedOffset>, nanos: i128) -> Option<DateTime<FixedOffset>> {
+    let n = i64::try_from(nanos).ok()?;
+    t.checked_add_signed(TimeDelta::nanoseconds(n))
+        .filter(|r| (1..=9999).contains(&r.naive_utc().year()))
+}
+
+/// `date add duration`: only whole days move a date (OData 4.01); `None` when out of range or when the
+/// duration is not a whole number of days.
+pub fn date_add_nanos(d: &NaiveDate, nanos: i128) -> Option<NaiveDate> {
+    const DAY: i128 = 86_400_000_000_000;
+    if nanos % DAY != 0 {
+        return None;
+    }
+    let days = i64::try_from(nanos / DAY).ok()?;
+    d.checked_add_signed(TimeDelta::try_days(days)?)
+        .filter(|r| (1..=9999).contains(&r.year()))
+}
+
+/// The latest date-time: `9999-12-31T23:59:59.999999999Z`.
+pub fn max_datetime() -> DateTime<FixedOffset> {
+    NaiveDate::from_ymd_opt(9999, 12, 31)
+        .and_then(|d| d.and_hms_nano_opt(23, 59, 59, 999_999_999))
+        .map(|t| t.and_utc().fixed_offset())
+        .unwrap_or_default()
+}
+
+/// The earliest date-time: `0001-01-01T00:00:00Z`.
+pub fn min_datetime() -> DateTime<FixedOffset> {
+    NaiveDate::from_ymd_opt(1, 1, 1)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc().fixed_offset())
+        .unwrap_or_default()
+}
+
+/// The current time, in UTC (what `now()` returns unless a query fixes it).
+pub fn now() -> DateTime<FixedOffset> {
+    DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).fixed_offset()
+}
+
+/// Parses a date-time text from data (RFC 3339: `T` or space, offset required, any fraction digits);
+/// `None` for anything else.
+pub fn parse_datetime(text: &str) -> Option<DateTime<FixedOffset>> {
+    DateTime::parse_from_rfc3339(text).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kleene_truth_tables() {
+        let vals = [Some(true), Some(false), None];
+        let and_expected = [
+            [Some(true), Some(false), None],
+            [Some(false), Some(false), Some(false)],
+            [None, Some(false), None],
+        ];
+        let or_expected = [
+            [Some(true), Some(true), Some(true)],
+            [Some(true), Some(false), None],
+            [Some(true), None, None],
+        ];
+        for (i, a) in vals.iter().enumerate() {
+            for (j, b) in vals.iter().enumerate() {
+                assert_eq!(and3(*a, *b), and_expected[i][j], "{a:?} and {b:?}");
+                assert_eq!(or3(*a, *b), or_expected[i][j], "{a:?} or {b:?}");
+            }
+        }
+        assert_eq!(not3(Some(true)), Some(false));
+        assert_eq!(not3(Some(false)), Some(true));
+        assert_eq!(not3(None), None);
+    }
+
+    #[test]
+    fn comparison_outcomes_for_every_ordering() {
+        use Ordering::*;
+        let table = [
+            (CmpOp::Eq, [false, true, false, false]),
+            (CmpOp::Ne, [true, false, true, true]),
+            (CmpOp::Gt, [false, false, true, false]),
+            (CmpOp::Ge, [false, true, true, false]),
+            (CmpOp::Lt, [true, false, false, false]),
+            (CmpOp::Le, [true, true, false, false]),
+        ];
+        for (op, expected) in table {
+            let got = [Some(Less), Some(Equal), Some(Greater), None].map(|o| op.holds(o));
+            assert_eq!(got, expected, "{op:?}");
+            assert_eq!(op.flip().flip(), op);
+        }
+    }
+
+    #[test]
+    fn null_comparisons() {
+        for op in [CmpOp::Gt, CmpOp::Ge, CmpOp::Lt, CmpOp::Le] {
+            assert!(!op.with_null(true, false));
+            assert!(!op.with_null(false, true));
+            assert!(!op.with_null(true, true));
+        }
+        assert!(CmpOp::Eq.with_null(true, true));
+        assert!(!CmpOp::Eq.with_null(true, false));
+        assert!(!CmpOp::Ne.with_null(true, true));
+        assert!(CmpOp::Ne.with_null(false, true));
+    }
+
+    #[test]
+    fn strings_are_ordinal_and_case_sensitive() {
+        assert_eq!(cmp_str("B", "a"), Ordering::Less);
+        assert_eq!(cmp_str("a", "ab"), Ordering::Less);
+        assert_eq!(cmp_str("é", "z"), Ordering::Greater);
+        assert_eq!(cmp_str("\u{FFFF}", "\u{10000}"), Ordering::Less);
+        assert_eq!(length(""), 0);
+        assert_eq!(length("日本語"), 3);
+        assert_eq!(length("👍🏽"), 2);
+        assert_eq!(index_of("", ""), 0);
+        assert_eq!(index_of("日本語", "語"), 2);
+        assert_eq!(substring("", 0, None), "");
+        assert_eq!(substring("abc", 1, Some(-1)), "");
+        assert_eq!(substring("abc", i64::MAX, Some(i64::MAX)), "");
+        assert_eq!(trim("  a b \t"), "a b");
+    }
+
+    #[test]
+    fn doubles_and_special_values() {
+        assert_eq!(cmp_f64(f64::INFINITY, f64::INFINITY), Some(Ordering::Equal));
+        assert_eq!(cmp_f64(f64::NEG_INFINITY, -1e308), Some(Ordering::Less));
+        assert_eq!(cmp_f64(f64::NAN, f64::NAN), None);
+        assert!(double_arith(ArithOp::Div, 1.0, 0.0).is_infinite());
+        assert!(double_arith(ArithOp::Div, 0.0, 0.0).is_nan());
+        assert_eq!(round_f64(0.5), 1.0);
+        assert_eq!(round_f64(-0.5), -1.0);
+        assert_eq!(round_f64(1.4999), 1.0);
+    }
+
+    #[test]
+    fn checked_integer_arithmetic() {
+        assert_eq!(int_arith(ArithOp::Mul, i64::MAX, 2), None);
+        assert_eq!(int_arith(ArithOp::Sub, i64::MIN, 1), None);
+        assert_eq!(int_arith(ArithOp::Div, 1, 0), None);
+        assert_eq!(int_arith(ArithOp::Mod, i64::MIN, -1), None);
+        assert_eq!(int_arith(ArithOp::Sub, 5, 7), Some(-2));
+        assert_eq!(int_arith(ArithOp::DivBy, 5, 2), None);
+    }
+
+    #[test]
+    fn decimal_rules() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(round_decimal(d("2.5")), d("3"));
+        assert_eq!(round_decimal(d("-2.5")), d("-3"));
+        assert_eq!(floor_decimal(d("-2.5")), d("-3"));
+        assert_eq!(ceiling_decimal(d("-2.5")), d("-2"));
+        assert_eq!(decimal_arith(ArithOp::Mul, Decimal::MAX, d("2")), None);
+        assert_eq!(
+            decimal_arith(ArithOp::Mod, d("7.5"), d("2")),
+            Some(d("1.5"))
+        );
+        assert_eq!(decimal_arith(ArithOp::Mod, d("1"), d("0")), None);
+    }
+
+    #[test]
+    fn date_parts_in_own_offset() {
+        let t = DateTime::parse_from_rfc3339("2023-12-31T23:30:00.25-05:00").unwrap();
+        assert_eq!(dto_part(&t, DatePart::Year), 2023);
+        assert_eq!(dto_part(&t, DatePart::Month), 12);
+        assert_eq!(dto_part(&t, DatePart::Day), 31);
+        assert_eq!(dto_part(&t, DatePart::Hour), 23);
+        assert_eq!(dto_part(&t, DatePart::Minute), 30);
+        assert_eq!(dto_part(&t, DatePart::Second), 0);
+        assert_eq!(total_offset_minutes(&t), -300);
+        assert_eq!(
+            fractional_seconds(t.timestamp_subsec_nanos()).to_string(),
+            "0.25"
+        );
+        assert_eq!(fractional_seconds(0).to_string(), "0");
+        let same = DateTime::parse_from_rfc3339("2024-01-01T04:30:00.25Z").unwrap();
+        assert_eq!(instant_nanos(&t), instant_nanos(&same));
+    }
+
+    #[test]
+    fn date_time_arithmetic_and_bounds() {
+        let t = DateTime::parse_from_rfc3339("2024-02-28T12:00:00Z").unwrap();
+        let day = 86_400_000_000_000i128;
+        assert_eq!(
+            dto_add_nanos(&t, day).unwrap().to_rfc3339(),
+            "2024-02-29T12:00:00+00:00"
+        );
+        assert_eq!(dto_add_nanos(&max_datetime(), 1), None);
+        assert_eq!(dto_add_nanos(&t, i128::MAX), None);
+        let d = NaiveDate::from_ymd_opt(2024, 2, 28).unwrap();
+        assert_eq!(
+            date_add_nanos(&d, 2 * day),
+            NaiveDate::from_ymd_opt(2024, 3, 1)
+        );
+        assert_eq!(date_add_nanos(&d, day + 1), None);
+        assert!(min_datetime() < max_datetime());
+        assert_eq!(total_seconds(-1_500_000_000).unwrap().to_string(), "-1.5");
+    }
+}

@@ -1,0 +1,396 @@
+//! The MDE `MachineAction` entity as a typed Rust struct whose serde form is the service's wire format.
+//!
+//! Keys are written in the order a real response has them (`id, type, title, requestor, …,
+//! troubleshootInfo`), every nullable property is written (as `null` when absent), and date-times carry
+//! seven fractional digits and `Z`, as .NET writes them: `2018-12-04T12:43:57.2011911Z`.
+//!
+//! ```
+//! use odata_filter::model::MachineAction;
+//! let json = r#"{"id":"2e9da30d-27f6-4208-81f2-9cd3d67893ba","type":"RunAntiVirusScan",
+//!   "requestor":"Analyst@contoso.com","status":"Succeeded",
+//!   "creationDateTimeUtc":"2018-12-04T12:18:27.1293487Z",
+//!   "lastUpdateDateTimeUtc":"2018-12-04T12:18:57.5511934Z"}"#;
+//! let action: MachineAction = serde_json::from_str(json).unwrap();
+//! let text = serde_json::to_string(&action).unwrap();
+//! assert!(text.starts_with(r#"{"id":"2e9da30d-27f6-4208-81f2-9cd3d67893ba","type":"RunAntiVirusScan","title":null,"#));
+//! assert!(text.contains(r#""creationDateTimeUtc":"2018-12-04T12:18:27.1293487Z""#));
+//! ```
+//!
+//! Date-times are kept at 100 ns precision (.NET ticks) on the wire; in memory they are full
+//! [`chrono::DateTime<Utc>`] values.
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use uuid::Uuid;
+
+macro_rules! wire_enum {
+    ($(#[$doc:meta])* $name:ident { $( $(#[$vdoc:meta])* $variant:ident ),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum $name {
+            $( $(#[$vdoc])* $variant, )*
+        }
+
+        impl $name {
+            /// Every member, in declared order (the order `gt`/`lt` compare by).
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            /// The member name as written on the wire.
+            pub const fn name(self) -> &'static str {
+                match self { $($name::$variant => stringify!($variant),)* }
+            }
+
+            /// The member with this exact (case-sensitive) name.
+            pub fn from_name(name: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|m| m.name() == name)
+            }
+
+            /// The position of the member in declared order, starting at 0.
+            pub const fn ordinal(self) -> u32 {
+                self as u32
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+    };
+}
+
+wire_enum! {
+    /// `MachineActionType`: what the action does.
+    ///
+    /// ```
+    /// use odata_filter::model::MachineActionType;
+    /// assert_eq!(MachineActionType::from_name("Isolate"), Some(MachineActionType::Isolate));
+    /// assert_eq!(MachineActionType::Isolate.ordinal(), 4);
+    /// ```
+    MachineActionType {
+        /// Antivirus scan (scope `Quick` or `Full`).
+        RunAntiVirusScan,
+        /// Offboard the device.
+        Offboard,
+        /// A live response session (see `commands`).
+        LiveResponse,
+        /// Collect an investigation package.
+        CollectInvestigationPackage,
+        /// Isolate from the network (scope `Full` or `Selective`).
+        Isolate,
+        /// Release from isolation.
+        Unisolate,
+        /// Stop a file and quarantine it (see `relatedFileInfo`).
+        StopAndQuarantineFile,
+        /// Restrict app execution.
+        RestrictCodeExecution,
+        /// Remove the app execution restriction.
+        UnrestrictCodeExecution,
+    }
+}
+
+wire_enum! {
+    /// `MachineActionStatus`: where the action is in its life cycle.
+    ///
+    /// ```
+    /// use odata_filter::model::MachineActionStatus;
+    /// assert!(MachineActionStatus::Pending < MachineActionStatus::Succeeded);
+    /// ```
+    MachineActionStatus {
+        /// Not started.
+        Pending,
+        /// Running.
+        InProgress,
+        /// Done.
+        Succeeded,
+        /// Failed.
+        Failed,
+        /// Timed out.
+        TimeOut,
+        /// Cancelled by a user.
+        Cancelled,
+    }
+}
+
+wire_enum! {
+    /// The kind of hash in `relatedFileInfo`.
+    FileIdentifierType {
+        /// SHA-1 (40 hex digits).
+        Sha1,
+        /// SHA-256 (64 hex digits).
+        Sha256,
+        /// MD5 (32 hex digits).
+        Md5,
+    }
+}
+
+wire_enum! {
+    /// The status of one live response command.
+    CommandStatus {
+        /// Queued.
+        Created,
+        /// Finished.
+        Completed,
+        /// Failed.
+        Failed,
+    }
+}
+
+wire_enum! {
+    /// The kind of a live response command.
+    LiveResponseCommandType {
+        /// Upload a file from the library to the device.
+        PutFile,
+        /// Run a script from the library.
+        RunScript,
+        /// Download a file from the device.
+        GetFile,
+    }
+}
+
+/// The file a `StopAndQuarantineFile` action is about.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RelatedFileInfo {
+    /// The hash, in hex.
+    pub file_identifier: String,
+    /// Which hash.
+    pub file_identifier_type: FileIdentifierType,
+}
+
+/// A `{key, value}` parameter of a live response command.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommandParam {
+    /// Parameter name: `ScriptName`, `Path`, `FileName`, `Args`.
+    pub key: String,
+    /// Parameter value.
+    pub value: String,
+}
+
+/// The command of a live response step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Command {
+    /// What to do.
+    #[serde(rename = "type")]
+    pub command_type: LiveResponseCommandType,
+    /// Its parameters.
+    #[serde(default)]
+    pub params: Vec<CommandParam>,
+}
+
+/// One element of `commands` (`LiveResponseCommand`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LiveResponseCommand {
+    /// Position in the session, from 0.
+    pub index: i32,
+    /// When the command started.
+    #[serde(with = "opt_wire_datetime", default)]
+    pub start_time: Option<DateTime<Utc>>,
+    /// When the command ended.
+    #[serde(with = "opt_wire_datetime", default)]
+    pub end_time: Option<DateTime<Utc>>,
+    /// Its status.
+    pub command_status: CommandStatus,
+    /// Error texts.
+    #[serde(default)]
+    pub errors: Vec<String>,
+    /// The command itself.
+    pub command: Command,
+}
+
+/// An MDE machine action (the `MachineAction` entity), in the wire format's key order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MachineAction {
+    /// Identity of the action.
+    #[serde(with = "wire_guid")]
+    pub id: Uuid,
+    /// The kind of action (`type` on the wire).
+    #[serde(rename = "type")]
+    pub action_type: MachineActionType,
+    /// Title.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Who asked for it: a UPN or an application id.
+    pub requestor: String,
+    /// The comment given with the request.
+    #[serde(default)]
+    pub requestor_comment: Option<String>,
+    /// Current status.
+    pub status: MachineActionStatus,
+    /// The device (40 hex digits).
+    #[serde(default)]
+    pub machine_id: Option<String>,
+    /// The device's DNS name.
+    #[serde(default)]
+    pub computer_dns_name: Option<String>,
+    /// When the action was created.
+    #[serde(with = "wire_datetime")]
+    pub creation_date_time_utc: DateTime<Utc>,
+    /// When its status last changed.
+    #[serde(with = "wire_datetime")]
+    pub last_update_date_time_utc: DateTime<Utc>,
+    /// Who cancelled it.
+    #[serde(default)]
+    pub cancellation_requestor: Option<String>,
+    /// Why it was cancelled.
+    #[serde(default)]
+    pub cancellation_comment: Option<String>,
+    /// When it was cancelled.
+    #[serde(with = "opt_wire_datetime", default)]
+    pub cancellation_date_time_utc: Option<DateTime<Utc>>,
+    /// HRESULT of the failure, 0 when none.
+    #[serde(default)]
+    pub error_h_result: i32,
+    /// `Full`/`Selective` for isolation, `Quick`/`Full` for an antivirus scan.
+    #[serde(default)]
+    pub scope: Option<String>,
+    /// The caller's correlation id.
+    #[serde(default)]
+    pub external_id: Option<String>,
+    /// Where the request came from, e.g. `PublicApi`, `Portal`.
+    #[serde(default)]
+    pub request_source: Option<String>,
+    /// The file of a `StopAndQuarantineFile` action.
+    #[serde(default)]
+    pub related_file_info: Option<RelatedFileInfo>,
+    /// The steps of a `LiveResponse` action (empty otherwise).
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub commands: Vec<LiveResponseCommand>,
+    /// Not documented; `null` in every capture. Kept as raw JSON.
+    #[serde(default)]
+    pub troubleshoot_info: Option<serde_json::Value>,
+}
+
+/// The wire form of a date-time: UTC with seven fractional digits, `2018-12-04T12:43:57.2011911Z`.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// let t = Utc.with_ymd_and_hms(2018, 12, 4, 12, 43, 57).unwrap();
+/// assert_eq!(odata_filter::model::format_wire_datetime(&t), "2018-12-04T12:43:57.0000000Z");
+/// ```
+pub fn format_wire_datetime(t: &DateTime<Utc>) -> String {
+    use chrono::{Datelike, Timelike};
+    let ticks = t.nanosecond() % 1_000_000_000 / 100;
+    let year = t.year();
+    let year_text = if (0..=9999).contains(&year) {
+        format!("{year:04}")
+    } else {
+        format!("{year:+05}")
+    };
+    format!(
+        "{year_text}-{:02}-{:02}T{:02}:{:02}:{:02}.{ticks:07}Z",
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// Parses an ISO 8601 / RFC 3339 date-time with an offset (any number of fractional digits, `Z` or
+/// `±hh:mm`) into UTC. Returns `None` for anything else.
+///
+/// ```
+/// let t = odata_filter::model::parse_wire_datetime("2018-12-04T14:43:57.2011911+02:00").unwrap();
+/// assert_eq!(odata_filter::model::format_wire_datetime(&t), "2018-12-04T12:43:57.2011911Z");
+/// ```
+pub fn parse_wire_datetime(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+mod wire_datetime {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format_wire_datetime(t))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        let text = std::borrow::Cow::<str>::deserialize(d)?;
+        parse_wire_datetime(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("invalid date-time '{text}'")))
+    }
+}
+
+mod opt_wire_datetime {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+        match t {
+            Some(t) => s.serialize_str(&format_wire_datetime(t)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+        let text = Option::<std::borrow::Cow<str>>::deserialize(d)?;
+        match text {
+            None => Ok(None),
+            Some(text) => parse_wire_datetime(&text)
+                .map(Some)
+                .ok_or_else(|| serde::de::Error::custom(format!("invalid date-time '{text}'"))),
+        }
+    }
+}
+
+mod wire_guid {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(id: &Uuid, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&id.hyphenated())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Uuid, D::Error> {
+        let text = std::borrow::Cow::<str>::deserialize(d)?;
+        Uuid::try_parse(&text)
+            .map_err(|_| serde::de::Error::custom(format!("invalid guid '{text}'")))
+    }
+}
+
+fn null_as_empty<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FULL: &str = r#"{"id":"44cffc15-0e3d-4cbf-96aa-bf76f9b27f5e","type":"StopAndQuarantineFile","title":null,"requestor":"Analyst@contoso.com","requestorComment":"test","status":"Succeeded","machineId":"f46b9bb259ed4a7fb9981b73510e3cc7aa81ec1f","computerDnsName":"desktop-39g9tgl","creationDateTimeUtc":"2018-12-04T12:15:40.6052029Z","lastUpdateDateTimeUtc":"2018-12-04T12:16:14.2899973Z","cancellationRequestor":null,"cancellationComment":null,"cancellationDateTimeUtc":null,"errorHResult":0,"scope":null,"externalId":null,"requestSource":"PublicApi","relatedFileInfo":{"fileIdentifier":"a0c659857ccbe457fdaf5fe21d54efdcbf6f6508","fileIdentifierType":"Sha1"},"commands":[{"index":0,"startTime":"2021-05-12T16:34:59.2823418Z","endTime":null,"commandStatus":"Completed","errors":[],"command":{"type":"RunScript","params":[{"key":"ScriptName","value":"minidump.ps1"}]}}],"troubleshootInfo":null}"#;
+
+    #[test]
+    fn wire_round_trip_is_byte_exact() {
+        let a: MachineAction = serde_json::from_str(FULL).unwrap();
+        assert_eq!(serde_json::to_string(&a).unwrap(), FULL);
+    }
+
+    #[test]
+    fn offsets_are_normalised_to_utc_and_ticks_kept() {
+        let t = parse_wire_datetime("2018-12-04T13:15:40.60520299+01:00").unwrap();
+        assert_eq!(format_wire_datetime(&t), "2018-12-04T12:15:40.6052029Z");
+        assert!(parse_wire_datetime("2018-12-04T13:15:40").is_none());
+        assert!(parse_wire_datetime("").is_none());
+    }
+
+    #[test]
+    fn bad_enum_member_is_a_deserialization_error() {
+        let bad = FULL.replace("\"Succeeded\"", "\"Done\"");
+        assert!(serde_json::from_str::<MachineAction>(&bad).is_err());
+    }
+
+    #[test]
+    fn null_commands_read_as_empty() {
+        let text = FULL.replace(
+            &FULL
+                [FULL.find("\"commands\":[").unwrap()..FULL.find(",\"troubleshootInfo\"").unwrap()],
+            "\"commands\":null",
+        );
+        let a: MachineAction = serde_json::from_str(&text).unwrap();
+        assert!(a.commands.is_empty());
+    }
+}
