@@ -199,29 +199,55 @@ const LAST_NAMES: &[&str] = &[
     "smith", "garcia", "wang", "khan", "mueller", "rossi", "tanaka", "novak", "okafor", "silva",
     "jensen", "kim",
 ];
-const COMMENTS: &[&str] = &[
-    "test",
-    "Isolate machine due to alert 1234",
-    "Check machine for viruses due to alert 3212",
-    "Collect forensics due to suspicious process",
-    "Suspicious file detected by SOC",
-    "Release after remediation",
-    "Automated response by playbook",
-    "Live response: collect memory dump",
-    "Offboarding decommissioned device",
-    "Incident 4471 containment",
-];
-const TITLES: &[&str] = &[
-    "Run antivirus scan",
-    "Isolate device",
-    "Release from isolation",
-    "Collect investigation package",
-    "Live response session",
-    "Stop and quarantine file",
-    "Restrict app execution",
-    "Remove app restriction",
-    "Offboard device",
-];
+/// Requestor comments that fit each action type (one is picked per action).
+fn comments(action_type: MachineActionType) -> &'static [&'static str] {
+    use MachineActionType as T;
+    match action_type {
+        T::RunAntiVirusScan => &[
+            "Check machine for viruses due to alert 3212",
+            "Scheduled scan after signature update",
+            "test",
+        ],
+        T::Offboard => &["Offboarding decommissioned device", "Device retired"],
+        T::LiveResponse => &[
+            "Live response: collect memory dump",
+            "Investigate persistence mechanism",
+        ],
+        T::CollectInvestigationPackage => &["Collect forensics due to suspicious process", "test"],
+        T::Isolate => &[
+            "Isolate machine due to alert 1234",
+            "Incident 4471 containment",
+            "Automated response by playbook",
+        ],
+        T::Unisolate => &[
+            "Release after remediation",
+            "False positive, releasing device",
+        ],
+        T::StopAndQuarantineFile => &[
+            "Suspicious file detected by SOC",
+            "Automated response by playbook",
+        ],
+        T::RestrictCodeExecution => &["Restrict execution during incident 4471"],
+        T::UnrestrictCodeExecution => &["Incident closed, lifting restriction"],
+    }
+}
+
+/// The portal's title for an action type.
+fn title(action_type: MachineActionType) -> &'static str {
+    use MachineActionType as T;
+    match action_type {
+        T::RunAntiVirusScan => "Run antivirus scan",
+        T::Offboard => "Offboard device",
+        T::LiveResponse => "Live response session",
+        T::CollectInvestigationPackage => "Collect investigation package",
+        T::Isolate => "Isolate device",
+        T::Unisolate => "Release from isolation",
+        T::StopAndQuarantineFile => "Stop and quarantine file",
+        T::RestrictCodeExecution => "Restrict app execution",
+        T::UnrestrictCodeExecution => "Remove app restriction",
+    }
+}
+
 const FAILURE_HRESULTS: &[i32] = &[-2147024894, -2147024891, -2147467259, -2147023436, 1];
 
 impl Generator {
@@ -303,10 +329,9 @@ impl Generator {
         // About one action in 500 lost its device link (offboarded and purged).
         let machine_id = (rng.below(500) != 0).then(|| machine.id.clone());
         let computer_dns_name = machine_id.as_ref().map(|_| machine.dns.clone());
-        let title = rng.chance(60).then(|| {
-            TITLES[T::ALL.iter().position(|t| *t == action_type).unwrap_or(0)].to_string()
-        });
-        let requestor_comment = (!rng.chance(10)).then(|| rng.pick(COMMENTS).to_string());
+        let title = rng.chance(60).then(|| title(action_type).to_string());
+        let requestor_comment =
+            (!rng.chance(10)).then(|| rng.pick(comments(action_type)).to_string());
         let scope = match action_type {
             T::Isolate => Some(if rng.chance(80) { "Full" } else { "Selective" }),
             T::RunAntiVirusScan => Some(if rng.chance(60) { "Quick" } else { "Full" }),
@@ -488,6 +513,18 @@ mod tests {
             .filter(|r| r.machine_id.as_deref() == Some(DOCS_MACHINE_ID))
             .count();
         assert_eq!(on_docs_machine, 3);
+    }
+
+    #[test]
+    fn titles_and_comments_fit_the_action_type() {
+        for r in machine_actions(3000, 9).into_iter().skip(3) {
+            if let Some(t) = &r.title {
+                assert_eq!(t, title(r.action_type));
+            }
+            if let Some(c) = &r.requestor_comment {
+                assert!(comments(r.action_type).contains(&c.as_str()), "{c}");
+            }
+        }
     }
 
     #[test]
