@@ -549,6 +549,14 @@ macro_rules! mde_enum {
             }
         }
 
+        enum_field_type!($name);
+    };
+}
+
+/// Makes an enum with a `name()` method (the member name in the schema) a field type of the builder; the
+/// schema's enum type must have the same name as the Rust type.
+macro_rules! enum_field_type {
+    ($name:ident) => {
         impl FieldType for $name {
             fn fits(ty: &EdmType) -> bool {
                 matches!(ty, EdmType::Enum(e) if e.name() == stringify!($name))
@@ -572,47 +580,10 @@ pub mod machine_actions {
     use super::*;
     use crate::schema::machine_actions as set;
 
-    mde_enum! {
-        /// `MachineActionType`
-        MachineActionType {
-            /// Antivirus scan.
-            RunAntiVirusScan,
-            /// Offboard the device.
-            Offboard,
-            /// Live response session.
-            LiveResponse,
-            /// Collect an investigation package.
-            CollectInvestigationPackage,
-            /// Isolate the device.
-            Isolate,
-            /// Release from isolation.
-            Unisolate,
-            /// Stop and quarantine a file.
-            StopAndQuarantineFile,
-            /// Restrict app execution.
-            RestrictCodeExecution,
-            /// Lift the app restriction.
-            UnrestrictCodeExecution,
-        }
-    }
-
-    mde_enum! {
-        /// `MachineActionStatus`
-        MachineActionStatus {
-            /// Not started.
-            Pending,
-            /// Running.
-            InProgress,
-            /// Done.
-            Succeeded,
-            /// Failed.
-            Failed,
-            /// Timed out.
-            TimeOut,
-            /// Cancelled.
-            Cancelled,
-        }
-    }
+    // The same enums as the typed records of `crate::model`: one Rust type per schema enum.
+    pub use crate::model::{MachineActionStatus, MachineActionType};
+    enum_field_type!(MachineActionType);
+    enum_field_type!(MachineActionStatus);
 
     fn field<T: FieldType>(name: &str) -> Field<T> {
         Field::new(set(), name).expect("the built-in schema has this property with this type")
