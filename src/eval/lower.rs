@@ -23,11 +23,10 @@ use crate::eval::compile::CompiledFilter;
 use crate::eval::interp;
 use crate::eval::ir::{InSet, Node, PathExpr, Root, Step};
 use crate::eval::record::Record;
-use crate::eval::semantics::{ArithOp, CmpOp};
+use crate::eval::semantics::ArithOp;
 use crate::schema::{EdmType, StructuredType};
 use crate::validate::{
-    ArithmeticOp, Base, CompareOp, InSet as TypedInSet, LogicalOp, PropertyRef, TypedExpr,
-    TypedFilter,
+    ArithmeticOp, Base, InSet as TypedInSet, LogicalOp, PropertyRef, TypedExpr, TypedFilter,
 };
 use crate::value::Value;
 
@@ -44,7 +43,7 @@ pub fn lower(e: &TypedExpr) -> Node {
             LogicalOp::And => Node::And(flatten(e, LogicalOp::And)),
             LogicalOp::Or => Node::Or(flatten(e, LogicalOp::Or)),
         },
-        TypedExpr::Compare(c) => Node::Compare(cmp_op(c.op()), b(c.left()), b(c.right())),
+        TypedExpr::Compare(c) => Node::Compare(c.op(), b(c.left()), b(c.right())),
         TypedExpr::Arithmetic(a) => Node::Arith(arith_op(a.op()), b(a.left()), b(a.right())),
         TypedExpr::Has(h) => Node::Has(
             b(h.operand()),
@@ -108,17 +107,6 @@ pub fn lower_path(p: &PropertyRef) -> PathExpr {
         },
         steps,
         ty: p.ty().clone(),
-    }
-}
-
-fn cmp_op(op: CompareOp) -> CmpOp {
-    match op {
-        CompareOp::Eq => CmpOp::Eq,
-        CompareOp::Ne => CmpOp::Ne,
-        CompareOp::Gt => CmpOp::Gt,
-        CompareOp::Ge => CmpOp::Ge,
-        CompareOp::Lt => CmpOp::Lt,
-        CompareOp::Le => CmpOp::Le,
     }
 }
 

@@ -43,22 +43,8 @@ pub fn not3(a: Option<bool>) -> Option<bool> {
     a.map(|b| !b)
 }
 
-/// The comparison operators, as the evaluator uses them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum CmpOp {
-    /// `eq`
-    Eq,
-    /// `ne`
-    Ne,
-    /// `gt`
-    Gt,
-    /// `ge`
-    Ge,
-    /// `lt`
-    Lt,
-    /// `le`
-    Le,
-}
+/// The comparison operators: the validator's [`crate::validate::CompareOp`], with the evaluator's methods.
+pub use crate::validate::CompareOp as CmpOp;
 
 impl CmpOp {
     /// The operator for an AST operator, if it is a comparison.

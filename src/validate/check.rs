@@ -982,14 +982,7 @@ impl<'a> Checker<'a> {
                         }
                     }
                 };
-                let op = match op {
-                    BinaryOp::Eq => CompareOp::Eq,
-                    BinaryOp::Ne => CompareOp::Ne,
-                    BinaryOp::Gt => CompareOp::Gt,
-                    BinaryOp::Ge => CompareOp::Ge,
-                    BinaryOp::Lt => CompareOp::Lt,
-                    _ => CompareOp::Le,
-                };
+                let op = CompareOp::from_binary(op).unwrap_or(CompareOp::Le);
                 Some(Checked {
                     expr: TypedExpr::Compare(Compare {
                         op,
