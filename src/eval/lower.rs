@@ -23,11 +23,8 @@ use crate::eval::compile::CompiledFilter;
 use crate::eval::interp;
 use crate::eval::ir::{InSet, Node, PathExpr, Root, Step};
 use crate::eval::record::Record;
-use crate::eval::semantics::ArithOp;
 use crate::schema::{EdmType, StructuredType};
-use crate::validate::{
-    ArithmeticOp, Base, InSet as TypedInSet, LogicalOp, PropertyRef, TypedExpr, TypedFilter,
-};
+use crate::validate::{Base, InSet as TypedInSet, LogicalOp, PropertyRef, TypedExpr, TypedFilter};
 use crate::value::Value;
 
 /// The evaluation IR of a typed expression.
@@ -44,7 +41,7 @@ pub fn lower(e: &TypedExpr) -> Node {
             LogicalOp::Or => Node::Or(flatten(e, LogicalOp::Or)),
         },
         TypedExpr::Compare(c) => Node::Compare(c.op(), b(c.left()), b(c.right())),
-        TypedExpr::Arithmetic(a) => Node::Arith(arith_op(a.op()), b(a.left()), b(a.right())),
+        TypedExpr::Arithmetic(a) => Node::Arith(a.op(), b(a.left()), b(a.right())),
         TypedExpr::Has(h) => Node::Has(
             b(h.operand()),
             Box::new(Node::Literal(Value::Enum(h.flags().clone()))),
@@ -107,17 +104,6 @@ pub fn lower_path(p: &PropertyRef) -> PathExpr {
         },
         steps,
         ty: p.ty().clone(),
-    }
-}
-
-fn arith_op(op: ArithmeticOp) -> ArithOp {
-    match op {
-        ArithmeticOp::Add => ArithOp::Add,
-        ArithmeticOp::Sub => ArithOp::Sub,
-        ArithmeticOp::Mul => ArithOp::Mul,
-        ArithmeticOp::Div => ArithOp::Div,
-        ArithmeticOp::DivBy => ArithOp::DivBy,
-        ArithmeticOp::Mod => ArithOp::Mod,
     }
 }
 

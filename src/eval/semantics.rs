@@ -187,22 +187,9 @@ pub fn trim(s: &str) -> &str {
     s.trim()
 }
 
-/// Integer arithmetic operators.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ArithOp {
-    /// `add`
-    Add,
-    /// `sub`
-    Sub,
-    /// `mul`
-    Mul,
-    /// `div` (integer division for integers, truncating toward zero)
-    Div,
-    /// `divby` (always a non-integer division)
-    DivBy,
-    /// `mod` (remainder with the sign of the dividend)
-    Mod,
-}
+/// The arithmetic operators: the validator's [`crate::validate::ArithmeticOp`], with the evaluator's
+/// methods.
+pub use crate::validate::ArithmeticOp as ArithOp;
 
 impl ArithOp {
     /// The operator for an AST operator, if it is arithmetic.

@@ -1124,14 +1124,7 @@ impl<'a> Checker<'a> {
             }
             _ => None,
         };
-        let aop = match op {
-            BinaryOp::Add => ArithmeticOp::Add,
-            BinaryOp::Sub => ArithmeticOp::Sub,
-            BinaryOp::Mul => ArithmeticOp::Mul,
-            BinaryOp::Div => ArithmeticOp::Div,
-            BinaryOp::DivBy => ArithmeticOp::DivBy,
-            _ => ArithmeticOp::Mod,
-        };
+        let aop = ArithmeticOp::from_binary(op).unwrap_or(ArithmeticOp::Mod);
         Some(Checked {
             expr: TypedExpr::Arithmetic(Arithmetic {
                 op: aop,
