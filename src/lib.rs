@@ -1,6 +1,42 @@
 //! # odata-filter
 //!
-//! Parse, validate, evaluate and serialize OData v4 `$filter` queries.
+//! Parse, validate, evaluate and serialize OData v4 `$filter` queries; first target: the Microsoft
+//! Defender for Endpoint *List MachineActions* API.
+//!
+//! ## The pipeline
+//!
+//! `&str` → [`parse_filter`] → [`ast::Expr`] (faithful, spanned, printable) → [`validate::validate`]
+//! against a [`schema::EntitySet`] → [`validate::TypedFilter`] (resolved properties, typed literals) →
+//! [`TypedFilter::compile`](validate::TypedFilter::compile) → matches records ([`eval::Record`]: JSON or
+//! typed [`model::MachineAction`]) — or `Display` back to canonical text at any stage.
+//!
+//! ```
+//! use odata_filter::{parse_filter, schema::machine_actions, validate::{validate, ValidateOptions}};
+//!
+//! // 1. Parse: a faithful tree; `Display` prints the canonical form.
+//! let ast = parse_filter("Status EQ 'Succeeded' and creationDateTimeUtc ge 2018-08-01Z").unwrap();
+//! assert_eq!(ast.to_string(), "Status eq 'Succeeded' and creationDateTimeUtc ge 2018-08-01Z");
+//!
+//! // 2. Validate against MachineActions: names resolved, literals typed, MDE's leniency applied.
+//! let typed = validate(&ast, machine_actions(), &ValidateOptions::default()).unwrap();
+//! assert_eq!(typed.to_string(), "status eq 'Succeeded' and creationDateTimeUtc ge 2018-08-01T00:00:00Z");
+//!
+//! // 3. Evaluate: compile once, run over many records.
+//! let filter = typed.compile();
+//! let records = odata_filter::sample::machine_actions(1_000, 1);
+//! let matching = records.iter().filter(|r| filter.matches(*r)).count();
+//! assert!(matching > 0);
+//!
+//! // Errors are values with a kind, a span and a message, rendered with a caret.
+//! let errors = odata_filter::validate::validate_text(
+//!     "status eq 'Done'", machine_actions(), &ValidateOptions::default()).unwrap_err();
+//! assert_eq!(errors.as_slice()[0].kind(), odata_filter::ErrorKind::UnknownEnumMember);
+//! ```
+//!
+//! Servers take a whole query string through [`query::Query::from_query_string`] and answer it with
+//! [`ValidatedQuery::response`](query::ValidatedQuery::response); clients build queries that cannot be
+//! misread with [`builder`]. The command line (`odata-filter parse|check|query`) is a thin layer over
+//! these.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
