@@ -15,7 +15,6 @@
 //! assert_eq!(body["value"][0]["id"], "69dc3630-1ccc-4342-acf3-35286eec741d");
 //! ```
 
-use std::fmt;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
 
@@ -59,7 +58,8 @@ pub struct QueryCommand {
 }
 
 /// Data that could not be read: which file, which line (1-based) if known, and why.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{file}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
 pub struct DataError {
     /// The file name as given (`<stdin>` for standard input).
     pub file: String,
@@ -68,17 +68,6 @@ pub struct DataError {
     /// What is wrong.
     pub message: String,
 }
-
-impl fmt::Display for DataError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "{}:{}: {}", self.file, line, self.message),
-            None => write!(f, "{}: {}", self.file, self.message),
-        }
-    }
-}
-
-impl std::error::Error for DataError {}
 
 /// Runs `query`: validates the query string against MachineActions, loads or generates the records,
 /// executes the query and writes the MDE response body (pretty JSON) to `out`. Returns the exit

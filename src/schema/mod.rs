@@ -189,7 +189,8 @@ impl fmt::Display for EdmType {
 }
 
 /// A schema definition problem found by a builder: a duplicate name, an unknown filterable property, …
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
 pub struct SchemaError(String);
 
 impl SchemaError {
@@ -198,14 +199,6 @@ impl SchemaError {
         &self.0
     }
 }
-
-impl fmt::Display for SchemaError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for SchemaError {}
 
 /// One member of an enum type: its name and its integer value.
 #[derive(Clone, Debug, PartialEq, Eq)]
