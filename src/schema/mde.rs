@@ -7,10 +7,10 @@ use super::{EdmType, EntitySet, EnumType, StructuredType};
 /// The namespace of MDE's model: `microsoft.windowsDefenderATP.api`.
 pub const MDE_NAMESPACE: &str = "microsoft.windowsDefenderATP.api";
 
-fn enum_type(name: &str, members: &[&str]) -> Arc<EnumType> {
+fn enum_type<'a>(name: &str, members: impl IntoIterator<Item = &'a str>) -> Arc<EnumType> {
     members
-        .iter()
-        .fold(EnumType::builder(MDE_NAMESPACE, name), |b, m| b.member(*m))
+        .into_iter()
+        .fold(EnumType::builder(MDE_NAMESPACE, name), |b, m| b.member(m))
         .build()
         .expect("built-in enum types are valid")
 }
@@ -30,39 +30,30 @@ pub fn machine_actions() -> &'static EntitySet {
 }
 
 fn build_machine_actions() -> EntitySet {
+    // The members come from the typed records of `crate::model`, so schema and model cannot disagree.
+    use crate::model::{
+        CommandStatus, FileIdentifierType, LiveResponseCommandType, MachineActionStatus,
+        MachineActionType,
+    };
     let action_type = enum_type(
         "MachineActionType",
-        &[
-            "RunAntiVirusScan",
-            "Offboard",
-            "LiveResponse",
-            "CollectInvestigationPackage",
-            "Isolate",
-            "Unisolate",
-            "StopAndQuarantineFile",
-            "RestrictCodeExecution",
-            "UnrestrictCodeExecution",
-        ],
+        MachineActionType::ALL.iter().map(|m| m.name()),
     );
     let action_status = enum_type(
         "MachineActionStatus",
-        &[
-            "Pending",
-            "InProgress",
-            "Succeeded",
-            "Failed",
-            "TimeOut",
-            "Cancelled",
-        ],
+        MachineActionStatus::ALL.iter().map(|m| m.name()),
     );
-    let file_identifier_type = enum_type("FileIdentifierType", &["Sha1", "Sha256", "Md5"]);
+    let file_identifier_type = enum_type(
+        "FileIdentifierType",
+        FileIdentifierType::ALL.iter().map(|m| m.name()),
+    );
     let command_status = enum_type(
         "LiveResponseCommandStatus",
-        &["Created", "Completed", "Failed"],
+        CommandStatus::ALL.iter().map(|m| m.name()),
     );
     let command_type = enum_type(
         "LiveResponseCommandType",
-        &["PutFile", "RunScript", "GetFile"],
+        LiveResponseCommandType::ALL.iter().map(|m| m.name()),
     );
     let related_file_info = StructuredType::complex(MDE_NAMESPACE, "RelatedFileInfo")
         .nullable("fileIdentifier", EdmType::String)
@@ -149,7 +140,7 @@ pub fn machines() -> &'static EntitySet {
 fn build_machines() -> EntitySet {
     let health_status = enum_type(
         "DeviceHealthStatus",
-        &[
+        [
             "Active",
             "Inactive",
             "ImpairedCommunication",
@@ -160,19 +151,19 @@ fn build_machines() -> EntitySet {
     );
     let risk_score = enum_type(
         "DeviceRiskScore",
-        &["None", "Informational", "Low", "Medium", "High"],
+        ["None", "Informational", "Low", "Medium", "High"],
     );
-    let exposure_level = enum_type("ExposureLevel", &["None", "Low", "Medium", "High"]);
+    let exposure_level = enum_type("ExposureLevel", ["None", "Low", "Medium", "High"]);
     let onboarding_status = enum_type(
         "OnboardingStatus",
-        &[
+        [
             "Onboarded",
             "CanBeOnboarded",
             "Unsupported",
             "InsufficientInfo",
         ],
     );
-    let device_value = enum_type("DeviceValue", &["Normal", "Low", "High"]);
+    let device_value = enum_type("DeviceValue", ["Normal", "Low", "High"]);
     let ip_address = StructuredType::complex(MDE_NAMESPACE, "IpAddress")
         .nullable("ipAddress", EdmType::String)
         .nullable("macAddress", EdmType::String)

@@ -734,6 +734,26 @@ mod tests {
             e.qualified_name(),
             "microsoft.windowsDefenderATP.api.MachineActionStatus"
         );
+        // The documented order of MachineActionType (it decides `gt`/`lt` on `type`).
+        let action_type = &ty.properties()[ty.property_id("type").unwrap().index()];
+        let EdmType::Enum(t) = action_type.ty() else {
+            panic!("type is not an enum")
+        };
+        let names: Vec<&str> = t.members().iter().map(|m| m.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "RunAntiVirusScan",
+                "Offboard",
+                "LiveResponse",
+                "CollectInvestigationPackage",
+                "Isolate",
+                "Unisolate",
+                "StopAndQuarantineFile",
+                "RestrictCodeExecution",
+                "UnrestrictCodeExecution"
+            ]
+        );
         let machine_id = ty.property(ty.property_id("machineId").unwrap()).unwrap();
         assert!(machine_id.is_nullable());
         assert_eq!(
