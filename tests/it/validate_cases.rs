@@ -44,7 +44,7 @@ fn expected_error(filter: &str, spec: &str) -> (ErrorKind, usize, usize) {
 
 #[test]
 fn machine_action_cases() {
-    let data = include_str!("data/validate_cases.txt");
+    let data = include_str!("../data/validate_cases.txt");
     let set = machine_actions();
     let (mut ok_cases, mut err_cases, mut failures) = (0, 0, Vec::new());
     for (n, line) in data.lines().enumerate() {
