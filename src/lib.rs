@@ -55,6 +55,8 @@ pub mod print;
 pub mod query;
 pub mod sample;
 pub mod schema;
+#[cfg(feature = "server")]
+pub mod server;
 pub mod suggest;
 pub mod validate;
 pub mod value;

@@ -10,6 +10,8 @@ use clap::{Parser as ClapParser, Subcommand};
 mod check;
 mod parse;
 mod query;
+#[cfg(feature = "server")]
+mod serve;
 
 /// Parse, validate, evaluate and serialize OData v4 $filter queries.
 #[derive(ClapParser)]
@@ -29,6 +31,9 @@ enum Command {
     /// Run a query string over MachineAction records (generated, or from --data): prints the MDE
     /// response body.
     Query(query::Args),
+    /// Serve the MDE emulator (MachineActions and Machines APIs, tokens, limits) on loopback.
+    #[cfg(feature = "server")]
+    Serve(serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -37,5 +42,7 @@ fn main() -> ExitCode {
         Command::Parse(args) => parse::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Query(args) => query::run(&args),
+        #[cfg(feature = "server")]
+        Command::Serve(args) => serve::run(&args),
     }
 }
