@@ -45,6 +45,8 @@ extern crate alloc;
 
 pub mod ast;
 pub mod builder;
+#[cfg(feature = "client")]
+pub mod client;
 pub mod command;
 pub mod error;
 pub mod eval;
