@@ -461,7 +461,7 @@ mod tests {
         );
         assert_eq!(
             body.to_string(),
-            r#"{"@odata.context":"http://h/api/$metadata#MachineActions(id,status)","@odata.count":4,"value":[{"id":"x","status":"Pending"},{"id":"x","status":"Pending"}],"@odata.nextLink":"http://h/api/machineactions?$select=id,status&$skip=2&$count=true"}"#
+            r#"{"@odata.context":"http://h/api/$metadata#MachineActions(id,status)","@odata.count":4,"value":[{"id":"x","status":"Pending"},{"id":"x","status":"Pending"}],"@odata.nextLink":"http://h/api/machineactions?$select=status,id&$skip=2&$count=true"}"#
         );
     }
 

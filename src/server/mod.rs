@@ -213,3 +213,60 @@ impl Drop for RunningEmulator {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The OpenAPI description is written by hand; this holds it to the schemas and the routes.
+    #[test]
+    fn openapi_matches_the_schemas_and_routes() {
+        let doc: serde_json::Value = serde_json::from_str(OPENAPI_JSON).unwrap();
+        for (name, set) in [
+            ("MachineAction", crate::schema::machine_actions()),
+            ("Machine", crate::schema::machines()),
+        ] {
+            let documented: Vec<&String> = doc["components"]["schemas"][name]["properties"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .collect();
+            let schema: Vec<&str> = set
+                .entity_type()
+                .properties()
+                .iter()
+                .map(|p| p.name())
+                .collect();
+            assert_eq!(documented, schema, "{name}");
+        }
+        let types: Vec<&str> = doc["components"]["schemas"]["MachineAction"]["properties"]["type"]
+            ["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        let model: Vec<&str> = crate::model::MachineActionType::ALL
+            .iter()
+            .map(|t| t.name())
+            .collect();
+        assert_eq!(types, model);
+        let paths = doc["paths"].as_object().unwrap();
+        for route in [
+            "isolate",
+            "unisolate",
+            "runAntiVirusScan",
+            "collectInvestigationPackage",
+            "offboard",
+            "stopAndQuarantineFile",
+            "restrictCodeExecution",
+            "unrestrictCodeExecution",
+        ] {
+            assert!(
+                paths.contains_key(&format!("/api/machines/{{id}}/{route}")),
+                "{route}"
+            );
+        }
+        assert!(paths.contains_key("/api/machineactions/{id}/cancel"));
+    }
+}
