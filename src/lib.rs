@@ -55,6 +55,7 @@ pub mod print;
 pub mod query;
 pub mod sample;
 pub mod schema;
+pub mod semantics;
 pub mod suggest;
 pub mod validate;
 pub mod value;

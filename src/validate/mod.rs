@@ -50,9 +50,10 @@ mod check;
 mod ir;
 
 pub(crate) use ir::expr_to_string;
+pub(crate) use ir::InvalidNode;
 pub use ir::{
-    Arithmetic, ArithmeticOp, Base, Call, Cast, Compare, CompareOp, Has, In, InSet, Lambda,
-    Literal, Logical, LogicalOp, PropertyRef, TypedExpr, TypedFilter, Unary, VarId,
+    Arithmetic, ArithmeticOp, Base, Call, Cast, Compare, CompareOp, Has, In, InSet, Logical,
+    LogicalOp, PropertyRef, TypedExpr, TypedFilter, TypedLambda, TypedLiteral, Unary, VarId,
 };
 
 use crate::ast::Expr;

@@ -1,17 +1,17 @@
-//! The §6 rules on runtime [`Value`]s: comparison, arithmetic, `has`, `in`, functions, `cast`, `isof`,
-//! and reading a record [`Field`] as a value of its declared type.
+//! The rules on runtime [`Value`]s: comparison, arithmetic, `has`, `in`, functions, `cast`, `isof`
+//! (`docs/semantics.md` §6).
 //!
 //! Nothing here panics or fails: a rule that has no answer (overflow, division by zero, a function of
 //! null, a value of the wrong type) gives null.
 //!
 //! ```
-//! use odata_filter::eval::ops::{arith, compare};
-//! use odata_filter::eval::semantics::{ArithOp, CmpOp};
+//! use odata_filter::semantics::values::{arith, compare};
+//! use odata_filter::semantics::{ArithmeticOp, CompareOp};
 //! use odata_filter::value::Value;
-//! assert!(compare(CmpOp::Eq, &Value::Null, &Value::Null));
-//! assert!(!compare(CmpOp::Lt, &Value::Null, &Value::Int(1)));
-//! assert_eq!(arith(ArithOp::Add, &Value::Int(i64::MAX), &Value::Int(1)), Value::Null);
-//! assert!(compare(CmpOp::Lt, &Value::Int(1), &Value::Double(1.5)));
+//! assert!(compare(CompareOp::Eq, &Value::Null, &Value::Null));
+//! assert!(!compare(CompareOp::Lt, &Value::Null, &Value::Int(1)));
+//! assert_eq!(arith(ArithmeticOp::Add, &Value::Int(i64::MAX), &Value::Int(1)), Value::Null);
+//! assert!(compare(CompareOp::Lt, &Value::Int(1), &Value::Double(1.5)));
 //! ```
 
 use std::cmp::Ordering;
@@ -20,9 +20,9 @@ use std::sync::Arc;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Timelike};
 use rust_decimal::Decimal;
 
+use super::scalar::{self as sem, DatePart};
+use super::{ArithmeticOp, CompareOp};
 use crate::ast::Function;
-use crate::eval::record::Field;
-use crate::eval::semantics::{self as sem, ArithOp, CmpOp, DatePart};
 use crate::schema::{EdmType, EnumType};
 use crate::value::{EnumValue, Value};
 
@@ -66,7 +66,7 @@ fn date_midnight_nanos(d: &NaiveDate) -> i128 {
 
 /// `a op b` for a comparison operator, per §6: null equals only null, order comparisons with null
 /// are false, `NaN` equals nothing.
-pub fn compare(op: CmpOp, a: &Value, b: &Value) -> bool {
+pub fn compare(op: CompareOp, a: &Value, b: &Value) -> bool {
     match (a.is_null(), b.is_null()) {
         (false, false) => op.holds(order(a, b)),
         (an, bn) => op.with_null(an, bn),
@@ -76,11 +76,11 @@ pub fn compare(op: CmpOp, a: &Value, b: &Value) -> bool {
 /// `a op b` for an arithmetic operator. Integers are checked (overflow and division by zero give
 /// null); `divby` divides as decimals; numbers are promoted Int64 → Decimal → Double; date-times and
 /// durations combine as OData 4.01 says (`dto add duration`, `dto sub dto`, `date sub date`, …).
-pub fn arith(op: ArithOp, a: &Value, b: &Value) -> Value {
+pub fn arith(op: ArithmeticOp, a: &Value, b: &Value) -> Value {
     use Value::*;
     match (a, b) {
         (Null, _) | (_, Null) => Null,
-        (Int(x), Int(y)) if op == ArithOp::DivBy => opt(
+        (Int(x), Int(y)) if op == ArithmeticOp::DivBy => opt(
             sem::decimal_arith(op, sem::int_to_decimal(*x), sem::int_to_decimal(*y)),
             Decimal,
         ),
@@ -94,43 +94,45 @@ pub fn arith(op: ArithOp, a: &Value, b: &Value) -> Value {
             _ => Null,
         },
         (DateTimeOffset(t), Duration(d)) => match op {
-            ArithOp::Add => opt(sem::dto_add_nanos(t, *d), DateTimeOffset),
-            ArithOp::Sub => match d.checked_neg() {
+            ArithmeticOp::Add => opt(sem::dto_add_nanos(t, *d), DateTimeOffset),
+            ArithmeticOp::Sub => match d.checked_neg() {
                 Some(n) => opt(sem::dto_add_nanos(t, n), DateTimeOffset),
                 None => Null,
             },
             _ => Null,
         },
-        (Duration(d), DateTimeOffset(t)) if op == ArithOp::Add => {
+        (Duration(d), DateTimeOffset(t)) if op == ArithmeticOp::Add => {
             opt(sem::dto_add_nanos(t, *d), DateTimeOffset)
         }
         (Date(t), Duration(d)) => match op {
-            ArithOp::Add => opt(sem::date_add_nanos(t, *d), Date),
-            ArithOp::Sub => match d.checked_neg() {
+            ArithmeticOp::Add => opt(sem::date_add_nanos(t, *d), Date),
+            ArithmeticOp::Sub => match d.checked_neg() {
                 Some(n) => opt(sem::date_add_nanos(t, n), Date),
                 None => Null,
             },
             _ => Null,
         },
-        (DateTimeOffset(x), DateTimeOffset(y)) if op == ArithOp::Sub => opt(
+        (DateTimeOffset(x), DateTimeOffset(y)) if op == ArithmeticOp::Sub => opt(
             sem::instant_nanos(x).checked_sub(sem::instant_nanos(y)),
             Duration,
         ),
-        (Date(x), Date(y)) if op == ArithOp::Sub => opt(
+        (Date(x), Date(y)) if op == ArithmeticOp::Sub => opt(
             date_midnight_nanos(x).checked_sub(date_midnight_nanos(y)),
             Duration,
         ),
         (Duration(x), Duration(y)) => match op {
-            ArithOp::Add => opt(x.checked_add(*y), Duration),
-            ArithOp::Sub => opt(x.checked_sub(*y), Duration),
+            ArithmeticOp::Add => opt(x.checked_add(*y), Duration),
+            ArithmeticOp::Sub => opt(x.checked_sub(*y), Duration),
             _ => Null,
         },
         (Duration(x), Int(y)) => match op {
-            ArithOp::Mul => opt(x.checked_mul(i128::from(*y)), Duration),
-            ArithOp::Div | ArithOp::DivBy => opt(x.checked_div(i128::from(*y)), Duration),
+            ArithmeticOp::Mul => opt(x.checked_mul(i128::from(*y)), Duration),
+            ArithmeticOp::Div | ArithmeticOp::DivBy => opt(x.checked_div(i128::from(*y)), Duration),
             _ => Null,
         },
-        (Int(x), Duration(y)) if op == ArithOp::Mul => opt(y.checked_mul(i128::from(*x)), Duration),
+        (Int(x), Duration(y)) if op == ArithmeticOp::Mul => {
+            opt(y.checked_mul(i128::from(*x)), Duration)
+        }
         _ => Null,
     }
 }
@@ -300,7 +302,7 @@ pub fn call(f: Function, args: &[Value], now: &DateTime<FixedOffset>) -> Value {
 /// `cast(v, ty)`: the value converted to `ty`, null when it cannot be represented.
 ///
 /// ```
-/// use odata_filter::eval::ops::cast;
+/// use odata_filter::semantics::values::cast;
 /// use odata_filter::schema::EdmType;
 /// use odata_filter::value::Value;
 /// assert_eq!(cast(&Value::Int(300), &EdmType::Byte), Value::Null);
@@ -437,7 +439,7 @@ fn parse_double(s: &str) -> Option<f64> {
 /// `isof(v, ty)`: whether the value is of `ty` (or promotes to it without loss); null is of no type.
 ///
 /// ```
-/// use odata_filter::eval::ops::is_of;
+/// use odata_filter::semantics::values::is_of;
 /// use odata_filter::schema::EdmType;
 /// use odata_filter::value::Value;
 /// assert!(is_of(&Value::Int(5), &EdmType::Int64));
@@ -466,156 +468,6 @@ pub fn is_of(v: &Value, ty: &EdmType) -> bool {
     }
 }
 
-/// Reads a record field as a value of its declared type. A field whose data does not fit the type
-/// (a JSON number for a string property, an unknown enum member, a malformed date-time) is null.
-///
-/// ```
-/// use odata_filter::eval::{ops::field_value, Field};
-/// use odata_filter::schema::EdmType;
-/// use odata_filter::value::Value;
-/// let json = serde_json::json!("2024-01-01T00:00:00Z");
-/// assert!(matches!(field_value(Field::Json(&json), &EdmType::DateTimeOffset), Value::DateTimeOffset(_)));
-/// assert_eq!(field_value(Field::Json(&json), &EdmType::Int32), Value::Null);
-/// ```
-pub fn field_value(f: Field<'_>, ty: &EdmType) -> Value {
-    use Value as V;
-    match f {
-        Field::Null | Field::Node(_) | Field::Items(_) => V::Null,
-        Field::Bool(b) => match ty {
-            EdmType::Boolean => V::Boolean(b),
-            _ => V::Null,
-        },
-        Field::Int(i) => int_as(i, ty),
-        Field::Double(d) => match ty {
-            EdmType::Double | EdmType::Single => V::Double(d),
-            EdmType::Decimal => sem::f64_to_decimal(d).map_or(V::Null, V::Decimal),
-            t if t.is_integer() && d.fract() == 0.0 && d.abs() < 9.2e18 => int_as(d as i64, t),
-            _ => V::Null,
-        },
-        Field::Str(s) => str_as(s, ty),
-        Field::Guid(g) => match ty {
-            EdmType::Guid => V::Guid(g),
-            _ => V::Null,
-        },
-        Field::DateTimeOffset(t) => match ty {
-            EdmType::DateTimeOffset => V::DateTimeOffset(t),
-            _ => V::Null,
-        },
-        Field::Enum { value, name } => match ty {
-            EdmType::Enum(e) => match e.member(name) {
-                Some(m) => V::Enum(EnumValue {
-                    ty: Arc::clone(e),
-                    value: m.value(),
-                }),
-                None if e.member_by_value(value).is_some() => V::Enum(EnumValue {
-                    ty: Arc::clone(e),
-                    value,
-                }),
-                None => V::Null,
-            },
-            _ => V::Null,
-        },
-        Field::Json(j) => match j {
-            serde_json::Value::Bool(b) => field_value(Field::Bool(*b), ty),
-            serde_json::Value::Number(n) => {
-                if let EdmType::Decimal = ty {
-                    return n
-                        .to_string()
-                        .parse::<Decimal>()
-                        .or_else(|_| Decimal::from_scientific(&n.to_string()))
-                        .map_or(V::Null, V::Decimal);
-                }
-                match n.as_i64() {
-                    Some(i) => field_value(Field::Int(i), ty),
-                    None => match n.as_f64() {
-                        Some(d) => field_value(Field::Double(d), ty),
-                        None => V::Null,
-                    },
-                }
-            }
-            serde_json::Value::String(s) => str_as(s, ty),
-            _ => V::Null,
-        },
-    }
-}
-
-/// Whether a field is null when read as `ty`: absent, JSON null, or data that does not fit the type
-/// (a complex value must be an object, a collection an array). Cheaper than [`field_value`].
-///
-/// ```
-/// use odata_filter::eval::{ops::field_is_null, Field};
-/// use odata_filter::schema::EdmType;
-/// assert!(field_is_null(Field::Null, &EdmType::String));
-/// assert!(!field_is_null(Field::Str("x"), &EdmType::String));
-/// assert!(field_is_null(Field::Str("x"), &EdmType::Guid));
-/// ```
-pub fn field_is_null(f: Field<'_>, ty: &EdmType) -> bool {
-    match ty {
-        EdmType::Complex(_) => !matches!(
-            f,
-            Field::Node(_) | Field::Json(serde_json::Value::Object(_))
-        ),
-        EdmType::Collection(_) => !matches!(
-            f,
-            Field::Items(_) | Field::Json(serde_json::Value::Array(_))
-        ),
-        _ => match (f, ty) {
-            (Field::Null, _) => true,
-            (Field::Str(_), EdmType::String) => false,
-            (Field::Json(serde_json::Value::String(_)), EdmType::String) => false,
-            (Field::Guid(_), EdmType::Guid) => false,
-            (Field::DateTimeOffset(_), EdmType::DateTimeOffset) => false,
-            (Field::Enum { .. }, EdmType::Enum(_)) => field_value(f, ty).is_null(),
-            _ => field_value(f, ty).is_null(),
-        },
-    }
-}
-
-fn int_as(i: i64, ty: &EdmType) -> Value {
-    match ty {
-        t if t.is_integer() && fits(i, t) => Value::Int(i),
-        EdmType::Decimal => Value::Decimal(sem::int_to_decimal(i)),
-        EdmType::Double | EdmType::Single => Value::Double(i as f64),
-        EdmType::Enum(e) if e.member_by_value(i).is_some() || e.is_flags() => {
-            Value::Enum(EnumValue {
-                ty: Arc::clone(e),
-                value: i,
-            })
-        }
-        _ => Value::Null,
-    }
-}
-
-fn str_as(s: &str, ty: &EdmType) -> Value {
-    match ty {
-        EdmType::String => Value::String(s.to_string()),
-        EdmType::Enum(e) => match e.member(s) {
-            Some(m) => Value::Enum(EnumValue {
-                ty: Arc::clone(e),
-                value: m.value(),
-            }),
-            None => Value::Null,
-        },
-        // IEEE754Compatible JSON writes Int64, Decimal and special doubles as strings.
-        EdmType::Double | EdmType::Single | EdmType::Decimal | EdmType::Int64 => {
-            cast(&Value::String(s.to_string()), ty)
-        }
-        EdmType::Guid
-        | EdmType::DateTimeOffset
-        | EdmType::Date
-        | EdmType::TimeOfDay
-        | EdmType::Duration => cast(&Value::String(s.to_string()), ty),
-        EdmType::Binary => {
-            use base64::Engine as _;
-            base64::engine::general_purpose::URL_SAFE
-                .decode(s)
-                .or_else(|_| base64::engine::general_purpose::STANDARD.decode(s))
-                .map_or(Value::Null, Value::Binary)
-        }
-        _ => Value::Null,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -631,13 +483,13 @@ mod tests {
         Value::DateTimeOffset(DateTime::parse_from_rfc3339(s).unwrap())
     }
 
-    const OPS: [CmpOp; 6] = [
-        CmpOp::Eq,
-        CmpOp::Ne,
-        CmpOp::Gt,
-        CmpOp::Ge,
-        CmpOp::Lt,
-        CmpOp::Le,
+    const OPS: [CompareOp; 6] = [
+        CompareOp::Eq,
+        CompareOp::Ne,
+        CompareOp::Gt,
+        CompareOp::Ge,
+        CompareOp::Lt,
+        CompareOp::Le,
     ];
 
     /// For `less < greater` of one type: the outcome of every operator for (less, greater),
@@ -715,30 +567,34 @@ mod tests {
     #[test]
     fn same_instant_in_other_offset_is_equal() {
         assert!(compare(
-            CmpOp::Eq,
+            CompareOp::Eq,
             &dto("2024-01-01T02:00:00+02:00"),
             &dto("2024-01-01T00:00:00Z")
         ));
         let date = Value::Date(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap());
-        assert!(compare(CmpOp::Eq, &date, &dto("2024-01-01T00:00:00Z")));
-        assert!(compare(CmpOp::Lt, &date, &dto("2024-01-01T00:00:00-00:01")));
+        assert!(compare(CompareOp::Eq, &date, &dto("2024-01-01T00:00:00Z")));
+        assert!(compare(
+            CompareOp::Lt,
+            &date,
+            &dto("2024-01-01T00:00:00-00:01")
+        ));
     }
 
     #[test]
     fn nan_equals_nothing_inf_equals_itself() {
         let nan = Value::Double(f64::NAN);
         for op in OPS {
-            assert_eq!(compare(op, &nan, &nan), op == CmpOp::Ne);
+            assert_eq!(compare(op, &nan, &nan), op == CompareOp::Ne);
         }
         let inf = Value::Double(f64::INFINITY);
-        assert!(compare(CmpOp::Eq, &inf, &inf));
+        assert!(compare(CompareOp::Eq, &inf, &inf));
         let ninf = Value::Double(f64::NEG_INFINITY);
-        assert!(compare(CmpOp::Lt, &ninf, &Value::Int(i64::MIN)));
+        assert!(compare(CompareOp::Lt, &ninf, &Value::Int(i64::MIN)));
     }
 
     #[test]
     fn arithmetic_rules() {
-        use ArithOp::*;
+        use ArithmeticOp::*;
         assert_eq!(arith(Add, &Value::Int(1), &Value::Int(2)), Value::Int(3));
         assert_eq!(
             arith(Mul, &Value::Int(i64::MAX), &Value::Int(2)),
@@ -907,7 +763,7 @@ mod tests {
         );
         assert_eq!(c(Function::Now, &[]), Value::DateTimeOffset(now));
         assert!(compare(
-            CmpOp::Gt,
+            CompareOp::Gt,
             &c(Function::MaxDateTime, &[]),
             &c(Function::MinDateTime, &[])
         ));
@@ -935,53 +791,6 @@ mod tests {
         assert_eq!(has(&status("Failed"), &status("Failed")), Some(true));
         assert_eq!(truth(&Value::Int(1)), None);
         assert_eq!(from_truth(None), Value::Null);
-    }
-
-    #[test]
-    fn fields_of_the_wrong_type_read_as_null() {
-        let j = serde_json::json!({"n": 5, "s": "x", "b": true, "a": [1], "o": {}, "big": 3000000000u64, "f": 1.5});
-        let f = |k: &str| Field::Json(&j[k]);
-        assert_eq!(field_value(f("n"), &EdmType::String), Value::Null);
-        assert_eq!(field_value(f("s"), &EdmType::Int64), Value::Null);
-        assert_eq!(field_value(f("s"), &EdmType::Guid), Value::Null);
-        assert_eq!(field_value(f("s"), &EdmType::DateTimeOffset), Value::Null);
-        assert_eq!(field_value(f("b"), &EdmType::String), Value::Null);
-        assert_eq!(field_value(f("a"), &EdmType::String), Value::Null);
-        assert_eq!(field_value(f("o"), &EdmType::Int32), Value::Null);
-        assert_eq!(field_value(f("big"), &EdmType::Int32), Value::Null);
-        assert_eq!(
-            field_value(f("big"), &EdmType::Int64),
-            Value::Int(3_000_000_000)
-        );
-        assert_eq!(field_value(f("f"), &EdmType::Int64), Value::Null);
-        assert_eq!(
-            field_value(f("f"), &EdmType::Decimal),
-            Value::Decimal("1.5".parse().unwrap())
-        );
-        let ty = machine_actions().entity_type();
-        let st = ty
-            .property(ty.property_id("status").unwrap())
-            .unwrap()
-            .ty()
-            .clone();
-        assert_eq!(field_value(f("s"), &st), Value::Null);
-        let ok = serde_json::json!("Failed");
-        assert_eq!(field_value(Field::Json(&ok), &st), status("Failed"));
-        assert_eq!(
-            field_value(
-                Field::Enum {
-                    value: 3,
-                    name: "Failed"
-                },
-                &st
-            ),
-            status("Failed")
-        );
-        let inf = serde_json::json!("INF");
-        assert_eq!(
-            field_value(Field::Json(&inf), &EdmType::Double),
-            Value::Double(f64::INFINITY)
-        );
     }
 
     #[test]
