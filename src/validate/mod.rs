@@ -1,4 +1,4 @@
-//! Type checking a `$filter` against an entity set (SEMANTICS §5), producing the typed IR
+//! Type checking a `$filter` against an entity set (`docs/semantics.md` §5), producing the typed IR
 //! ([`TypedFilter`]) that back ends accept.
 //!
 //! [`validate`] resolves property names (case-insensitively unless [`ValidateOptions::strict_case`]),
