@@ -57,6 +57,9 @@ use plan::Pred;
 #[derive(Clone, Debug)]
 pub struct CompiledFilter {
     root: Pred,
+    /// The root as a flat list of checks when it is a conjunction of checks on top-level properties
+    /// (the common shape): one record is then a loop over checks, with no tree walk.
+    conjunction: Option<Box<[plan::Check]>>,
     now: DateTime<FixedOffset>,
 }
 
@@ -68,8 +71,10 @@ impl CompiledFilter {
 
     /// Compiles `filter` with `now()` fixed to `now`.
     pub fn with_now(filter: &TypedFilter, now: DateTime<FixedOffset>) -> Self {
+        let root = plan::plan(filter.root());
         CompiledFilter {
-            root: plan::plan(filter.root()),
+            conjunction: plan::top_level_conjunction(&root),
+            root,
             now,
         }
     }
@@ -88,12 +93,22 @@ impl CompiledFilter {
     /// The three-valued outcome for `record`.
     #[inline]
     pub fn evaluate<R: Record + ?Sized>(&self, record: &R) -> Option<bool> {
-        let mut vars = Vec::new();
-        Eval {
+        let eval = Eval {
             root: record,
             now: &self.now,
+        };
+        if let Some(checks) = &self.conjunction {
+            let mut acc = Some(true);
+            for c in checks.iter() {
+                match eval.check(c, &[]) {
+                    Some(false) => return Some(false),
+                    None => acc = None,
+                    Some(true) => {}
+                }
+            }
+            return acc;
         }
-        .pred(&self.root, &mut vars)
+        eval.pred(&self.root, &mut Vec::new())
     }
 
     /// The indices of the matching records, in order.

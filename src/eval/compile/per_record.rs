@@ -106,7 +106,7 @@ impl<'a, R: Record + ?Sized> Eval<'a, R> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub(super) fn check<'v>(&self, c: &Check, vars: &[Field<'v>]) -> Option<bool>
     where
         'a: 'v,

@@ -245,6 +245,34 @@ fn src_of(p: &PropertyRef) -> Src {
     }
 }
 
+/// The checks of a plan that is a conjunction of checks (or one check) on top-level properties.
+pub(super) fn top_level_conjunction(p: &Pred) -> Option<Box<[Check]>> {
+    let top = |c: &Check| match c {
+        Check::Null { src, .. }
+        | Check::Enum { src, .. }
+        | Check::Str { src, .. }
+        | Check::StrIn { src, .. }
+        | Check::StrFn { src, .. }
+        | Check::Guid { src, .. }
+        | Check::GuidIn { src, .. }
+        | Check::Instant { src, .. }
+        | Check::Int { src, .. }
+        | Check::Bool { src }
+        | Check::Matches { src, .. } => matches!(src, Src::Top { .. }),
+    };
+    match p {
+        Pred::Check(c) if top(c) => Some(Box::new([c.clone()])),
+        Pred::And(items) => items
+            .iter()
+            .map(|i| match i {
+                Pred::Check(c) if top(c) => Some(c.clone()),
+                _ => None,
+            })
+            .collect(),
+        _ => None,
+    }
+}
+
 /// The plan of a Boolean expression.
 pub(super) fn plan(e: &TypedExpr) -> Pred {
     match e {
