@@ -213,7 +213,7 @@ impl<'r> Context<'r> {
             }
             TypedExpr::Call(c) => {
                 let args: Vec<Value> = c.args().iter().map(|a| self.value(a)).collect();
-                ops::call(c.function(), &args, &self.now)
+                crate::semantics::functions::call(c.function(), &args, &self.now)
             }
             TypedExpr::Lambda(l) => {
                 // A null or absent collection is empty.

@@ -18,6 +18,7 @@ use std::cmp::Ordering;
 use crate::ast::BinaryOp;
 use crate::schema::EdmType;
 
+pub mod functions;
 pub mod scalar;
 pub mod values;
 
