@@ -55,6 +55,8 @@ pub mod print;
 pub mod query;
 pub mod sample;
 pub mod schema;
+#[cfg(feature = "sql")]
+pub mod sql;
 pub mod suggest;
 pub mod validate;
 pub mod value;
