@@ -59,6 +59,8 @@ pub mod print;
 pub mod query;
 pub mod sample;
 pub mod schema;
+#[cfg(feature = "sql")]
+pub mod sql;
 pub mod semantics;
 #[cfg(feature = "server")]
 pub mod server;
