@@ -59,11 +59,11 @@ pub mod print;
 pub mod query;
 pub mod sample;
 pub mod schema;
-#[cfg(feature = "sql")]
-pub mod sql;
 pub mod semantics;
 #[cfg(feature = "server")]
 pub mod server;
+#[cfg(feature = "sql")]
+pub mod sql;
 pub mod suggest;
 pub mod validate;
 pub mod value;

@@ -78,7 +78,12 @@ pub(crate) async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|_| ApiError::internal("An unexpected error occurred."))?
-        .map_err(|e| ApiError::internal(format!("Storage failed: {e}")))
+        .map_err(|e| match e {
+            crate::server::StoreError::Unsupported(errors) => ApiError::invalid_query(&errors),
+            crate::server::StoreError::Failed(m) => {
+                ApiError::internal(format!("Storage failed: {m}"))
+            }
+        })
 }
 
 /// A JSON response with MDE's content type.

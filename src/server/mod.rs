@@ -56,6 +56,8 @@ pub use config::{
 };
 pub use error::ApiError;
 pub use limits::CallLimiter;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub use store::SqlStore;
 pub use store::{machines_for, EntitySetKind, MemoryStore, Page, Store, StoreError};
 
 /// The OpenAPI 3 description of the emulator, served at `/openapi.json`.

@@ -58,13 +58,31 @@ pub struct Page {
     pub matched: usize,
 }
 
-/// Why a store failed (the engine's message); answered as a 500.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StoreError(pub String);
+/// Why a store failed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StoreError {
+    /// The engine cannot express the query exactly (answered as a 400 `ODataError`).
+    Unsupported(crate::error::Errors),
+    /// The engine failed (answered as a 500).
+    Failed(String),
+}
 
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            StoreError::Unsupported(e) => write!(f, "{e}"),
+            StoreError::Failed(m) => f.write_str(m),
+        }
+    }
+}
+
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+impl From<crate::sql::store::StoreError> for StoreError {
+    fn from(e: crate::sql::store::StoreError) -> StoreError {
+        match e {
+            crate::sql::store::StoreError::Unsupported(errors) => StoreError::Unsupported(errors),
+            other => StoreError::Failed(other.to_string()),
+        }
     }
 }
 
@@ -122,14 +140,14 @@ impl Store for MemoryStore {
                 let actions = self
                     .actions
                     .read()
-                    .map_err(|_| StoreError("store lock poisoned".into()))?;
+                    .map_err(|_| StoreError::Failed("store lock poisoned".into()))?;
                 let result = query.execute(&actions.records);
                 let rows = result
                     .page()
                     .iter()
                     .map(|&i| serde_json::to_value(&actions.records[i]))
                     .collect::<Result<_, _>>()
-                    .map_err(|e| StoreError(e.to_string()))?;
+                    .map_err(|e| StoreError::Failed(e.to_string()))?;
                 Ok(Page {
                     rows,
                     matched: result.matched(),
@@ -153,7 +171,7 @@ impl Store for MemoryStore {
         let mut actions = self
             .actions
             .write()
-            .map_err(|_| StoreError("store lock poisoned".into()))?;
+            .map_err(|_| StoreError::Failed("store lock poisoned".into()))?;
         match actions.by_id.get(&action.id) {
             Some(&i) => actions.records[i] = action.clone(),
             None => {
@@ -163,6 +181,90 @@ impl Store for MemoryStore {
             }
         }
         Ok(())
+    }
+}
+
+/// Records in SQLite (`sqlite:PATH`, WAL) or PostgreSQL (`postgres://…`) through [`crate::sql`]:
+/// one table per entity set. Each upsert is committed before it returns.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub struct SqlStore {
+    actions: std::sync::Mutex<crate::sql::store::Store>,
+    machines: std::sync::Mutex<crate::sql::store::Store>,
+}
+
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+impl fmt::Debug for SqlStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SqlStore").finish_non_exhaustive()
+    }
+}
+
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+impl SqlStore {
+    /// Opens the database at `url` (creating the tables when missing); when the MachineActions
+    /// table is empty, fills both tables with `records` generated actions from `seed` and their
+    /// machines. Returns the store and whether it was filled.
+    pub fn open(url: &str, records: usize, seed: u64) -> Result<(SqlStore, bool), StoreError> {
+        let err = StoreError::from;
+        let mut actions =
+            crate::sql::store::Store::open(url, EntitySetKind::MachineActions.schema())
+                .map_err(err)?;
+        let mut machines =
+            crate::sql::store::Store::open(url, EntitySetKind::Machines.schema()).map_err(err)?;
+        let probe = crate::query::Query::from_query_string(
+            "$top=0&$count=true",
+            EntitySetKind::MachineActions.schema(),
+        )
+        .map_err(|e| StoreError::Failed(e.to_string()))?;
+        let (_, stored) = actions.execute(&probe).map_err(err)?;
+        let fill = stored == 0;
+        if fill {
+            let generated = crate::sample::machine_actions(records, seed);
+            let machine_rows = machines_for(&generated, seed);
+            let rows: Vec<serde_json::Value> = generated
+                .iter()
+                .map(serde_json::to_value)
+                .collect::<Result<_, _>>()
+                .map_err(|e| StoreError::Failed(e.to_string()))?;
+            actions
+                .insert(&rows, "generated MachineActions")
+                .map_err(err)?;
+            machines.clear().map_err(err)?;
+            machines
+                .insert(&machine_rows, "generated Machines")
+                .map_err(err)?;
+        }
+        Ok((
+            SqlStore {
+                actions: std::sync::Mutex::new(actions),
+                machines: std::sync::Mutex::new(machines),
+            },
+            fill,
+        ))
+    }
+}
+
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+impl Store for SqlStore {
+    fn query(&self, set: EntitySetKind, query: &ValidatedQuery) -> Result<Page, StoreError> {
+        let table = match set {
+            EntitySetKind::MachineActions => &self.actions,
+            EntitySetKind::Machines => &self.machines,
+        };
+        let mut store = table
+            .lock()
+            .map_err(|_| StoreError::Failed("store lock poisoned".into()))?;
+        let (rows, matched) = store.execute(query)?;
+        Ok(Page { rows, matched })
+    }
+
+    fn upsert_action(&self, action: &MachineAction) -> Result<(), StoreError> {
+        let record = serde_json::to_value(action).map_err(|e| StoreError::Failed(e.to_string()))?;
+        self.actions
+            .lock()
+            .map_err(|_| StoreError::Failed("store lock poisoned".into()))?
+            .upsert(&record)
+            .map_err(StoreError::from)
     }
 }
 

@@ -21,8 +21,8 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::eval::read as ops;
 use crate::eval::record::Record;
-use crate::semantics::scalar as sem;
 use crate::schema::{EdmType, EntitySet, EnumType, StructuredType};
+use crate::semantics::scalar as sem;
 use crate::sql::{Dialect, Param, SqlType};
 use crate::value::Value;
 

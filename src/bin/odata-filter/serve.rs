@@ -12,14 +12,22 @@ use odata_filter::server::{
     Application, Config, Emulator, MemoryStore, RateLimit, Store, ALL_ROLES, MDE_AUDIENCE,
 };
 
+/// The default `--db`: an SQLite file in the working directory when SQLite is built in.
+#[cfg(feature = "sqlite")]
+const DEFAULT_DB: &str = "sqlite:mde-emulator.sqlite";
+#[cfg(not(feature = "sqlite"))]
+const DEFAULT_DB: &str = "memory";
+
 /// Arguments of `serve`.
 #[derive(clap::Args)]
 pub struct Args {
     /// Address to listen on (loopback by default).
     #[arg(long, default_value = "127.0.0.1:8080")]
     bind: SocketAddr,
-    /// Where the records live: `memory` (generated at start).
-    #[arg(long, default_value = "memory")]
+    /// Where the records live: `sqlite:PATH` (created and filled with generated records when
+    /// absent or empty; the default with the `sqlite` feature), `postgres://…` (filled when empty),
+    /// or `memory` (generated at every start).
+    #[arg(long, default_value = DEFAULT_DB)]
     db: String,
     /// How many MachineActions to generate.
     #[arg(long, default_value_t = 10_000)]
@@ -113,9 +121,26 @@ pub fn run(args: &Args) -> ExitCode {
             Arc::new(MemoryStore::generated(args.records, args.seed)),
             format!("{} generated MachineActions in memory", args.records),
         ),
+        #[cfg(any(feature = "sqlite", feature = "postgres"))]
+        url if url.starts_with("sqlite:")
+            || url.starts_with("postgres://")
+            || url.starts_with("postgresql://") =>
+        {
+            match odata_filter::server::SqlStore::open(url, args.records, args.seed) {
+                Ok((store, filled)) => (
+                    Arc::new(store),
+                    if filled {
+                        format!("{url}, filled with {} generated MachineActions", args.records)
+                    } else {
+                        format!("{url}, as stored")
+                    },
+                ),
+                Err(e) => return fail(&format!("{url}: {e}")),
+            }
+        }
         other => {
             return fail(&format!(
-                "unsupported --db '{other}': this build serves from 'memory'"
+                "unsupported --db '{other}': expected memory, sqlite:PATH or postgres://… (with the sqlite/postgres features)"
             ))
         }
     };
