@@ -539,3 +539,82 @@ fn values_never_change_statement_text() {
         panic!("{e}");
     }
 }
+
+fn cli(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_odata-filter"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// `load` then `query --db` prints the bytes `query --data` prints, on both engines.
+#[test]
+fn cli_query_db_prints_the_in_memory_body() {
+    let dir = std::env::temp_dir().join(format!("odata-sql-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let jsonl = dir.join("a.jsonl");
+    let text: String = records().iter().map(|r| format!("{r}\n")).collect();
+    std::fs::write(&jsonl, text).unwrap();
+    let db = format!("sqlite:{}", dir.join("a.db").display());
+    let _ = std::fs::remove_file(dir.join("a.db"));
+    let mut urls = vec![db];
+    urls.extend(pg_database("cli"));
+    let jsonl_s = jsonl.to_str().unwrap();
+    for url in &urls {
+        let out = cli(&["load", "--db", url, jsonl_s]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        for q in [
+            "$filter=status eq 'Failed'&$top=3&$count=true",
+            "$filter=startswith(tolower(requestor),'a') or machineId eq null&$orderby=type desc,machineId&$top=50&$select=id,type",
+            "$filter=year(creationDateTimeUtc) eq 2024 and hour(creationDateTimeUtc) lt 12&$count=true",
+            "$skip=230",
+            "$filter=requestor gt 'm'&$orderby=requestor",
+        ] {
+            let mem = cli(&["query", q, "--data", jsonl_s]);
+            let sql = cli(&["query", q, "--db", url]);
+            assert!(sql.status.success(), "{url}: {}", String::from_utf8_lossy(&sql.stderr));
+            assert_eq!(
+                String::from_utf8_lossy(&mem.stdout),
+                String::from_utf8_lossy(&sql.stdout),
+                "{url}: {q}"
+            );
+        }
+        // Unsupported by the engine: exit 1 with a caret under the construct.
+        let out = cli(&["query", "$filter=status eq 'Failed' and matchesPattern(requestor, 'a')", "--db", url]);
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("matchesPattern() is not supported by "), "{err}");
+        assert!(err.contains("^^^^"), "{err}");
+    }
+    let bad = dir.join("bad.jsonl");
+    std::fs::write(&bad, "{\"id\":\"69dc3630-1ccc-4342-acf3-35286eec741d\"}\n").unwrap();
+    let out = cli(&["load", "--db", &urls[0], bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.jsonl:1: property 'type'"), "{err}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// `upsert` replaces the record with the same id in place and appends new ones (the API the
+/// emulator serves from).
+#[test]
+fn upsert_replaces_in_place() {
+    let recs: Vec<Json> = records().into_iter().take(5).collect();
+    let (mut store, dir) = sqlite_store("upsert", &recs);
+    let mut changed = recs[2].clone();
+    changed["status"] = "Cancelled".into();
+    store.upsert(&changed).unwrap();
+    let mut added = recs[0].clone();
+    added["id"] = "00000000-0000-0000-0000-000000000001".into();
+    store.upsert(&added).unwrap();
+    let q = Query::from_query_string("$orderby=creationDateTimeUtc,id", machine_actions()).unwrap();
+    let mut expected = recs.clone();
+    expected[2] = changed;
+    expected.push(added);
+    let (page, matched) = store.execute(&q).unwrap();
+    assert_eq!(matched, 6);
+    assert_eq!(ids(&page), evaluator_ids(&q, &expected));
+    assert_eq!(page.iter().filter(|r| r["status"] == "Cancelled").count(),
+        expected.iter().filter(|r| r["status"] == "Cancelled").count());
+    let _ = std::fs::remove_dir_all(dir);
+}
