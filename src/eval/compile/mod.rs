@@ -93,13 +93,21 @@ impl CompiledFilter {
     /// The three-valued outcome for `record`.
     #[inline]
     pub fn evaluate<R: Record + ?Sized>(&self, record: &R) -> Option<bool> {
-        if let Some(checks) = &self.conjunction {
-            return per_record::conjunction(checks, record, &self.now);
-        }
         let eval = Eval {
             root: record,
             now: &self.now,
         };
+        if let Some(checks) = &self.conjunction {
+            let mut acc = Some(true);
+            for c in checks.iter() {
+                match eval.check(c, &[]) {
+                    Some(false) => return Some(false),
+                    None => acc = None,
+                    Some(true) => {}
+                }
+            }
+            return acc;
+        }
         eval.pred(&self.root, &mut Vec::new())
     }
 

@@ -3,9 +3,7 @@
 use chrono::{DateTime, FixedOffset};
 use uuid::Uuid;
 
-use chrono::NaiveDateTime;
-
-use super::plan::{Check, EnumSet, Pred, Src, StrFn};
+use super::plan::{Check, Pred, Src, StrFn};
 use crate::ast::LambdaKind;
 use crate::eval::interp::{self, elements, step_into, Dyn};
 use crate::eval::read::{field_is_null, field_value};
@@ -205,111 +203,4 @@ pub(super) fn instant_of(f: Field<'_>) -> Option<i128> {
             .and_then(sem::parse_datetime)
             .map(|t| sem::instant_nanos(&t)),
     }
-}
-
-/// One record through a conjunction of checks on top-level properties. The common checks (enum
-/// member sets, date-time comparisons) read their field in a function of their own per property
-/// index: with the index a constant, a typed record's `field` folds to a direct load, as in a
-/// hand-written closure.
-#[inline]
-pub(super) fn conjunction<R: Record + ?Sized>(
-    checks: &[Check],
-    record: &R,
-    now: &DateTime<FixedOffset>,
-) -> Option<bool> {
-    let mut acc = Some(true);
-    for c in checks {
-        let outcome = match c {
-            Check::Enum {
-                src: Src::Top { index, name },
-                set,
-            } if set.dense => by_index!(*index, enum_at, set, record, name),
-            Check::Instant {
-                src: Src::Top { index, name },
-                op,
-                lit,
-                lit_utc,
-            } => {
-                let check = InstantCheck {
-                    op: *op,
-                    lit: *lit,
-                    lit_utc: lit_utc.as_ref(),
-                };
-                by_index!(*index, instant_at, &check, record, name)
-            }
-            other => Eval { root: record, now }.check(other, &[]),
-        };
-        match outcome {
-            Some(false) => return Some(false),
-            None => acc = None,
-            Some(true) => {}
-        }
-    }
-    acc
-}
-
-/// Calls `$f::<_, I>` with `I` the value of `$index` when it is below 24, and the instance for
-/// [`ANY_INDEX`] with the index as an argument otherwise.
-macro_rules! by_index {
-    (@call $f:ident, $i:expr, $index:expr, ($($arg:expr),*)) => { $f::<_, { $i }>($($arg,)* $index) };
-    (@arms $index:expr, $f:ident, $args:tt, $($i:literal)*) => {
-        match $index {
-            $($i => by_index!(@call $f, $i, $i, $args),)*
-            other => by_index!(@call $f, ANY_INDEX, other, $args),
-        }
-    };
-    ($index:expr, $f:ident, $($arg:expr),*) => {
-        by_index!(@arms $index, $f, ($($arg),*), 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23)
-    };
-}
-use by_index;
-
-/// The `I` of [`enum_at`] and [`instant_at`] that reads the property at the runtime `index`.
-const ANY_INDEX: usize = usize::MAX;
-
-/// A dense enum check on the property at index `I` (at `index` when `I` is [`ANY_INDEX`]).
-#[inline(always)]
-fn enum_at<R: Record + ?Sized, const I: usize>(
-    set: &EnumSet,
-    r: &R,
-    name: &str,
-    index: usize,
-) -> Option<bool> {
-    Some(
-        match r.field(if I == ANY_INDEX { index } else { I }, name) {
-            Field::Enum { value, .. } if (0..64).contains(&value) => set.mask >> value & 1 == 1,
-            f => set.test(f),
-        },
-    )
-}
-
-/// The literal side of a date-time comparison.
-struct InstantCheck<'a> {
-    op: CompareOp,
-    lit: i128,
-    lit_utc: Option<&'a NaiveDateTime>,
-}
-
-/// A date-time comparison on the property at index `I`.
-#[inline(always)]
-fn instant_at<R: Record + ?Sized, const I: usize>(
-    c: &InstantCheck<'_>,
-    r: &R,
-    name: &str,
-    index: usize,
-) -> Option<bool> {
-    Some(
-        match r.field(if I == ANY_INDEX { index } else { I }, name) {
-            // Same order as the instants, without computing them (leap seconds excepted).
-            Field::DateTimeOffset(t)
-                if t.timestamp_subsec_nanos() < 1_000_000_000 && c.lit_utc.is_some() =>
-            {
-                c.op.holds(c.lit_utc.map(|l| t.naive_utc().cmp(l)))
-            }
-            f => match instant_of(f) {
-                Some(t) => c.op.holds(Some(t.cmp(&c.lit))),
-                None => c.op.with_null(true, false),
-            },
-        },
-    )
 }
