@@ -26,7 +26,10 @@ fn median(mut f: impl FnMut() -> serde_json::Value, runs: usize) -> (Duration, s
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let n: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(1_000_000);
+    let n: usize = args
+        .next()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000);
     let dir = std::path::PathBuf::from(args.next().unwrap_or_else(|| "target/sql-bench".into()));
     std::fs::create_dir_all(&dir).unwrap();
     let records = odata_filter::sample::machine_actions(n, odata_filter::sample::DEFAULT_SEED);
@@ -46,7 +49,9 @@ fn main() {
     if fresh {
         let t = Instant::now();
         let f = std::fs::File::open(&jsonl).unwrap();
-        sqlite.load_jsonl(std::io::BufReader::new(f), "jsonl").unwrap();
+        sqlite
+            .load_jsonl(std::io::BufReader::new(f), "jsonl")
+            .unwrap();
         eprintln!("SQLite load of {n} records: {:.1?}", t.elapsed());
     }
     stores.push(("SQLite", sqlite));
@@ -79,7 +84,10 @@ fn main() {
     )
     .unwrap();
     let load = t.elapsed();
-    println!("| query | matches | in memory | JSONL load + query | {} |", stores.iter().map(|s| s.0).collect::<Vec<_>>().join(" | "));
+    println!(
+        "| query | matches | in memory | JSONL load + query | {} |",
+        stores.iter().map(|s| s.0).collect::<Vec<_>>().join(" | ")
+    );
     println!("|---|---|---|---|{}", "---|".repeat(stores.len()));
     for (name, qs) in &queries {
         let q = Query::from_query_string(qs, set).unwrap();
@@ -89,12 +97,19 @@ fn main() {
         let matches = q.execute(&records).matched();
         let mut cells = vec![
             format!("{mem:.2?}"),
-            format!("{:.2?} ({:.0}×)", load + on_values, (load + on_values).as_secs_f64() / mem.as_secs_f64()),
+            format!(
+                "{:.2?} ({:.0}×)",
+                load + on_values,
+                (load + on_values).as_secs_f64() / mem.as_secs_f64()
+            ),
         ];
         for (engine, store) in &mut stores {
             let (t, b) = median(|| store.response(&q).unwrap(), 5);
             assert_eq!(b, body, "{name}: {engine} differs");
-            cells.push(format!("{t:.2?} ({:.2}×)", t.as_secs_f64() / mem.as_secs_f64()));
+            cells.push(format!(
+                "{t:.2?} ({:.2}×)",
+                t.as_secs_f64() / mem.as_secs_f64()
+            ));
         }
         println!("| {name} | {matches} | {} |", cells.join(" | "));
     }

@@ -222,20 +222,10 @@ impl<'a> Compiler<'a> {
     fn boolean(&mut self, e: &TypedExpr) -> Result<String, Error> {
         match e {
             TypedExpr::Logical(l) => {
-                // Walk the left spine of a same-operator chain without recursing down it.
                 let op = l.op();
-                let mut rights = vec![l.right()];
-                let mut left = l.left();
-                while let TypedExpr::Logical(inner) = left {
-                    if inner.op() != op {
-                        break;
-                    }
-                    rights.push(inner.right());
-                    left = inner.left();
-                }
-                let mut parts = vec![self.boolean(left)?];
-                for r in rights.into_iter().rev() {
-                    parts.push(self.boolean(r)?);
+                let mut parts = Vec::with_capacity(l.operands().len());
+                for operand in l.operands() {
+                    parts.push(self.boolean(operand)?);
                 }
                 let sep = match op {
                     LogicalOp::And => " AND ",
@@ -565,7 +555,7 @@ impl<'a> Compiler<'a> {
                     let v = match f {
                         Function::ToLower => s.to_lowercase(),
                         Function::ToUpper => s.to_uppercase(),
-                        _ => crate::eval::semantics::trim(s).to_string(),
+                        _ => crate::semantics::scalar::trim(s).to_string(),
                     };
                     return Ok(text(self.bind(Param::Text(v)), false));
                 }
@@ -630,9 +620,9 @@ impl<'a> Compiler<'a> {
             }
             (Function::Now | Function::MaxDateTime | Function::MinDateTime, []) => {
                 let t = match f {
-                    Function::Now => crate::eval::semantics::now(),
-                    Function::MaxDateTime => crate::eval::semantics::max_datetime(),
-                    _ => crate::eval::semantics::min_datetime(),
+                    Function::Now => crate::semantics::scalar::now(),
+                    Function::MaxDateTime => crate::semantics::scalar::max_datetime(),
+                    _ => crate::semantics::scalar::min_datetime(),
                 };
                 Ok(Scalar {
                     sql: self.bind(Param::Int(instant_param(&t))),

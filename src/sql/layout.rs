@@ -19,10 +19,10 @@ use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::eval::ops;
+use crate::eval::read as ops;
 use crate::eval::record::Record;
-use crate::eval::semantics as sem;
 use crate::schema::{EdmType, EntitySet, EnumType, StructuredType};
+use crate::semantics::scalar as sem;
 use crate::sql::{Dialect, Param, SqlType};
 use crate::value::Value;
 

@@ -237,8 +237,7 @@ fn atom() -> impl Strategy<Value = String> {
         ),
     )
         .prop_map(|(p, v)| format!("{p} in ({})", v.join(", ")));
-    let dates =
-        prop_oneof![
+    let dates = prop_oneof![
             (cmp_op(), prop::sample::select(DATETIMES))
                 .prop_map(|(op, d)| format!("creationDateTimeUtc {op} {d}")),
             (
@@ -562,7 +561,11 @@ fn cli_query_db_prints_the_in_memory_body() {
     let jsonl_s = jsonl.to_str().unwrap();
     for url in &urls {
         let out = cli(&["load", "--db", url, jsonl_s]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         for q in [
             "$filter=status eq 'Failed'&$top=3&$count=true",
             "$filter=startswith(tolower(requestor),'a') or machineId eq null&$orderby=type desc,machineId&$top=50&$select=id,type",
@@ -580,10 +583,18 @@ fn cli_query_db_prints_the_in_memory_body() {
             );
         }
         // Unsupported by the engine: exit 1 with a caret under the construct.
-        let out = cli(&["query", "$filter=status eq 'Failed' and matchesPattern(requestor, 'a')", "--db", url]);
+        let out = cli(&[
+            "query",
+            "$filter=status eq 'Failed' and matchesPattern(requestor, 'a')",
+            "--db",
+            url,
+        ]);
         assert_eq!(out.status.code(), Some(1));
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains("matchesPattern() is not supported by "), "{err}");
+        assert!(
+            err.contains("matchesPattern() is not supported by "),
+            "{err}"
+        );
         assert!(err.contains("^^^^"), "{err}");
     }
     let bad = dir.join("bad.jsonl");
@@ -614,7 +625,12 @@ fn upsert_replaces_in_place() {
     let (page, matched) = store.execute(&q).unwrap();
     assert_eq!(matched, 6);
     assert_eq!(ids(&page), evaluator_ids(&q, &expected));
-    assert_eq!(page.iter().filter(|r| r["status"] == "Cancelled").count(),
-        expected.iter().filter(|r| r["status"] == "Cancelled").count());
+    assert_eq!(
+        page.iter().filter(|r| r["status"] == "Cancelled").count(),
+        expected
+            .iter()
+            .filter(|r| r["status"] == "Cancelled")
+            .count()
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
