@@ -222,7 +222,6 @@ impl<'a> Compiler<'a> {
     fn boolean(&mut self, e: &TypedExpr) -> Result<String, Error> {
         match e {
             TypedExpr::Logical(l) => {
-                // The IR's and/or are n-ary: one operand list, no chain to walk.
                 let op = l.op();
                 let mut parts = Vec::with_capacity(l.operands().len());
                 for operand in l.operands() {

@@ -16,13 +16,14 @@
 //!   that sub-expression only, so the compiled filter always means exactly what the interpreter means.
 //!
 //! Over a slice of records ([`CompiledFilter::matching_indices`], [`CompiledFilter::count_matches`])
-//! evaluation is batched: 512 records at a time, each check of an `and` (or operand of an `or`) is one
+//! evaluation is batched: 256 records at a time, each check of an `and` (or operand of an `or`) is one
 //! tight loop over a selection vector of the records still in play, and for typed records
 //! ([`Record::indexed`]) each property index gets its own loop in which the field read is a direct
-//! load. [`CompiledFilter::matches`] evaluates one record at a time.
+//! load. [`CompiledFilter::matches`] evaluates one record at a time; when the filter is a conjunction
+//! of checks on top-level properties (the common shape), that is a flat loop over the checks.
 //!
-//! Files: [`plan`](self) (the checks and the plan of a tree), `optimize` (operand order, merged enum
-//! checks), `per_record` (one record), `batch` (selection vectors over a slice).
+//! Files: `plan` (the checks and the plan of a tree), `optimize` (operand order, merged enum checks),
+//! `per_record` (one record), `batch` (selection vectors over a slice).
 //!
 //! ```
 //! use odata_filter::schema::machine_actions;
