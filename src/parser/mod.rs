@@ -11,6 +11,7 @@
 mod build;
 mod errors;
 mod grammar;
+mod literal;
 mod prescan;
 
 use crate::ast::Expr;
