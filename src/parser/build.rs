@@ -1,5 +1,6 @@
-//! From pest pairs to the AST: operator precedence (precedence climbing), literal conversion, arity and node limits,
-//! and the translation of pest's errors into OData terms.
+//! From pest pairs to the AST: operator precedence (precedence climbing), function arity and the node
+//! limits. Literal text is converted by [`literal`](super::literal), pest's errors are put in OData
+//! terms by `errors`.
 
 use std::cell::Cell;
 
@@ -22,9 +23,7 @@ enum Affix {
 
 /// The operators' binding power, loosest first: `or`, `and`, `eq ne`, `gt ge lt le`, `add sub`,
 /// `mul div divby mod`, prefix `-` and `not`, then `has` and postfix `in`. All binary operators are
-/// left-associative. `None` for an operand. (This is the table pest's `PrattParser` was given before; the
-/// fold below is the same algorithm without its boxed closures and map look-ups, which cost about a fifth
-/// of the time of parsing a short filter.)
+/// left-associative. `None` for an operand.
 fn binding(rule: Rule) -> Option<(Affix, u8)> {
     use Affix::*;
     Some(match rule {
@@ -398,8 +397,8 @@ impl Builder<'_> {
     }
 
     /// A path that starts with a name. The grammar reads `null`, `true`, `false`, `INF` and `NaN` as such
-    /// a name (testing for them before every name cost more than here); alone they are literals, and
-    /// nothing may follow them.
+    /// a name (cheaper than testing for them before every name); alone they are literals, and nothing
+    /// may follow them.
     fn name_path(&self, pair: Pair<'_, Rule>) -> Result<Expr, Error> {
         let span = span_of(&pair);
         let mut parts = pair.clone().into_inner();
