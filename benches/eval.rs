@@ -15,9 +15,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use odata_filter::model::{MachineAction, MachineActionStatus, MachineActionType};
+use odata_filter::mde::machine_actions;
+use odata_filter::mde::{MachineAction, MachineActionStatus, MachineActionType};
 use odata_filter::query::Query;
-use odata_filter::schema::machine_actions;
 use odata_filter::validate::{validate, validate_text, ValidateOptions};
 
 const FILTER: &str =
@@ -38,7 +38,7 @@ fn cutoff() -> DateTime<Utc> {
 
 fn typed(c: &mut Criterion) {
     let n = env_usize("EVAL_BENCH_RECORDS", 1_000_000);
-    let records = odata_filter::sample::machine_actions(n, 1);
+    let records = odata_filter::mde::sample::machine_actions(n, 1);
     let filter = validate_text(FILTER, machine_actions(), &ValidateOptions::default())
         .unwrap()
         .compile();
@@ -75,7 +75,7 @@ fn typed(c: &mut Criterion) {
 
 fn json(c: &mut Criterion) {
     let n = env_usize("EVAL_BENCH_JSON_RECORDS", 200_000);
-    let records: Vec<serde_json::Value> = odata_filter::sample::Generator::new(1)
+    let records: Vec<serde_json::Value> = odata_filter::mde::sample::Generator::new(1)
         .take(n)
         .map(|r| serde_json::to_value(r).unwrap())
         .collect();
@@ -106,7 +106,7 @@ fn json(c: &mut Criterion) {
 
 fn in_list(c: &mut Criterion) {
     let n = env_usize("EVAL_BENCH_RECORDS", 1_000_000).min(1_000_000);
-    let records = odata_filter::sample::machine_actions(n, 2);
+    let records = odata_filter::mde::sample::machine_actions(n, 2);
     let parser = odata_filter::Parser::new().limits(odata_filter::Limits::generous(1 << 20));
     let list = |k: usize| {
         // Every hundredth record's id, so a few match.
@@ -140,7 +140,7 @@ fn in_list(c: &mut Criterion) {
 
 fn end_to_end(c: &mut Criterion) {
     let n = env_usize("EVAL_BENCH_RECORDS", 1_000_000);
-    let records = odata_filter::sample::machine_actions(n, 3);
+    let records = odata_filter::mde::sample::machine_actions(n, 3);
     let qs = "$filter=status eq 'Succeeded' and creationDateTimeUtc ge 2024-03-01T00:00:00Z&$top=100&$count=true";
     let mut g = c.benchmark_group("query_e2e");
     g.throughput(Throughput::Elements(records.len() as u64));

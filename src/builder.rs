@@ -131,7 +131,7 @@ impl<T: FieldType> Field<T> {
     ///
     /// ```
     /// use odata_filter::builder::Field;
-    /// use odata_filter::schema::machines;
+    /// use odata_filter::mde::machines;
     /// let name = Field::<String>::new(machines(), "computerDnsName").unwrap();
     /// assert_eq!(name.eq("srv-01").to_string(), "computerDnsName eq 'srv-01'");
     /// assert!(Field::<String>::new(machines(), "lastSeen").is_none());
@@ -314,7 +314,7 @@ impl<T: FieldType> CollectionField<T> {
     ///
     /// ```
     /// use odata_filter::builder::CollectionField;
-    /// let tags = CollectionField::<String>::new(odata_filter::schema::machines(), "machineTags").unwrap();
+    /// let tags = CollectionField::<String>::new(odata_filter::mde::machines(), "machineTags").unwrap();
     /// assert_eq!(tags.any_eq("prod").to_string(), "machineTags/any(x: x eq 'prod')");
     /// ```
     pub fn new(set: &EntitySet, name: &str) -> Option<CollectionField<T>> {
@@ -575,13 +575,13 @@ macro_rules! enum_field_type {
     };
 }
 
-/// Field handles and enums of the MDE `MachineActions` entity set ([`crate::schema::machine_actions`]).
+/// Field handles and enums of the MDE `MachineActions` entity set ([`crate::mde::machine_actions`]).
 pub mod machine_actions {
     use super::*;
-    use crate::schema::machine_actions as set;
+    use crate::mde::machine_actions as set;
 
     // The same enums as the typed records of `crate::model`: one Rust type per schema enum.
-    pub use crate::model::{MachineActionStatus, MachineActionType};
+    pub use crate::mde::{MachineActionStatus, MachineActionType};
     enum_field_type!(MachineActionType);
     enum_field_type!(MachineActionStatus);
 
@@ -615,7 +615,7 @@ pub mod machine_actions {
     }
 }
 
-/// Field handles and enums of the MDE `Machines` entity set ([`crate::schema::machines`]).
+/// Field handles and enums of the MDE `Machines` entity set ([`crate::mde::machines`]).
 ///
 /// ```
 /// use odata_filter::builder::machines::{self, DeviceHealthStatus, DeviceRiskScore};
@@ -630,7 +630,7 @@ pub mod machine_actions {
 /// ```
 pub mod machines {
     use super::*;
-    use crate::schema::machines as set;
+    use crate::mde::machines as set;
 
     mde_enum! {
         /// `DeviceHealthStatus`
@@ -773,7 +773,7 @@ pub mod machines {
 mod tests {
     use super::machine_actions::*;
     use super::*;
-    use crate::schema::machine_actions as set;
+    use crate::mde::machine_actions as set;
     use crate::validate::{validate_text, ValidateOptions};
 
     #[test]
@@ -819,12 +819,8 @@ mod tests {
              and (rbacGroupId gt 3 or rbacGroupId le 9000000000) and onboardingStatus ne 'Unsupported' \
              and machineTags/any() and not (aadDeviceId eq null)"
         );
-        let typed = validate_text(
-            &text,
-            crate::schema::machines(),
-            &ValidateOptions::default(),
-        )
-        .unwrap();
+        let typed =
+            validate_text(&text, crate::mde::machines(), &ValidateOptions::default()).unwrap();
         assert_eq!(typed, f.into_typed());
     }
 

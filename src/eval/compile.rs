@@ -33,7 +33,7 @@
 //!     Box::new(Node::Literal(Value::String("Analyst@contoso.com".into()))),
 //! );
 //! let filter = CompiledFilter::new(&node);
-//! let records = odata_filter::sample::machine_actions(100, 1);
+//! let records = odata_filter::mde::sample::machine_actions(100, 1);
 //! assert!(filter.matches(&records[0]));
 //! assert!(filter.matches(&serde_json::json!({"requestor": "Analyst@contoso.com"})));
 //! ```
@@ -313,7 +313,7 @@ impl CompiledFilter {
     /// ```
     /// use odata_filter::eval::{compile::CompiledFilter, ir::Node};
     /// let all = CompiledFilter::new(&Node::Literal(odata_filter::value::Value::Boolean(true)));
-    /// assert_eq!(all.matching_indices(&odata_filter::sample::machine_actions(3, 0)), vec![0, 1, 2]);
+    /// assert_eq!(all.matching_indices(&odata_filter::mde::sample::machine_actions(3, 0)), vec![0, 1, 2]);
     /// ```
     pub fn matching_indices<R: Record>(&self, records: &[R]) -> Vec<usize> {
         let mut out = Vec::new();

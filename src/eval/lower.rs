@@ -2,7 +2,7 @@
 //! entry points that make a validated filter executable.
 //!
 //! ```
-//! use odata_filter::schema::machine_actions;
+//! use odata_filter::mde::machine_actions;
 //! use odata_filter::validate::{validate_text, ValidateOptions};
 //! let filter = validate_text(
 //!     "status eq 'Succeeded' and type eq 'Isolate'",
@@ -11,7 +11,7 @@
 //! )
 //! .unwrap();
 //! let compiled = filter.compile();
-//! let records = odata_filter::sample::machine_actions(1000, 1);
+//! let records = odata_filter::mde::sample::machine_actions(1000, 1);
 //! let n = records.iter().filter(|r| compiled.matches(*r)).count();
 //! assert!(n > 0 && n < 1000);
 //! assert_eq!(n, records.iter().filter(|r| filter.matches(*r)).count());
@@ -122,7 +122,7 @@ impl TypedFilter {
     /// use [`TypedFilter::compile`] for many records).
     ///
     /// ```
-    /// use odata_filter::schema::machine_actions;
+    /// use odata_filter::mde::machine_actions;
     /// use odata_filter::validate::{validate_text, ValidateOptions};
     /// let f = validate_text("machineId eq null", machine_actions(), &ValidateOptions::default()).unwrap();
     /// assert!(f.matches(&serde_json::json!({"id": "x"})));

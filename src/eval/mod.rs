@@ -10,7 +10,7 @@
 //! ```
 //!
 //! - [`record`]: the [`Record`] trait and its implementations for JSON objects and the typed
-//!   [`MachineAction`](crate::model::MachineAction).
+//!   [`MachineAction`](crate::mde::MachineAction).
 //! - [`semantics`] / [`ops`]: null logic, comparisons, arithmetic, functions — shared by both back ends.
 //! - [`ir`], [`lower`]: the evaluation IR and the lowering from the validator's typed tree.
 //! - [`interp`]: the reference interpreter.
@@ -19,8 +19,8 @@
 //!
 //! ```
 //! use odata_filter::query::Query;
-//! use odata_filter::schema::machine_actions;
-//! let records = odata_filter::sample::machine_actions(1000, 7);
+//! use odata_filter::mde::machine_actions;
+//! let records = odata_filter::mde::sample::machine_actions(1000, 7);
 //! let q = Query::from_query_string(
 //!     "$filter=status eq 'Failed' and creationDateTimeUtc ge 2024-06-01T00:00:00Z&$top=5&$count=true",
 //!     machine_actions(),
@@ -42,4 +42,4 @@ pub mod semantics;
 
 pub use compile::CompiledFilter;
 pub use execute::QueryResult;
-pub use record::{Field, Items, Record, MACHINE_ACTION_PROPERTIES};
+pub use record::{Field, Items, Record};
