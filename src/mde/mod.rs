@@ -5,6 +5,7 @@
 //!   nullability, enum members, the filterable properties, the `$top` cap, the default order) and their
 //!   typed record access;
 //! - the built-in entity sets [`machine_actions`] and [`machines`];
+//! - the typed builder's field [`handles`];
 //! - deterministic [`sample`] data.
 //!
 //! ```
@@ -19,6 +20,7 @@
 //! assert!(records.iter().any(|r| filter.matches(r)));
 //! ```
 
+pub mod handles;
 mod model;
 pub mod sample;
 #[cfg(test)]

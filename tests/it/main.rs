@@ -4,6 +4,7 @@ mod abnf_conformance;
 #[cfg(feature = "cli")] // runs the binary
 mod cli_check;
 mod compiled_agrees;
+mod derive;
 mod error_snapshots;
 mod eval_semantics;
 mod fuzz_regressions;
