@@ -144,6 +144,9 @@ fn the_derived_schema_states_the_struct() {
     assert_eq!(members, ["Low", "Medium", "High", "Critical"]);
 }
 
+/// What a filter text should select, written in Rust.
+type Predicate = fn(&Ticket) -> bool;
+
 #[test]
 fn typed_and_json_records_filter_alike() {
     let records = tickets(500);
@@ -156,7 +159,7 @@ fn typed_and_json_records_filter_alike() {
         .map(|v| serde_json::from_value(v.clone()).unwrap())
         .collect();
     assert_eq!(back, records);
-    let cases: [(&str, fn(&Ticket) -> bool); 6] = [
+    let cases: [(&str, Predicate); 6] = [
         ("severity ge 'High' and closed eq null", |t| {
             t.severity as u8 >= 2 && t.closed.is_none()
         }),
