@@ -18,8 +18,8 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
 
+use crate::mde::machine_actions;
 use crate::query::{mde_error_body, Query};
-use crate::schema::machine_actions;
 
 /// Exit status: success.
 pub const EXIT_OK: u8 = 0;
@@ -31,7 +31,7 @@ pub const EXIT_INVALID_QUERY: u8 = 2;
 /// Where the records come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DataSource {
-    /// `records` generated MachineActions from `seed` (see [`crate::sample`]).
+    /// `records` generated MachineActions from `seed` (see [`crate::mde::sample`]).
     Generated {
         /// How many.
         records: usize,
@@ -97,7 +97,7 @@ pub fn run_query(
     };
     let body = match &cmd.data {
         DataSource::Generated { records, seed } => {
-            let records = crate::sample::machine_actions(*records, *seed);
+            let records = crate::mde::sample::machine_actions(*records, *seed);
             query.response(&records, set.name())
         }
         DataSource::File(path) => {

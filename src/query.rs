@@ -7,7 +7,7 @@
 //!
 //! ```
 //! use odata_filter::query::Query;
-//! use odata_filter::schema::machine_actions;
+//! use odata_filter::mde::machine_actions;
 //!
 //! let q = Query::from_query_string(
 //!     "$filter=Status+eq+'Succeeded'&$orderby=CreationDateTimeUtc desc&$top=2",
@@ -98,6 +98,7 @@ pub struct ValidatedQuery {
     skiptoken: Option<String>,
     custom: Vec<(String, String)>,
     entity_type: Arc<StructuredType>,
+    default_order: Vec<(PropertyId, bool)>,
 }
 
 impl ValidatedQuery {
@@ -140,6 +141,10 @@ impl ValidatedQuery {
     /// The entity type of the entity set the query was validated against.
     pub fn entity_type(&self) -> &Arc<StructuredType> {
         &self.entity_type
+    }
+    /// The entity set's order of results without `$orderby` ([`EntitySet::default_order`]).
+    pub fn default_order(&self) -> &[(PropertyId, bool)] {
+        &self.default_order
     }
 }
 
@@ -339,6 +344,7 @@ impl Query {
             skiptoken: opts.skiptoken,
             custom: opts.custom,
             entity_type: Arc::clone(set.entity_type()),
+            default_order: set.default_order().to_vec(),
         })
     }
 }
@@ -350,7 +356,7 @@ impl Query {
 ///
 /// ```
 /// use odata_filter::query::{mde_error_body, Query};
-/// let err = Query::from_query_string("$stop=2", odata_filter::schema::machine_actions()).unwrap_err();
+/// let err = Query::from_query_string("$stop=2", odata_filter::mde::machine_actions()).unwrap_err();
 /// assert_eq!(
 ///     mde_error_body(&err, None),
 ///     r#"{"error":{"code":"ODataError","message":"The query specified in the URI is not valid. Custom query option '$stop' that starts with '$' is not supported. (did you mean '$top'?)"}}"#
@@ -376,7 +382,7 @@ pub fn mde_error_body(errors: &Errors, target: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::{machine_actions, machines};
+    use crate::mde::{machine_actions, machines};
 
     fn kinds(qs: &str) -> Vec<ErrorKind> {
         Query::from_query_string(qs, machine_actions())

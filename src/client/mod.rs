@@ -7,9 +7,9 @@
 //! (`tokio::task::spawn_blocking`); it must not be called from inside an async task.
 //!
 //! ```no_run
-//! use odata_filter::builder::machine_actions as ma;
+//! use odata_filter::mde::handles::machine_actions as ma;
 //! use odata_filter::client::Client;
-//! use odata_filter::model::MachineActionStatus;
+//! use odata_filter::mde::MachineActionStatus;
 //!
 //! let client = Client::builder("https://api.security.microsoft.com")
 //!     .tenant("contoso.onmicrosoft.com")
@@ -38,7 +38,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::builder::QueryBuilder;
-use crate::model::{MachineAction, MachineActionStatus};
+use crate::mde::{MachineAction, MachineActionStatus};
 
 /// The service's API hosts (MDE.md): current, older, regional, US Gov GCC, GCC High/DoD.
 pub const SERVICE_URLS: &[&str] = &[

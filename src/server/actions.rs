@@ -12,7 +12,7 @@ use chrono::{DateTime, SubsecRound, Utc};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::model::{
+use crate::mde::{
     FileIdentifierType, MachineAction, MachineActionStatus as Status, MachineActionType as Type,
     RelatedFileInfo,
 };
@@ -298,7 +298,7 @@ pub(crate) async fn cancel(
 
 /// After a restart: the actions created in the last day that are not final go back on the clock.
 pub(crate) async fn resume_live(app: &Arc<App>) {
-    let since = crate::model::format_wire_datetime(&(Utc::now() - chrono::TimeDelta::days(1)));
+    let since = crate::mde::format_wire_datetime(&(Utc::now() - chrono::TimeDelta::days(1)));
     let Ok(q) = Query::from_query_string(
         &format!("$filter=status in ('Pending','InProgress') and creationDateTimeUtc ge {since}"),
         EntitySetKind::MachineActions.schema(),

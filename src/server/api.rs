@@ -416,7 +416,7 @@ pub(crate) async fn guard(State(app): State<Arc<App>>, request: Request, next: N
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::machine_actions;
+    use crate::mde::machine_actions;
 
     fn page(n: usize, matched: usize) -> Page {
         Page {

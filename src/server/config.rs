@@ -33,7 +33,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::model::MachineActionStatus;
+use crate::mde::MachineActionStatus;
 
 /// The audience (`aud`) of the service's tokens, and the resource of its `.default` scope.
 pub const MDE_AUDIENCE: &str = "https://api.securitycenter.microsoft.com";
@@ -253,7 +253,7 @@ impl ActionClock {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use odata_filter::model::MachineActionStatus as S;
+    /// use odata_filter::mde::MachineActionStatus as S;
     /// let clock = odata_filter::server::ActionClock::default();
     /// assert_eq!(clock.status_after(Duration::from_secs(1), "x"), S::Pending);
     /// assert_eq!(clock.status_after(Duration::from_secs(5), "x"), S::InProgress);

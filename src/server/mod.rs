@@ -225,8 +225,8 @@ mod tests {
     fn openapi_matches_the_schemas_and_routes() {
         let doc: serde_json::Value = serde_json::from_str(OPENAPI_JSON).unwrap();
         for (name, set) in [
-            ("MachineAction", crate::schema::machine_actions()),
-            ("Machine", crate::schema::machines()),
+            ("MachineAction", crate::mde::machine_actions()),
+            ("Machine", crate::mde::machines()),
         ] {
             let documented: Vec<&String> = doc["components"]["schemas"][name]["properties"]
                 .as_object()
@@ -248,7 +248,7 @@ mod tests {
             .iter()
             .map(|v| v.as_str().unwrap())
             .collect();
-        let model: Vec<&str> = crate::model::MachineActionType::ALL
+        let model: Vec<&str> = crate::mde::MachineActionType::ALL
             .iter()
             .map(|t| t.name())
             .collect();

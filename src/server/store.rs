@@ -5,7 +5,7 @@
 //!
 //! ```
 //! use odata_filter::query::Query;
-//! use odata_filter::schema::machine_actions;
+//! use odata_filter::mde::machine_actions;
 //! use odata_filter::server::{EntitySetKind, MemoryStore, Store};
 //! let store = MemoryStore::generated(1_000, 7);
 //! let q = Query::from_query_string("$filter=status eq 'Failed'&$top=2", machine_actions()).unwrap();
@@ -20,9 +20,9 @@ use std::sync::RwLock;
 
 use uuid::Uuid;
 
-use crate::model::MachineAction;
+use crate::mde::sample::SplitMix64;
+use crate::mde::MachineAction;
 use crate::query::ValidatedQuery;
-use crate::sample::SplitMix64;
 use crate::schema::EntitySet;
 
 /// The entity sets the emulator serves.
@@ -38,8 +38,8 @@ impl EntitySetKind {
     /// The built-in schema of the set.
     pub fn schema(self) -> &'static EntitySet {
         match self {
-            EntitySetKind::MachineActions => crate::schema::machine_actions(),
-            EntitySetKind::Machines => crate::schema::machines(),
+            EntitySetKind::MachineActions => crate::mde::machine_actions(),
+            EntitySetKind::Machines => crate::mde::machines(),
         }
     }
 
@@ -124,10 +124,10 @@ impl MemoryStore {
         }
     }
 
-    /// `count` generated actions ([`crate::sample::machine_actions`]) and the machines they name
+    /// `count` generated actions ([`crate::mde::sample::machine_actions`]) and the machines they name
     /// ([`machines_for`]).
     pub fn generated(count: usize, seed: u64) -> MemoryStore {
-        let actions = crate::sample::machine_actions(count, seed);
+        let actions = crate::mde::sample::machine_actions(count, seed);
         let machines = machines_for(&actions, seed);
         MemoryStore::new(actions, machines)
     }
@@ -219,7 +219,7 @@ impl SqlStore {
         let (_, stored) = actions.execute(&probe).map_err(err)?;
         let fill = stored == 0;
         if fill {
-            let generated = crate::sample::machine_actions(records, seed);
+            let generated = crate::mde::sample::machine_actions(records, seed);
             let machine_rows = machines_for(&generated, seed);
             let rows: Vec<serde_json::Value> = generated
                 .iter()
@@ -272,9 +272,9 @@ impl Store for SqlStore {
 /// `Machine` JSON records in the schema's key order; the other properties come from `seed`.
 ///
 /// ```
-/// let actions = odata_filter::sample::machine_actions(200, 1);
+/// let actions = odata_filter::mde::sample::machine_actions(200, 1);
 /// let machines = odata_filter::server::machines_for(&actions, 1);
-/// assert!(machines.iter().any(|m| m["id"] == odata_filter::sample::DOCS_MACHINE_ID));
+/// assert!(machines.iter().any(|m| m["id"] == odata_filter::mde::sample::DOCS_MACHINE_ID));
 /// assert_eq!(machines[0].as_object().unwrap().keys().next().unwrap(), "id");
 /// ```
 pub fn machines_for(actions: &[MachineAction], seed: u64) -> Vec<serde_json::Value> {
@@ -354,8 +354,8 @@ mod tests {
 
     #[test]
     fn machines_follow_the_schema_order() {
-        let machines = machines_for(&crate::sample::machine_actions(100, 3), 3);
-        let names: Vec<&str> = crate::schema::machines()
+        let machines = machines_for(&crate::mde::sample::machine_actions(100, 3), 3);
+        let names: Vec<&str> = crate::mde::machines()
             .entity_type()
             .properties()
             .iter()
@@ -367,7 +367,7 @@ mod tests {
         }
         let q = Query::from_query_string(
             "$filter=machineTags/any(t: t eq 'ExampleTag') and riskScore eq 'High'",
-            crate::schema::machines(),
+            crate::mde::machines(),
         )
         .unwrap();
         let store = MemoryStore::new(Vec::new(), machines);
@@ -381,13 +381,12 @@ mod tests {
     #[test]
     fn upsert_replaces_by_id_and_appends_new() {
         let store = MemoryStore::generated(10, 1);
-        let mut a = crate::sample::machine_actions(1, 1)[0].clone();
+        let mut a = crate::mde::sample::machine_actions(1, 1)[0].clone();
         a.requestor_comment = Some("changed".into());
         store.upsert_action(&a).unwrap();
         a.id = Uuid::from_u128(7);
         store.upsert_action(&a).unwrap();
-        let all =
-            Query::from_query_string("$count=true", crate::schema::machine_actions()).unwrap();
+        let all = Query::from_query_string("$count=true", crate::mde::machine_actions()).unwrap();
         let page = store.query(EntitySetKind::MachineActions, &all).unwrap();
         assert_eq!(page.matched, 11);
         assert_eq!(

@@ -94,7 +94,7 @@ impl Layout {
     ///
     /// ```
     /// use odata_filter::sql::layout::Layout;
-    /// let l = Layout::new(odata_filter::schema::machine_actions());
+    /// let l = Layout::new(odata_filter::mde::machine_actions());
     /// assert_eq!(l.table(), "MachineActions");
     /// assert!(l.column("creationDateTimeUtc").is_some());
     /// assert!(l.column("commands").is_none()); // a collection: in the document only
@@ -181,7 +181,7 @@ impl Layout {
     ///
     /// ```
     /// use odata_filter::sql::{layout::Layout, Sqlite};
-    /// let ddl = Layout::new(odata_filter::schema::machine_actions()).create_statements(&Sqlite);
+    /// let ddl = Layout::new(odata_filter::mde::machine_actions()).create_statements(&Sqlite);
     /// assert!(ddl[0].contains("\"status\" TEXT NOT NULL CHECK (\"status\" IN ('Pending', "));
     /// ```
     pub fn create_statements(&self, d: &dyn Dialect) -> Vec<String> {

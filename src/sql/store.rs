@@ -10,7 +10,7 @@
 //! let path = dir.join("a.db");
 //! let _ = std::fs::remove_file(&path);
 //! let mut store = Store::open(&format!("sqlite:{}", path.display()), machine_actions()).unwrap();
-//! let records: Vec<serde_json::Value> = odata_filter::sample::machine_actions(50, 1)
+//! let records: Vec<serde_json::Value> = odata_filter::mde::sample::machine_actions(50, 1)
 //!     .iter().map(|r| serde_json::to_value(r).unwrap()).collect();
 //! store.insert(&records, "sample").unwrap();
 //! let q = Query::from_query_string("$filter=status eq 'Failed'&$top=3&$count=true", machine_actions()).unwrap();

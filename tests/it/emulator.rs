@@ -4,13 +4,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use odata_filter::builder::machine_actions as ma;
 use odata_filter::builder::QueryBuilder;
 use odata_filter::client::{ActionRequest, ApiErrorKind, Client, Error};
-use odata_filter::model::{MachineActionStatus as Status, MachineActionType as Type};
+use odata_filter::mde::handles::machine_actions as ma;
+use odata_filter::mde::machine_actions;
+use odata_filter::mde::sample::DOCS_MACHINE_ID;
+use odata_filter::mde::{MachineActionStatus as Status, MachineActionType as Type};
 use odata_filter::query::Query;
-use odata_filter::sample::DOCS_MACHINE_ID;
-use odata_filter::schema::machine_actions;
 use odata_filter::server::{
     ActionClock, Application, Config, Emulator, Limits, MemoryStore, RateLimit, RunningEmulator,
     ALL_ROLES,
@@ -60,7 +60,7 @@ fn paging_follows_next_links_over_25000_matches() {
     let c = client(&server, "all");
     let filter = ma::type_().ne(Type::Offboard);
     let expected = {
-        let records = odata_filter::sample::machine_actions(30_000, 11);
+        let records = odata_filter::mde::sample::machine_actions(30_000, 11);
         let compiled = filter.clone().into_typed().compile();
         records.iter().filter(|r| compiled.matches(*r)).count()
     };
@@ -92,7 +92,7 @@ fn paging_follows_next_links_over_25000_matches() {
 fn bodies_are_the_librarys_byte_for_byte() {
     let server = start(lifted(vec![app("all", ALL_ROLES)]), 2_000);
     let c = client(&server, "all");
-    let records = odata_filter::sample::machine_actions(2_000, 11);
+    let records = odata_filter::mde::sample::machine_actions(2_000, 11);
     for qs in [
         "$filter=machineId eq 'f46b9bb259ed4a7fb9981b73510e3cc7aa81ec1f'&$top=2",
         "$filter=status in ('Failed','TimeOut') and creationDateTimeUtc ge 2024-03-01Z&$orderby=requestor&$top=50&$skip=3&$count=true",
@@ -145,7 +145,7 @@ fn want_context(
     prefix: &str,
 ) -> String {
     let body = q.response(
-        &Vec::<odata_filter::model::MachineAction>::new(),
+        &Vec::<odata_filter::mde::MachineAction>::new(),
         "MachineActions",
     );
     body["@odata.context"].as_str().unwrap().replace(

@@ -1,8 +1,10 @@
 //! All integration tests in one binary (one link instead of one per file).
 
 mod abnf_conformance;
+#[cfg(feature = "cli")] // runs the binary
 mod cli_check;
 mod compiled_agrees;
+mod derive;
 #[cfg(all(feature = "server", feature = "client"))]
 mod emulator;
 mod error_snapshots;
@@ -10,6 +12,7 @@ mod eval_semantics;
 mod fuzz_regressions;
 mod grammar;
 mod limits;
+#[cfg(feature = "cli")] // runs the binary too
 mod query_execute;
 mod query_no_panic;
 mod roundtrip;

@@ -11,8 +11,8 @@
 
 use std::cell::RefCell;
 
+use odata_filter::mde::machine_actions;
 use odata_filter::query::{Query, ValidatedQuery};
-use odata_filter::schema::machine_actions;
 use odata_filter::sql::layout::Layout;
 use odata_filter::sql::store::Store;
 use odata_filter::sql::{compile_filter, compile_query, Dialect, Param, Postgres, Sqlite};
@@ -111,7 +111,7 @@ impl Lcg {
 /// (ties for `$orderby`), ids in mixed case.
 pub fn records() -> Vec<Json> {
     let mut rng = Lcg(7);
-    odata_filter::sample::machine_actions(240, 11)
+    odata_filter::mde::sample::machine_actions(240, 11)
         .iter()
         .map(|r| {
             let mut v = serde_json::to_value(r).unwrap();
@@ -265,7 +265,7 @@ fn atom() -> impl Strategy<Value = String> {
                 .prop_map(|v| format!("creationDateTimeUtc in ({})", v.join(", "))),
         ];
     let guids = (cmp_op(), any::<bool>(), 0usize..240).prop_map(|(op, upper, i)| {
-        let id = odata_filter::sample::machine_actions(240, 11)[i]
+        let id = odata_filter::mde::sample::machine_actions(240, 11)[i]
             .id
             .to_string();
         let id = if upper { id.to_uppercase() } else { id };

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use odata_filter::command::load_records;
-use odata_filter::schema::machine_actions;
+use odata_filter::mde::machine_actions;
 use odata_filter::sql::store::Store;
 
 /// Arguments of `load`.

@@ -20,7 +20,7 @@ pub struct Args {
     #[arg(long, default_value_t = 10_000)]
     records: usize,
     /// The generator seed (without --data).
-    #[arg(long, default_value_t = odata_filter::sample::DEFAULT_SEED)]
+    #[arg(long, default_value_t = odata_filter::mde::sample::DEFAULT_SEED)]
     seed: u64,
     /// On an invalid query print MDE's JSON error body on stdout instead of the caret rendering on
     /// stderr.
@@ -67,7 +67,7 @@ fn run_db(query: &str, db: &str, json_errors: bool) -> u8 {
     use odata_filter::query::{mde_error_body, Query};
     use odata_filter::sql::store::{Store, StoreError};
     use std::io::Write;
-    let set = odata_filter::schema::machine_actions();
+    let set = odata_filter::mde::machine_actions();
     let invalid = |errors: &odata_filter::Errors| {
         if json_errors {
             println!("{}", mde_error_body(errors, None));

@@ -33,7 +33,7 @@ pub struct Args {
     #[arg(long, default_value_t = 10_000)]
     records: usize,
     /// The generator seed.
-    #[arg(long, default_value_t = odata_filter::sample::DEFAULT_SEED)]
+    #[arg(long, default_value_t = odata_filter::mde::sample::DEFAULT_SEED)]
     seed: u64,
     /// TOML configuration: `[[application]]` tables (client_id, client_secret, roles), `[limits]`,
     /// `[actions]`, `audience`, `signing_key`, `token_lifetime_seconds`. Without it one development
