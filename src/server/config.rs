@@ -116,7 +116,8 @@ impl Config {
                 r.calls, r.seconds
             ));
         }
-        if !(self.actions.pending_seconds >= 0.0 && self.actions.running_seconds >= 0.0) {
+        let clock = [self.actions.pending_seconds, self.actions.running_seconds];
+        if clock.iter().any(|s| !s.is_finite() || *s < 0.0) {
             return Err("actions.pending_seconds and running_seconds must be >= 0".into());
         }
         Ok(())
@@ -208,7 +209,7 @@ impl std::str::FromStr for RateLimit {
             calls: calls.trim().parse().map_err(|_| bad())?,
             seconds: seconds.trim().parse().map_err(|_| bad())?,
         };
-        if limit.calls == 0 || !(limit.seconds > 0.0) {
+        if limit.calls == 0 || !limit.seconds.is_finite() || limit.seconds <= 0.0 {
             return Err(bad());
         }
         Ok(limit)

@@ -16,7 +16,7 @@
 //! hide that text behind a second tree without removing any dialect decision.
 //!
 //! ```
-//! use odata_filter::{query::Query, schema::machine_actions, sql::{compile_filter, layout::Layout, Sqlite}};
+//! use odata_filter::{query::Query, mde::machine_actions, sql::{compile_filter, layout::Layout, Sqlite}};
 //! let q = Query::from_query_string("$filter=contains(requestor, '%25_\\')", machine_actions()).unwrap();
 //! let w = compile_filter(q.filter().unwrap(), &Layout::new(machine_actions()), &Sqlite).unwrap();
 //! assert_eq!(w.sql, "(instr(\"requestor\", ?1) > 0)");

@@ -4,7 +4,7 @@
 //!
 //! ```
 //! # #[cfg(feature = "sqlite")] {
-//! use odata_filter::{query::Query, schema::machine_actions, sql::store::Store};
+//! use odata_filter::{query::Query, mde::machine_actions, sql::store::Store};
 //! let dir = std::env::temp_dir().join(format!("odata-store-doc-{}", std::process::id()));
 //! std::fs::create_dir_all(&dir).unwrap();
 //! let path = dir.join("a.db");
