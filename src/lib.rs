@@ -59,6 +59,8 @@ pub mod print;
 pub mod query;
 pub mod schema;
 pub mod semantics;
+#[cfg(feature = "sql")]
+pub mod sql;
 pub mod suggest;
 pub mod typed;
 pub mod validate;

@@ -14,6 +14,7 @@ mod limits;
 mod query_execute;
 mod query_no_panic;
 mod roundtrip;
+mod sql_differential;
 mod validate_cases;
 mod validate_roundtrip;
 mod validate_snapshots;

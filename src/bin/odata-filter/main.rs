@@ -8,6 +8,8 @@ use std::process::ExitCode;
 use clap::{Parser as ClapParser, Subcommand};
 
 mod check;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod load;
 mod parse;
 mod query;
 
@@ -29,6 +31,9 @@ enum Command {
     /// Run a query string over MachineAction records (generated, or from --data): prints the MDE
     /// response body.
     Query(query::Args),
+    /// Store MachineAction records (JSON or JSON Lines) in SQLite or PostgreSQL for `query --db`.
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
+    Load(load::Args),
 }
 
 fn main() -> ExitCode {
@@ -37,5 +42,7 @@ fn main() -> ExitCode {
         Command::Parse(args) => parse::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Query(args) => query::run(&args),
+        #[cfg(any(feature = "sqlite", feature = "postgres"))]
+        Command::Load(args) => load::run(&args),
     }
 }
