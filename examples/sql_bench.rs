@@ -8,8 +8,8 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use odata_filter::command::load_records;
-use odata_filter::query::Query;
 use odata_filter::mde::machine_actions;
+use odata_filter::query::Query;
 use odata_filter::sql::store::Store;
 
 fn median(mut f: impl FnMut() -> serde_json::Value, runs: usize) -> (Duration, serde_json::Value) {
@@ -32,7 +32,8 @@ fn main() {
         .unwrap_or(1_000_000);
     let dir = std::path::PathBuf::from(args.next().unwrap_or_else(|| "target/sql-bench".into()));
     std::fs::create_dir_all(&dir).unwrap();
-    let records = odata_filter::mde::sample::machine_actions(n, odata_filter::mde::sample::DEFAULT_SEED);
+    let records =
+        odata_filter::mde::sample::machine_actions(n, odata_filter::mde::sample::DEFAULT_SEED);
     let jsonl = dir.join(format!("actions-{n}.jsonl"));
     if !jsonl.exists() {
         let mut w = std::io::BufWriter::new(std::fs::File::create(&jsonl).unwrap());

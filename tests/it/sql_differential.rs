@@ -11,8 +11,8 @@
 
 use std::cell::RefCell;
 
-use odata_filter::query::{Query, ValidatedQuery};
 use odata_filter::mde::machine_actions;
+use odata_filter::query::{Query, ValidatedQuery};
 use odata_filter::sql::layout::Layout;
 use odata_filter::sql::store::Store;
 use odata_filter::sql::{compile_filter, compile_query, Dialect, Param, Postgres, Sqlite};
