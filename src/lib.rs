@@ -49,6 +49,8 @@ extern crate self as odata_filter;
 
 pub mod ast;
 pub mod builder;
+#[cfg(feature = "client")]
+pub mod client;
 pub mod command;
 pub mod error;
 pub mod eval;
@@ -59,6 +61,8 @@ pub mod print;
 pub mod query;
 pub mod schema;
 pub mod semantics;
+#[cfg(feature = "server")]
+pub mod server;
 #[cfg(feature = "sql")]
 pub mod sql;
 pub mod suggest;

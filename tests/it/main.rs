@@ -5,6 +5,8 @@ mod abnf_conformance;
 mod cli_check;
 mod compiled_agrees;
 mod derive;
+#[cfg(all(feature = "server", feature = "client"))]
+mod emulator;
 mod error_snapshots;
 mod eval_semantics;
 mod fuzz_regressions;

@@ -12,6 +12,8 @@ mod check;
 mod load;
 mod parse;
 mod query;
+#[cfg(feature = "server")]
+mod serve;
 
 /// Parse, validate, evaluate and serialize OData v4 $filter queries.
 #[derive(ClapParser)]
@@ -34,6 +36,9 @@ enum Command {
     /// Store MachineAction records (JSON or JSON Lines) in SQLite or PostgreSQL for `query --db`.
     #[cfg(any(feature = "sqlite", feature = "postgres"))]
     Load(load::Args),
+    /// Serve the MDE emulator (MachineActions and Machines APIs, tokens, limits) on loopback.
+    #[cfg(feature = "server")]
+    Serve(serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -44,5 +49,7 @@ fn main() -> ExitCode {
         Command::Query(args) => query::run(&args),
         #[cfg(any(feature = "sqlite", feature = "postgres"))]
         Command::Load(args) => load::run(&args),
+        #[cfg(feature = "server")]
+        Command::Serve(args) => serve::run(&args),
     }
 }
