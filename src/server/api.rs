@@ -399,7 +399,7 @@ pub(crate) async fn guard(State(app): State<Arc<App>>, request: Request, next: N
         )
         .into_response();
     }
-    match app.limits.request_timeout() {
+    let mut response = match app.limits.request_timeout() {
         None => next.run(request).await,
         Some(t) => match tokio::time::timeout(t, next.run(request)).await {
             Ok(r) => r,
@@ -410,7 +410,15 @@ pub(crate) async fn guard(State(app): State<Arc<App>>, request: Request, next: N
             )
             .into_response(),
         },
+    };
+    // A body refused before it was read whole leaves the rest of it on the connection: close it, so
+    // that the client does not send its next request down a connection the server is dropping.
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
     }
+    response
 }
 
 #[cfg(test)]
