@@ -46,6 +46,7 @@ extern crate alloc;
 pub mod ast;
 pub mod builder;
 pub mod command;
+pub mod data;
 pub mod error;
 pub mod eval;
 pub mod model;

@@ -245,7 +245,9 @@ impl Record for MachineAction {
             i::MACHINE_ID => opt_str(&self.machine_id),
             i::COMPUTER_DNS_NAME => opt_str(&self.computer_dns_name),
             i::CREATION => Field::DateTimeOffset(self.creation_date_time_utc.fixed_offset()),
-            i::LAST_UPDATE => Field::DateTimeOffset(self.last_update_date_time_utc.fixed_offset()),
+            i::LAST_UPDATE => self
+                .last_update_date_time_utc
+                .map_or(Field::Null, |t| Field::DateTimeOffset(t.fixed_offset())),
             i::CANCELLATION_REQUESTOR => opt_str(&self.cancellation_requestor),
             i::CANCELLATION_COMMENT => opt_str(&self.cancellation_comment),
             i::CANCELLATION_TIME => self

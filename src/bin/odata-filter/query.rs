@@ -1,4 +1,4 @@
-//! `odata-filter query '<query string>' [--data FILE.json|FILE.jsonl|-] [--records N] [--seed S] [--json]`
+//! `odata-filter query '<query string>' [--data FILE.json|FILE.jsonl|-] [--records N] [--seed S] [--json] [--skip-invalid]`
 //!
 //! The logic is [`odata_filter::command::run_query`]; this file only maps arguments.
 
@@ -26,6 +26,10 @@ pub struct Args {
     /// stderr.
     #[arg(long)]
     json: bool,
+    /// Skip records of --data that do not fit the MachineAction type (their count goes to stderr)
+    /// instead of failing on the first.
+    #[arg(long)]
+    skip_invalid: bool,
 }
 
 /// Prints the MDE response body; exit 2 for an invalid query, 1 for unreadable data.
@@ -42,6 +46,7 @@ pub fn run(args: &Args) -> ExitCode {
         query: args.query.clone(),
         data,
         json_errors: args.json,
+        skip_invalid: args.skip_invalid,
     };
     let status = run_query(
         &cmd,
