@@ -21,11 +21,13 @@
 //! let typed = validate(&ast, machine_actions(), &ValidateOptions::default()).unwrap();
 //! assert_eq!(typed.to_string(), "status eq 'Succeeded' and creationDateTimeUtc ge 2018-08-01T00:00:00Z");
 //!
-//! // 3. Evaluate: compile once, run over many records.
+//! // 3. Evaluate: compile once, then run over a whole slice (batched, the fastest way) …
 //! let filter = typed.compile();
 //! let records = odata_filter::sample::machine_actions(1_000, 1);
-//! let matching = records.iter().filter(|r| filter.matches(*r)).count();
-//! assert!(matching > 0);
+//! let matching: Vec<usize> = filter.matching_indices(&records);
+//! assert!(!matching.is_empty());
+//! // … or over one record at a time, as it arrives.
+//! assert_eq!(records.iter().filter(|r| filter.matches(*r)).count(), matching.len());
 //!
 //! // Errors are values with a kind, a span and a message, rendered with a caret.
 //! let errors = odata_filter::validate::validate_text(
@@ -56,6 +58,7 @@ pub mod print;
 pub mod query;
 pub mod sample;
 pub mod schema;
+pub mod semantics;
 pub mod suggest;
 pub mod validate;
 pub mod value;

@@ -36,9 +36,9 @@ use std::sync::{mpsc, Mutex};
 use serde::de::DeserializeOwned;
 
 use crate::eval::execute::{OrderKeys, TopK};
-use crate::eval::semantics as sem;
 use crate::eval::Record;
 use crate::query::ValidatedQuery;
+use crate::semantics::scalar as sem;
 
 mod scan;
 

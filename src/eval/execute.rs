@@ -33,13 +33,13 @@ use serde::Serialize;
 
 use crate::eval::compile::CompiledFilter;
 use crate::eval::interp;
-use crate::eval::ir::{Node, PathExpr, Root};
-use crate::eval::lower::lower;
-use crate::eval::ops;
+use crate::eval::read::field_value;
 use crate::eval::record::{Field, Record};
-use crate::eval::semantics as sem;
 use crate::query::{SelectItem, ValidatedQuery};
 use crate::schema::{EdmType, StructuredType};
+use crate::semantics::scalar as sem;
+use crate::semantics::values as ops;
+use crate::validate::{Base, TypedExpr};
 use crate::value::Value;
 
 /// The service root the built-in context URLs use.
@@ -124,24 +124,26 @@ impl SortValue<'_> {
 
 /// A compiled sort key.
 struct KeyReader {
-    node: Node,
+    /// The key's expression (`None` for a key of the default order, always `fast`).
+    expr: Option<TypedExpr>,
     /// Set when the key is one top-level property of a type read without the interpreter.
     fast: Option<(usize, std::sync::Arc<str>, EdmType)>,
     descending: bool,
 }
 
 impl KeyReader {
-    fn new(node: Node, descending: bool) -> Self {
-        let fast = match &node {
-            Node::Path(PathExpr {
-                root: Root::It,
-                steps,
-                ty,
-            }) if steps.len() == 1 => Some((steps[0].index, steps[0].name.clone(), ty.clone())),
+    fn new(expr: &TypedExpr, descending: bool) -> Self {
+        let fast = match expr {
+            TypedExpr::Property(p) if p.base() == Base::Root && p.path().len() == 1 => {
+                let mut steps = interp::steps(p);
+                steps
+                    .pop()
+                    .map(|(index, name)| (index, name, p.ty().clone()))
+            }
             _ => None,
         };
         KeyReader {
-            node,
+            expr: Some(expr.clone()),
             fast,
             descending,
         }
@@ -166,7 +168,7 @@ impl KeyReader {
             if let Some(v) = fast {
                 return v;
             }
-            return match ops::field_value(f, ty) {
+            return match field_value(f, ty) {
                 Value::Null => SortValue::Null,
                 Value::DateTimeOffset(t) => SortValue::Instant(sem::instant_nanos(&t)),
                 Value::Guid(g) => SortValue::Guid(g.as_u128()),
@@ -175,7 +177,10 @@ impl KeyReader {
                 other => SortValue::Other(other),
             };
         }
-        match interp::value_of(&self.node, r, now) {
+        let Some(expr) = &self.expr else {
+            return SortValue::Null;
+        };
+        match interp::value_of(expr, r, now) {
             Value::Null => SortValue::Null,
             Value::Enum(e) => e.position().map_or(SortValue::Null, SortValue::Position),
             Value::DateTimeOffset(t) => SortValue::Instant(sem::instant_nanos(&t)),
@@ -191,10 +196,11 @@ fn default_order(ty: &StructuredType) -> Vec<KeyReader> {
     for (name, descending) in [("creationDateTimeUtc", true), ("id", false)] {
         if let Some(id) = ty.property_id(name) {
             if let Some(p) = ty.property(id) {
-                keys.push(KeyReader::new(
-                    Node::Path(PathExpr::property(id.index(), name, p.ty().clone())),
+                keys.push(KeyReader {
+                    expr: None,
+                    fast: Some((id.index(), std::sync::Arc::from(name), p.ty().clone())),
                     descending,
-                ));
+                });
             }
         }
     }
@@ -217,7 +223,7 @@ impl OrderKeys {
             query
                 .orderby()
                 .iter()
-                .map(|k| KeyReader::new(lower(k.expr()), k.descending()))
+                .map(|k| KeyReader::new(k.expr(), k.descending()))
                 .collect()
         };
         let descending = keys.iter().map(|k| k.descending).collect();

@@ -28,7 +28,7 @@ use crate::error::Error;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Longest `$filter` accepted, in bytes after percent-decoding. Default 8 KiB (8,192), as
-    /// SEMANTICS §8 decides: far above any real MDE query, small enough to bound the work of a request.
+    /// `docs/semantics.md` §8 decides: far above any real MDE query, small enough to bound the work of a request.
     pub max_length: usize,
     /// Deepest nesting accepted. Default 100. Each open `(`, `[` or `{` (grouping, call, list, lambda,
     /// JSON) is one level, and so is each prefix operator (`not`, `-`) in a row before an operand: the

@@ -5,12 +5,13 @@ use std::sync::Arc;
 use chrono::{FixedOffset, NaiveTime};
 
 use super::ir::*;
-use super::ValidateOptions;
+use super::{InvalidNode, ValidateOptions};
 use crate::ast::{
     self, BinaryOp, Expr, ExprKind, Function, LambdaKind, PathRoot, SegmentKind, Span, UnaryOp,
 };
 use crate::error::{Error, ErrorKind};
 use crate::schema::{EdmType, EntitySet, EnumType, Lookup, StructuredType};
+use crate::semantics::{arithmetic_type, compare_type, promote, scalar::int_arith};
 use crate::suggest::closest;
 use crate::value::{parse_duration, Decimal, EnumValue, Uuid, Value};
 
@@ -18,12 +19,19 @@ use crate::value::{parse_duration, Decimal, EnumValue, Uuid, Value};
 struct Checked {
     expr: TypedExpr,
     /// The value of a constant integer expression (for overflow detection).
-    konst: Option<i64>,
+    constant: Option<i64>,
 }
 
 impl Checked {
     fn ty(&self) -> Option<&EdmType> {
         self.expr.ty()
+    }
+
+    fn plain(expr: TypedExpr) -> Checked {
+        Checked {
+            expr,
+            constant: None,
+        }
     }
 }
 
@@ -80,43 +88,6 @@ fn int_literal_type(i: i64) -> EdmType {
     } else {
         EdmType::Int64
     }
-}
-
-/// Numeric promotion rank: Int32 (and narrower) < Int64 < Decimal < Double.
-fn numeric_rank(t: &EdmType) -> Option<u8> {
-    match t {
-        EdmType::Byte | EdmType::SByte | EdmType::Int16 | EdmType::Int32 => Some(0),
-        EdmType::Int64 => Some(1),
-        EdmType::Decimal => Some(2),
-        EdmType::Single | EdmType::Double => Some(3),
-        _ => None,
-    }
-}
-
-fn promote(a: &EdmType, b: &EdmType) -> Option<EdmType> {
-    let r = numeric_rank(a)?.max(numeric_rank(b)?);
-    Some(match r {
-        0 => EdmType::Int32,
-        1 => EdmType::Int64,
-        2 => EdmType::Decimal,
-        _ => EdmType::Double,
-    })
-}
-
-fn orderable(t: &EdmType) -> bool {
-    t.is_numeric()
-        || matches!(
-            t,
-            EdmType::Boolean
-                | EdmType::String
-                | EdmType::Guid
-                | EdmType::Date
-                | EdmType::DateTimeOffset
-                | EdmType::TimeOfDay
-                | EdmType::Duration
-                | EdmType::Binary
-                | EdmType::Enum(_)
-        )
 }
 
 fn midnight_utc(d: chrono::NaiveDate) -> Option<chrono::DateTime<FixedOffset>> {
@@ -235,6 +206,19 @@ impl<'a> Checker<'a> {
         self.errors.push(Error::new(kind, span, message, ""));
     }
 
+    /// A node from a checked constructor. The checks before it make a refusal impossible; should one
+    /// happen anyway, it is reported as a type error at `span` rather than lost.
+    fn built(&mut self, node: Result<TypedExpr, InvalidNode>, span: Span) -> Option<Checked> {
+        match node {
+            Ok(expr) => Some(Checked::plain(expr)),
+            Err(e) => {
+                let msg = format!("The expression is not well typed: {e}.");
+                self.error(ErrorKind::TypeMismatch, span, msg);
+                None
+            }
+        }
+    }
+
     /// Checks the whole filter, which must be Boolean.
     pub(super) fn filter(&mut self, e: &'a Expr) -> Option<TypedExpr> {
         let c = self.check(e, None)?;
@@ -323,26 +307,25 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn lit(value: Value, ty: Option<EdmType>) -> Option<Checked> {
-        let konst = match value {
+    fn lit(&mut self, span: Span, value: Value, ty: Option<EdmType>) -> Option<Checked> {
+        let constant = match value {
             Value::Int(i) => Some(i),
             _ => None,
         };
-        Some(Checked {
-            expr: TypedExpr::Literal(Literal { value, ty }),
-            konst,
-        })
+        let mut c = self.built(TypedExpr::literal(value, ty), span)?;
+        c.constant = constant;
+        Some(c)
     }
 
     fn literal(&mut self, l: &ast::Literal, span: Span, hint: Option<&EdmType>) -> Option<Checked> {
         use ast::Literal as L;
         let hint = hint.filter(|h| !matches!(h, EdmType::Collection(_) | EdmType::Complex(_)));
         match (l, hint) {
-            (L::Null, _) => Self::lit(Value::Null, hint.cloned()),
+            (L::Null, _) => self.lit(span, Value::Null, hint.cloned()),
             (L::String(s), Some(EdmType::Enum(e))) => {
                 let e = Arc::clone(e);
                 let v = self.enum_members(&e, s, span)?;
-                Self::lit(Value::Enum(v), Some(EdmType::Enum(e)))
+                self.lit(span, Value::Enum(v), Some(EdmType::Enum(e)))
             }
             (L::Enum { type_name, value }, _) => {
                 let e = match hint {
@@ -357,10 +340,10 @@ impl<'a> Checker<'a> {
                     },
                 };
                 let v = self.enum_members(&e, value, span)?;
-                Self::lit(Value::Enum(v), Some(EdmType::Enum(e)))
+                self.lit(span, Value::Enum(v), Some(EdmType::Enum(e)))
             }
             (L::String(s), Some(EdmType::Guid)) => match is_guid_text(s) {
-                Some(g) => Self::lit(Value::Guid(g), Some(EdmType::Guid)),
+                Some(g) => self.lit(span, Value::Guid(g), Some(EdmType::Guid)),
                 None => {
                     let msg = format!(
                         "The string '{s}' is not a valid Edm.Guid (expected the form 05c7bba5-828c-4451-9867-1191919f897e)."
@@ -369,27 +352,31 @@ impl<'a> Checker<'a> {
                     None
                 }
             },
-            (L::String(s), _) => Self::lit(Value::String(s.clone()), Some(EdmType::String)),
-            (L::Boolean(b), _) => Self::lit(Value::Boolean(*b), Some(EdmType::Boolean)),
+            (L::String(s), _) => self.lit(span, Value::String(s.clone()), Some(EdmType::String)),
+            (L::Boolean(b), _) => self.lit(span, Value::Boolean(*b), Some(EdmType::Boolean)),
             (L::Int(i), Some(h)) if h.is_numeric() => {
                 let natural = int_literal_type(*i);
                 match promote(&natural, h) {
-                    Some(EdmType::Decimal) => {
-                        Self::lit(Value::Decimal(Decimal::from(*i)), Some(EdmType::Decimal))
-                    }
+                    Some(EdmType::Decimal) => self.lit(
+                        span,
+                        Value::Decimal(Decimal::from(*i)),
+                        Some(EdmType::Decimal),
+                    ),
                     Some(EdmType::Double) => {
-                        Self::lit(Value::Double(*i as f64), Some(EdmType::Double))
+                        self.lit(span, Value::Double(*i as f64), Some(EdmType::Double))
                     }
-                    _ => Self::lit(Value::Int(*i), Some(natural)),
+                    _ => self.lit(span, Value::Int(*i), Some(natural)),
                 }
             }
-            (L::Int(i), _) => Self::lit(Value::Int(*i), Some(int_literal_type(*i))),
+            (L::Int(i), _) => self.lit(span, Value::Int(*i), Some(int_literal_type(*i))),
             (L::Decimal(text), _) => {
                 let as_double = matches!(hint, Some(EdmType::Double | EdmType::Single));
                 match text.parse::<Decimal>() {
-                    Ok(d) if !as_double => Self::lit(Value::Decimal(d), Some(EdmType::Decimal)),
+                    Ok(d) if !as_double => {
+                        self.lit(span, Value::Decimal(d), Some(EdmType::Decimal))
+                    }
                     _ => match text.parse::<f64>() {
-                        Ok(f) => Self::lit(Value::Double(f), Some(EdmType::Double)),
+                        Ok(f) => self.lit(span, Value::Double(f), Some(EdmType::Double)),
                         Err(_) => {
                             let msg = format!("'{text}' is not a valid number.");
                             self.error(ErrorKind::InvalidLiteral, span, msg);
@@ -398,20 +385,28 @@ impl<'a> Checker<'a> {
                     },
                 }
             }
-            (L::Double(d), _) => Self::lit(Value::Double(*d), Some(EdmType::Double)),
-            (L::Guid(g), _) => Self::lit(Value::Guid(*g), Some(EdmType::Guid)),
+            (L::Double(d), _) => self.lit(span, Value::Double(*d), Some(EdmType::Double)),
+            (L::Guid(g), _) => self.lit(span, Value::Guid(*g), Some(EdmType::Guid)),
             (L::Date(d), Some(EdmType::DateTimeOffset)) => {
                 match d.to_naive().and_then(midnight_utc) {
-                    Some(dt) => Self::lit(Value::DateTimeOffset(dt), Some(EdmType::DateTimeOffset)),
+                    Some(dt) => self.lit(
+                        span,
+                        Value::DateTimeOffset(dt),
+                        Some(EdmType::DateTimeOffset),
+                    ),
                     None => self.bad_literal(span),
                 }
             }
             (L::Date(d), _) => match d.to_naive() {
-                Some(d) => Self::lit(Value::Date(d), Some(EdmType::Date)),
+                Some(d) => self.lit(span, Value::Date(d), Some(EdmType::Date)),
                 None => self.bad_literal(span),
             },
             (L::DateTimeOffset(dt), _) => match dt.to_chrono() {
-                Some(v) => Self::lit(Value::DateTimeOffset(v), Some(EdmType::DateTimeOffset)),
+                Some(v) => self.lit(
+                    span,
+                    Value::DateTimeOffset(v),
+                    Some(EdmType::DateTimeOffset),
+                ),
                 None => self.bad_literal(span),
             },
             (L::TimeOfDay(t), _) => {
@@ -419,12 +414,12 @@ impl<'a> Checker<'a> {
                 let secs = u32::try_from(nanos / 1_000_000_000).ok();
                 let frac = (nanos % 1_000_000_000) as u32;
                 match secs.and_then(|s| NaiveTime::from_num_seconds_from_midnight_opt(s, frac)) {
-                    Some(v) => Self::lit(Value::TimeOfDay(v), Some(EdmType::TimeOfDay)),
+                    Some(v) => self.lit(span, Value::TimeOfDay(v), Some(EdmType::TimeOfDay)),
                     None => self.bad_literal(span),
                 }
             }
             (L::Duration(text), _) => match parse_duration(text) {
-                Some(n) => Self::lit(Value::Duration(n), Some(EdmType::Duration)),
+                Some(n) => self.lit(span, Value::Duration(n), Some(EdmType::Duration)),
                 None => {
                     let msg = format!(
                         "'{text}' is not a valid Edm.Duration (expected days, hours, minutes and seconds, e.g. P1DT2H30M)."
@@ -433,7 +428,7 @@ impl<'a> Checker<'a> {
                     None
                 }
             },
-            (L::Binary(b), _) => Self::lit(Value::Binary(b.clone()), Some(EdmType::Binary)),
+            (L::Binary(b), _) => self.lit(span, Value::Binary(b.clone()), Some(EdmType::Binary)),
             (L::Geo { .. }, _) => {
                 self.error(
                     ErrorKind::Unsupported,
@@ -542,7 +537,7 @@ impl<'a> Checker<'a> {
 
     fn path(&mut self, p: &'a ast::Path, span: Span) -> Option<Checked> {
         let mut segments = p.segments.as_slice();
-        let (base, mut ty, mut structured, mut nullable) = match p.root {
+        let (base, mut ty, mut structured) = match p.root {
             PathRoot::Implicit | PathRoot::This => {
                 let var = match (p.root, segments.first()) {
                     (PathRoot::This, _) => match self.vars.len().checked_sub(1) {
@@ -572,13 +567,12 @@ impl<'a> Checker<'a> {
                     Some(i) => {
                         let elem = self.vars[i].elem.clone();
                         let s = elem.as_complex().cloned();
-                        (Base::Variable(VarId(i as u32)), elem, s, false)
+                        (Base::Variable(VarId::new(i)), elem, s)
                     }
                     None => (
                         Base::Root,
                         EdmType::Boolean,
                         Some(Arc::clone(self.set.entity_type())),
-                        false,
                     ),
                 }
             }
@@ -586,7 +580,6 @@ impl<'a> Checker<'a> {
                 Base::Root,
                 EdmType::Boolean,
                 Some(Arc::clone(self.set.entity_type())),
-                false,
             ),
             PathRoot::Root => {
                 self.error(
@@ -605,7 +598,6 @@ impl<'a> Checker<'a> {
             );
             return None;
         }
-        let start = structured.clone();
         let mut ids = Vec::with_capacity(segments.len());
         let mut count = false;
         for (i, seg) in segments.iter().enumerate() {
@@ -673,7 +665,6 @@ impl<'a> Checker<'a> {
                         return None;
                     }
                     ids.push(id);
-                    nullable |= prop.is_nullable();
                     ty = prop.ty().clone();
                     structured = ty.as_complex().cloned();
                 }
@@ -704,12 +695,17 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        let prop = PropertyRef {
-            base,
-            start,
-            path: ids,
-            ty,
-            nullable,
+        let built = match base {
+            Base::Root => PropertyRef::root(self.set, ids, self.options.allow_all_properties),
+            Base::Variable(v) => PropertyRef::variable(v, &self.vars[v.index()].elem, ids),
+        };
+        let prop = match built {
+            Ok(prop) => prop,
+            Err(e) => {
+                let msg = format!("The expression is not well typed: {e}.");
+                self.error(ErrorKind::TypeMismatch, span, msg);
+                return None;
+            }
         };
         if count {
             if p.lambda.is_some() {
@@ -720,16 +716,10 @@ impl<'a> Checker<'a> {
                 );
                 return None;
             }
-            return Some(Checked {
-                expr: TypedExpr::Count(prop),
-                konst: None,
-            });
+            return self.built(TypedExpr::count(prop), span);
         }
         match &p.lambda {
-            None => Some(Checked {
-                expr: TypedExpr::Property(prop),
-                konst: None,
-            }),
+            None => Some(Checked::plain(TypedExpr::property(prop))),
             Some(l) => self.lambda(prop, l, span),
         }
     }
@@ -744,16 +734,16 @@ impl<'a> Checker<'a> {
             LambdaKind::Any => "any",
             LambdaKind::All => "all",
         };
-        let Some(elem) = collection.ty.element_type().cloned() else {
+        let Some(elem) = collection.ty().element_type().cloned() else {
             let msg = format!(
                 "The '{kw}' operator needs a collection, but '{}' is of type '{}'.",
                 collection.path_text(),
-                collection.ty
+                collection.ty()
             );
             self.error(ErrorKind::TypeMismatch, span, msg);
             return None;
         };
-        let variable = VarId(self.vars.len() as u32);
+        let variable = VarId::new(self.vars.len());
         let (name, predicate) = match &l.predicate {
             None => (String::new(), None),
             Some((ident, body)) => {
@@ -772,19 +762,13 @@ impl<'a> Checker<'a> {
                     self.error(ErrorKind::TypeMismatch, body.span, msg);
                     return None;
                 }
-                (ident.name.clone(), Some(Box::new(checked.expr)))
+                (ident.name.clone(), Some(checked.expr))
             }
         };
-        Some(Checked {
-            expr: TypedExpr::Lambda(Lambda {
-                kind: l.kind,
-                collection,
-                variable,
-                name,
-                predicate,
-            }),
-            konst: None,
-        })
+        self.built(
+            TypedExpr::lambda(l.kind, collection, variable, name, predicate),
+            span,
+        )
     }
 
     fn unary(
@@ -799,7 +783,7 @@ impl<'a> Checker<'a> {
             UnaryOp::Neg => {
                 let c = self.check(operand, hint)?;
                 if let TypedExpr::Literal(l) = &c.expr {
-                    let negated = match &l.value {
+                    let negated = match l.value() {
                         Value::Int(i) => match i.checked_neg() {
                             Some(n) => Some(Value::Int(n)),
                             None => {
@@ -817,11 +801,11 @@ impl<'a> Checker<'a> {
                         _ => None,
                     };
                     if let Some(v) = negated {
-                        let ty = l.ty.clone();
-                        return Self::lit(v, ty);
+                        let ty = l.ty().cloned();
+                        return self.lit(span, v, ty);
                     }
                 }
-                if c.konst.is_some_and(|k| k.checked_neg().is_none()) {
+                if c.constant.is_some_and(|k| k.checked_neg().is_none()) {
                     self.error(
                         ErrorKind::Overflow,
                         span,
@@ -831,12 +815,12 @@ impl<'a> Checker<'a> {
                 }
                 match c.ty() {
                     None => Some(c),
-                    Some(t) if t.is_numeric() || *t == EdmType::Duration => Some(Checked {
-                        konst: c.konst.and_then(i64::checked_neg),
-                        expr: TypedExpr::Neg(Unary {
-                            operand: Box::new(c.expr),
-                        }),
-                    }),
+                    Some(t) if t.is_numeric() || *t == EdmType::Duration => {
+                        let constant = c.constant.and_then(i64::checked_neg);
+                        let mut n = self.built(TypedExpr::neg(c.expr), span)?;
+                        n.constant = constant;
+                        Some(n)
+                    }
                     Some(t) => {
                         let msg = format!(
                             "The operand of '-' must be a number or a duration, but it is of type '{t}'."
@@ -849,12 +833,7 @@ impl<'a> Checker<'a> {
             UnaryOp::Not => {
                 let c = self.check(operand, None)?;
                 match c.ty() {
-                    None | Some(EdmType::Boolean) => Some(Checked {
-                        expr: TypedExpr::Not(Unary {
-                            operand: Box::new(c.expr),
-                        }),
-                        konst: None,
-                    }),
+                    None | Some(EdmType::Boolean) => self.built(TypedExpr::not(c.expr), span),
                     Some(t) => {
                         let what = match &operand.kind {
                             ExprKind::Path(_) | ExprKind::Call { .. } => {
@@ -955,43 +934,12 @@ impl<'a> Checker<'a> {
             | BinaryOp::Ge
             | BinaryOp::Lt
             | BinaryOp::Le => {
-                let equality = matches!(op, BinaryOp::Eq | BinaryOp::Ne);
-                let operand_type = match (&lt, &rt) {
-                    (None, None) => None,
-                    (Some(t), None) | (None, Some(t)) => {
-                        if !equality && !orderable(t) || matches!(t, EdmType::Collection(_)) {
-                            self.mismatch(op, left, lt.as_ref(), right, rt.as_ref(), span);
-                            return None;
-                        }
-                        Some(t.clone())
-                    }
-                    (Some(a), Some(b)) => {
-                        let common = if let Some(p) = promote(a, b) {
-                            Some(p)
-                        } else if a == b && (a.is_primitive() || matches!(a, EdmType::Enum(_))) {
-                            Some(a.clone())
-                        } else {
-                            None
-                        };
-                        match common {
-                            Some(t) if equality || orderable(&t) => Some(t),
-                            _ => {
-                                self.mismatch(op, left, lt.as_ref(), right, rt.as_ref(), span);
-                                return None;
-                            }
-                        }
-                    }
-                };
-                let op = CompareOp::from_binary(op).unwrap_or(CompareOp::Le);
-                Some(Checked {
-                    expr: TypedExpr::Compare(Compare {
-                        op,
-                        left: Box::new(l.expr),
-                        right: Box::new(r.expr),
-                        operand_type,
-                    }),
-                    konst: None,
-                })
+                let cop = CompareOp::from_binary(op).unwrap_or(CompareOp::Le);
+                if compare_type(cop, lt.as_ref(), rt.as_ref()).is_none() {
+                    self.mismatch(op, left, lt.as_ref(), right, rt.as_ref(), span);
+                    return None;
+                }
+                self.built(TypedExpr::compare(cop, l.expr, r.expr), span)
             }
             _ => self.arithmetic(op, l, r, left, right, span),
         }
@@ -1039,17 +987,14 @@ impl<'a> Checker<'a> {
                         self.mismatch(op, l_expr, lt.as_ref(), r_expr, rt.as_ref(), node_span);
                         None
                     } else {
-                        Some(TypedExpr::Logical(Logical {
-                            op: logical,
-                            left: Box::new(l),
-                            right: Box::new(r),
-                        }))
+                        self.built(TypedExpr::logical(logical, vec![l, r]), node_span)
+                            .map(|c| c.expr)
                     }
                 }
                 _ => None,
             };
         }
-        acc.map(|expr| Checked { expr, konst: None })
+        acc.map(Checked::plain)
     }
 
     fn arithmetic(
@@ -1063,46 +1008,15 @@ impl<'a> Checker<'a> {
     ) -> Option<Checked> {
         use EdmType as T;
         let (lt, rt) = (l.ty(), r.ty());
-        let ty: Option<Option<EdmType>> = match (op, lt, rt) {
-            (_, None, None) => Some(None),
-            (_, Some(t), None) | (_, None, Some(t))
-                if t.is_numeric() || matches!(t, T::Duration | T::DateTimeOffset | T::Date) =>
-            {
-                Some(Some(t.clone()))
-            }
-            (BinaryOp::DivBy, Some(a), Some(b)) => promote(a, b).map(|p| {
-                Some(if p == T::Double {
-                    T::Double
-                } else {
-                    T::Decimal
-                })
-            }),
-            (_, Some(a), Some(b)) if a.is_numeric() && b.is_numeric() => promote(a, b).map(Some),
-            (BinaryOp::Add, Some(T::DateTimeOffset), Some(T::Duration))
-            | (BinaryOp::Sub, Some(T::DateTimeOffset), Some(T::Duration)) => {
-                Some(Some(T::DateTimeOffset))
-            }
-            (BinaryOp::Add, Some(T::Date), Some(T::Duration))
-            | (BinaryOp::Sub, Some(T::Date), Some(T::Duration)) => Some(Some(T::Date)),
-            (BinaryOp::Add | BinaryOp::Sub, Some(T::Duration), Some(T::Duration))
-            | (BinaryOp::Sub, Some(T::DateTimeOffset), Some(T::DateTimeOffset))
-            | (BinaryOp::Sub, Some(T::Date), Some(T::Date)) => Some(Some(T::Duration)),
-            _ => None,
-        };
+        let aop = ArithmeticOp::from_binary(op).unwrap_or(ArithmeticOp::Mod);
+        let ty = arithmetic_type(aop, lt, rt);
         let Some(ty) = ty else {
             self.mismatch(op, left, lt, right, rt, span);
             return None;
         };
-        let konst = match (l.konst, r.konst) {
+        let constant = match (l.constant, r.constant) {
             (Some(a), Some(b)) if matches!(ty, Some(T::Int32 | T::Int64)) => {
-                let v = match op {
-                    BinaryOp::Add => a.checked_add(b),
-                    BinaryOp::Sub => a.checked_sub(b),
-                    BinaryOp::Mul => a.checked_mul(b),
-                    BinaryOp::Div => a.checked_div(b),
-                    BinaryOp::Mod => a.checked_rem(b),
-                    _ => None,
-                };
+                let v = int_arith(aop, a, b);
                 match v {
                     Some(v) => Some(v),
                     None => {
@@ -1124,16 +1038,9 @@ impl<'a> Checker<'a> {
             }
             _ => None,
         };
-        let aop = ArithmeticOp::from_binary(op).unwrap_or(ArithmeticOp::Mod);
-        Some(Checked {
-            expr: TypedExpr::Arithmetic(Arithmetic {
-                op: aop,
-                left: Box::new(l.expr),
-                right: Box::new(r.expr),
-                ty,
-            }),
-            konst,
-        })
+        let mut c = self.built(TypedExpr::arithmetic(aop, l.expr, r.expr), span)?;
+        c.constant = constant;
+        Some(c)
     }
 
     fn has(&mut self, left: &'a Expr, right: &'a Expr, span: Span) -> Option<Checked> {
@@ -1141,20 +1048,14 @@ impl<'a> Checker<'a> {
         let hint = l.as_ref().and_then(|l| l.ty().cloned());
         let r = self.check(right, hint.as_ref());
         let (l, r) = (l?, r?);
-        match (l.ty(), &r.expr) {
-            (
-                Some(EdmType::Enum(e)),
-                TypedExpr::Literal(Literal {
-                    value: Value::Enum(v),
-                    ..
-                }),
-            ) if Arc::ptr_eq(e, &v.ty) || **e == *v.ty => Some(Checked {
-                expr: TypedExpr::Has(Has {
-                    operand: Box::new(l.expr),
-                    flags: v.clone(),
-                }),
-                konst: None,
-            }),
+        let flags = match r.expr.as_literal().map(|l| l.value()) {
+            Some(Value::Enum(v)) => Some(v.clone()),
+            _ => None,
+        };
+        match (l.ty(), flags) {
+            (Some(EdmType::Enum(e)), Some(v)) if Arc::ptr_eq(e, &v.ty) || **e == *v.ty => {
+                self.built(TypedExpr::has(l.expr, v), span)
+            }
             (Some(EdmType::Enum(_)), _) => {
                 let msg = format!(
                     "The right operand of 'has' must be a member of the left operand's enum type (a quoted member name), found '{}'.",
@@ -1187,7 +1088,7 @@ impl<'a> Checker<'a> {
                     );
                     return None;
                 };
-                let fits = match (p.ty.element_type(), o.ty()) {
+                let fits = match (p.ty().element_type(), o.ty()) {
                     (Some(_), None) => true,
                     (Some(e), Some(t)) => e == t || promote(e, t).is_some(),
                     (None, _) => false,
@@ -1197,18 +1098,12 @@ impl<'a> Checker<'a> {
                         "The right side of 'in' must be a collection of '{}', but '{}' is of type '{}'.",
                         type_name(o.ty()),
                         p.path_text(),
-                        p.ty
+                        p.ty()
                     );
                     self.error(ErrorKind::TypeMismatch, set.span, msg);
                     return None;
                 }
-                return Some(Checked {
-                    expr: TypedExpr::In(In {
-                        operand: Box::new(o.expr),
-                        set: InSet::Collection(p),
-                    }),
-                    konst: None,
-                });
+                return self.built(TypedExpr::in_collection(o.expr, p), span);
             }
             _ => {
                 self.check(set, None);
@@ -1262,21 +1157,15 @@ impl<'a> Checker<'a> {
                 ok = false;
                 continue;
             }
-            if let TypedExpr::Literal(l) = c.expr {
-                values.push(l.value);
+            if let Some(l) = c.expr.as_literal() {
+                values.push(l.value().clone());
             }
         }
         let o = o?;
         if !ok {
             return None;
         }
-        Some(Checked {
-            expr: TypedExpr::In(In {
-                operand: Box::new(o.expr),
-                set: InSet::Values(values),
-            }),
-            konst: None,
-        })
+        self.built(TypedExpr::in_values(o.expr, values), span)
     }
 
     fn call(&mut self, function: Function, args: &'a [Expr], span: Span) -> Option<Checked> {
@@ -1317,7 +1206,7 @@ impl<'a> Checker<'a> {
         }
         // Which argument types each position accepts, and the hint for a literal there.
         #[derive(Clone, Copy)]
-        enum P {
+        enum Param {
             Str,
             Int,
             DateLike,
@@ -1326,32 +1215,34 @@ impl<'a> Checker<'a> {
             Dur,
             Num,
         }
-        let params: &[P] = match function {
+        let params: &[Param] = match function {
             Function::Contains
             | Function::StartsWith
             | Function::EndsWith
             | Function::IndexOf
             | Function::Concat
-            | Function::MatchesPattern => &[P::Str, P::Str],
-            Function::Length | Function::ToLower | Function::ToUpper | Function::Trim => &[P::Str],
-            Function::Substring => &[P::Str, P::Int, P::Int],
-            Function::Year | Function::Month | Function::Day => &[P::DateLike],
-            Function::Hour | Function::Minute | Function::Second | Function::FractionalSeconds => {
-                &[P::TimeLike]
+            | Function::MatchesPattern => &[Param::Str, Param::Str],
+            Function::Length | Function::ToLower | Function::ToUpper | Function::Trim => {
+                &[Param::Str]
             }
-            Function::Date | Function::Time | Function::TotalOffsetMinutes => &[P::Dto],
-            Function::TotalSeconds => &[P::Dur],
-            Function::Round | Function::Floor | Function::Ceiling => &[P::Num],
+            Function::Substring => &[Param::Str, Param::Int, Param::Int],
+            Function::Year | Function::Month | Function::Day => &[Param::DateLike],
+            Function::Hour | Function::Minute | Function::Second | Function::FractionalSeconds => {
+                &[Param::TimeLike]
+            }
+            Function::Date | Function::Time | Function::TotalOffsetMinutes => &[Param::Dto],
+            Function::TotalSeconds => &[Param::Dur],
+            Function::Round | Function::Floor | Function::Ceiling => &[Param::Num],
             _ => &[],
         };
         let mut checked = Vec::with_capacity(args.len());
         let mut ok = true;
         for (arg, p) in args.iter().zip(params.iter().copied()) {
             let hint = match p {
-                P::Str => Some(T::String),
-                P::Int => Some(T::Int32),
-                P::Dto => Some(T::DateTimeOffset),
-                P::Dur => Some(T::Duration),
+                Param::Str => Some(T::String),
+                Param::Int => Some(T::Int32),
+                Param::Dto => Some(T::DateTimeOffset),
+                Param::Dur => Some(T::Duration),
                 _ => None,
             };
             let Some(c) = self.check(arg, hint.as_ref()) else {
@@ -1361,24 +1252,24 @@ impl<'a> Checker<'a> {
             let fits = match c.ty() {
                 None => true,
                 Some(t) => match p {
-                    P::Str => *t == T::String,
-                    P::Int => t.is_integer(),
-                    P::DateLike => matches!(t, T::Date | T::DateTimeOffset),
-                    P::TimeLike => matches!(t, T::DateTimeOffset | T::TimeOfDay),
-                    P::Dto => *t == T::DateTimeOffset,
-                    P::Dur => *t == T::Duration,
-                    P::Num => t.is_numeric(),
+                    Param::Str => *t == T::String,
+                    Param::Int => t.is_integer(),
+                    Param::DateLike => matches!(t, T::Date | T::DateTimeOffset),
+                    Param::TimeLike => matches!(t, T::DateTimeOffset | T::TimeOfDay),
+                    Param::Dto => *t == T::DateTimeOffset,
+                    Param::Dur => *t == T::Duration,
+                    Param::Num => t.is_numeric(),
                 },
             };
             if !fits {
                 let expected = match p {
-                    P::Str => "'Edm.String'",
-                    P::Int => "an integer",
-                    P::DateLike => "'Edm.Date' or 'Edm.DateTimeOffset'",
-                    P::TimeLike => "'Edm.DateTimeOffset' or 'Edm.TimeOfDay'",
-                    P::Dto => "'Edm.DateTimeOffset'",
-                    P::Dur => "'Edm.Duration'",
-                    P::Num => "a number",
+                    Param::Str => "'Edm.String'",
+                    Param::Int => "an integer",
+                    Param::DateLike => "'Edm.Date' or 'Edm.DateTimeOffset'",
+                    Param::TimeLike => "'Edm.DateTimeOffset' or 'Edm.TimeOfDay'",
+                    Param::Dto => "'Edm.DateTimeOffset'",
+                    Param::Dur => "'Edm.Duration'",
+                    Param::Num => "a number",
                 };
                 let mut msg = format!(
                     "The function '{}' expects {expected} here, but the argument is of type '{}'.",
@@ -1388,7 +1279,7 @@ impl<'a> Checker<'a> {
                 if let Some(h) = mismatch_hint(arg, hint.as_ref()) {
                     msg.push(' ');
                     msg.push_str(&h);
-                } else if let (P::Str, Some(EdmType::Enum(e))) = (p, c.ty()) {
+                } else if let (Param::Str, Some(EdmType::Enum(e))) = (p, c.ty()) {
                     let member = e.members().first().map_or("Member", |m| m.name());
                     msg.push_str(&format!(
                         " Compare the enum by member instead ({arg} eq '{member}'), or convert it first: cast({arg}, Edm.String)."
@@ -1434,14 +1325,8 @@ impl<'a> Checker<'a> {
             }
             _ => return None,
         };
-        Some(Checked {
-            expr: TypedExpr::Call(Call {
-                function,
-                args: checked.into_iter().map(|c| c.expr).collect(),
-                ty,
-            }),
-            konst: None,
-        })
+        let args = checked.into_iter().map(|c| c.expr).collect();
+        self.built(TypedExpr::call(function, args, ty), span)
     }
 
     fn cast(&mut self, function: Function, args: &'a [Expr], span: Span) -> Option<Checked> {
@@ -1489,17 +1374,11 @@ impl<'a> Checker<'a> {
                 return None;
             }
         }
-        let node = Cast {
-            operand: Box::new(o.expr),
-            target: target_ty,
+        let node = if function == Function::Cast {
+            TypedExpr::cast(o.expr, target_ty)
+        } else {
+            TypedExpr::is_of(o.expr, target_ty)
         };
-        Some(Checked {
-            expr: if function == Function::Cast {
-                TypedExpr::Cast(node)
-            } else {
-                TypedExpr::IsOf(node)
-            },
-            konst: None,
-        })
+        self.built(node, span)
     }
 }

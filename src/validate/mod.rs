@@ -1,4 +1,4 @@
-//! Type checking a `$filter` against an entity set (SEMANTICS §5), producing the typed IR
+//! Type checking a `$filter` against an entity set (`docs/semantics.md` §5), producing the typed IR
 //! ([`TypedFilter`]) that back ends accept.
 //!
 //! [`validate`] resolves property names (case-insensitively unless [`ValidateOptions::strict_case`]),
@@ -50,9 +50,10 @@ mod check;
 mod ir;
 
 pub(crate) use ir::expr_to_string;
+pub(crate) use ir::InvalidNode;
 pub use ir::{
-    Arithmetic, ArithmeticOp, Base, Call, Cast, Compare, CompareOp, Has, In, InSet, Lambda,
-    Literal, Logical, LogicalOp, PropertyRef, TypedExpr, TypedFilter, Unary, VarId,
+    Arithmetic, ArithmeticOp, Base, Call, Cast, Compare, CompareOp, Has, In, InSet, Logical,
+    LogicalOp, PropertyRef, TypedExpr, TypedFilter, TypedLambda, TypedLiteral, Unary, VarId,
 };
 
 use crate::ast::Expr;

@@ -1,4 +1,4 @@
-//! SEMANTICS §6 end to end: filter text → parse → validate → evaluate, by both the interpreter and the
+//! `docs/semantics.md` §6 end to end: filter text → parse → validate → evaluate, by both the interpreter and the
 //! compiled filter, on JSON and typed records.
 
 use odata_filter::eval::interp::evaluate_at;
@@ -16,9 +16,8 @@ fn outcome(filter: &str, record: &Json) -> Option<bool> {
     let opts = ValidateOptions::default().allow_all_properties(true);
     let f =
         validate_text(filter, machine_actions(), &opts).unwrap_or_else(|e| panic!("{filter}: {e}"));
-    let ir = f.to_ir();
-    let compiled = odata_filter::eval::compile::CompiledFilter::with_now(&ir, now());
-    let a = evaluate_at(&ir, record, &now());
+    let compiled = odata_filter::eval::compile::CompiledFilter::with_now(&f, now());
+    let a = evaluate_at(&f, record, &now());
     let b = compiled.evaluate(record);
     assert_eq!(
         a, b,

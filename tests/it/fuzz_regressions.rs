@@ -1,22 +1,22 @@
 //! Inputs kept from fuzzing (`fuzz/`, targets `parse` and `roundtrip`) and from the speed work on the
 //! grammar and the operator fold, with what must happen to each.
 //!
-//! Every input a fuzz run reports goes into `CRASH_INPUTS` (it must not panic, and must round-trip if it
-//! parses) with a test of its own for the behaviour. The other tests pin the shortcuts the grammar takes for speed (names tested once,
+//! Every input a fuzz run reports goes into `CRASH_INPUTS` with its expected outcome (it must not panic;
+//! it parses and round-trips, or it is rejected) with a test of its own for the behaviour. The other tests pin the shortcuts the grammar takes for speed (names tested once,
 //! string bodies scanned to the next quote) and the precedence fold that replaced pest's `PrattParser`:
 //! each is an input where a shortcut could plausibly go wrong.
 
 use odata_filter::ast::{BinaryOp, ExprKind, UnaryOp};
 use odata_filter::{parse_filter, ErrorKind, Limits, Parser};
 
-/// Inputs found by `cargo fuzz`, as found.
-const CRASH_INPUTS: &[&str] = &[
+/// Inputs found by `cargo fuzz`, as found, each with whether it must parse (`true`: and round-trip).
+const CRASH_INPUTS: &[(&str, bool)] = &[
     // roundtrip, 2026-11-27: 100 negations of the literal `-0` (depth 100, the default limit) print as
     // 100 `-` and `(0)`, one level deeper (now `- 0`); see `negated_literal_at_the_depth_limit`.
-    "unknown  eq ---------------------------------------------------------------------------n eq known eq ---------------------------------------------------------------n eq --------------------------------------------------------------n eq known eq ---------------------------------------------------------------n eq known eq -------------------------------------------------------------------------n eq known eq ---------------------------------------------------------------n eq --------------------------------------------------------------n eq known eq -----------------------------------------------------------------------------------------------------0",
+    ("unknown  eq ---------------------------------------------------------------------------n eq known eq ---------------------------------------------------------------n eq --------------------------------------------------------------n eq known eq ---------------------------------------------------------------n eq known eq -------------------------------------------------------------------------n eq known eq ---------------------------------------------------------------n eq --------------------------------------------------------------n eq known eq -----------------------------------------------------------------------------------------------------0", true),
     // roundtrip, 2026-11-27: an annotation path as the set of `in` printed without parentheses could
     // not be read back (`in @uf.owni` stopped after the alias `@uf`); see `annotation_path_as_in_set`.
-    "satu in((@uf.owni)) in  ((ni)) in((nn ))",
+    ("satu in((@uf.owni)) in  ((ni)) in((nn ))", true),
 ];
 
 /// Reads printed text back: any length and node count (printing may lengthen the text), the default
@@ -40,9 +40,13 @@ fn round_trips(input: &str) -> String {
 
 #[test]
 fn crash_inputs_neither_panic_nor_break_the_round_trip() {
-    for input in CRASH_INPUTS {
-        if parse_filter(input).is_ok() {
-            round_trips(input);
+    for &(input, parses) in CRASH_INPUTS {
+        match parse_filter(input) {
+            Ok(_) => {
+                assert!(parses, "{input:?} must be rejected");
+                round_trips(input);
+            }
+            Err(e) => assert!(!parses, "{input:?} must parse:\n{e}"),
         }
     }
 }
