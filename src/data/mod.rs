@@ -191,6 +191,10 @@ impl StreamOutcome {
 /// The target size of one chunk of input handed to a worker.
 const CHUNK: usize = 2 << 20;
 
+/// The longest record accepted (a MachineAction is about 1 KB), so that one runaway line or
+/// unclosed object cannot take all memory.
+pub const MAX_RECORD_BYTES: usize = 16 << 20;
+
 /// A run of whole records.
 struct Chunk {
     data: Vec<u8>,
@@ -341,8 +345,14 @@ fn produce_lines<R: Read>(
     let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + 4096);
     let (mut line, mut offset, mut first) = (1usize, 0u64, true);
     let mut any = false;
+    // Bytes of `buf` known to hold no newline (a line longer than a chunk is searched once).
+    let mut searched = 0;
     loop {
-        let want = (CHUNK + 4096).saturating_sub(buf.len()).max(4096) as u64;
+        // Past a chunk (a long line), read in growing steps: linear in the line's length.
+        let want = (CHUNK + 4096)
+            .saturating_sub(buf.len())
+            .max(buf.len() / 2)
+            .max(4096) as u64;
         let n = (&mut input)
             .take(want)
             .read_to_end(&mut buf)
@@ -360,12 +370,28 @@ fn produce_lines<R: Read>(
         } else if buf.len() < CHUNK {
             continue;
         } else {
-            match memchr::memrchr(b'\n', &buf) {
-                Some(i) => i + 1,
-                None => continue, // a line longer than a chunk: read on
+            match memchr::memrchr(b'\n', &buf[searched..]) {
+                Some(i) => searched + i + 1,
+                // A line longer than a chunk: read on, up to the record size limit.
+                None if buf.len() <= CHUNK + MAX_RECORD_BYTES => {
+                    searched = buf.len();
+                    continue;
+                }
+                None => {
+                    return Err(DataError::at(
+                        name,
+                        line,
+                        1,
+                        format!(
+                            "a record is longer than {} MiB: is this JSON Lines?",
+                            MAX_RECORD_BYTES >> 20
+                        ),
+                    ))
+                }
             }
         };
         if cut > 0 {
+            searched = 0;
             let tail = buf[cut..].to_vec();
             buf.truncate(cut);
             let newlines = memchr::memchr_iter(b'\n', &buf).count();
@@ -693,6 +719,16 @@ mod tests {
         let out = run("$count=true", &text, &o).unwrap();
         assert_eq!((out.invalid, out.matched), (2, 8));
         assert_eq!(out.first_invalid.unwrap().line, Some(1));
+    }
+
+    #[test]
+    fn runaway_records_are_bounded() {
+        let long = format!("{{\"a\":\"{}", "x".repeat(MAX_RECORD_BYTES + CHUNK + 10));
+        let e = run("", &long, &ReadOptions::jsonl("r.jsonl")).unwrap_err();
+        assert!(e.message.contains("longer than 16 MiB"), "{e}");
+        let e = run("", &format!("[{long}"), &ReadOptions::for_file("r.json")).unwrap_err();
+        assert!(e.message.contains("longer than 16 MiB"), "{e}");
+        assert_eq!((e.line, e.column), (Some(1), Some(2)));
     }
 
     #[test]

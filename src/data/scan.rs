@@ -5,7 +5,7 @@
 
 use std::io::Read;
 
-use super::{Chunk, ChunkKind, DataError, Span, CHUNK};
+use super::{Chunk, ChunkKind, DataError, Span, CHUNK, MAX_RECORD_BYTES};
 
 /// Why framing stopped early.
 enum Stop {
@@ -397,6 +397,15 @@ impl<R: Read> Scanner<'_, R> {
             return Ok(false);
         }
         let keep_from = self.keep.unwrap_or(self.here()).min(self.here());
+        if self.here() - keep_from > MAX_RECORD_BYTES as u64 {
+            let (line, column) = self.position(keep_from);
+            return Err(Stop::Data(DataError::at(
+                self.name,
+                line,
+                column,
+                format!("a record is longer than {} MiB", MAX_RECORD_BYTES >> 20),
+            )));
+        }
         let cut = (keep_from - self.base) as usize;
         if cut > 0 {
             self.count_lines_to(keep_from);
