@@ -295,10 +295,13 @@ where
             Format::Auto => scan::produce(input, name, &mut send),
         };
         drop(tx);
-        let shares: Vec<Share> = handles.into_iter().filter_map(|h| h.join().ok()).collect();
+        // A worker that panicked would lose its records: an error, never a silently short answer.
+        let shares: Option<Vec<Share>> = handles.into_iter().map(|h| h.join().ok()).collect();
         (shares, produced.map(|nonempty| (nonempty, stats)))
     });
     let (nonempty, mut stats) = produced?;
+    let shares = shares
+        .ok_or_else(|| DataError::new(name, None, "internal error: a worker thread failed"))?;
     let mut best = TopK::new(&order, k);
     let (mut matched, mut invalid) = (0, 0);
     let mut first_invalid: Option<(u64, DataError)> = None;
