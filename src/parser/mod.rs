@@ -4,13 +4,14 @@
 //! 1. [`prescan`]: one pass over the bytes that enforces the length and nesting limits and reports
 //!    unterminated strings and unbalanced parentheses, before any recursive descent can overflow the stack;
 //! 2. the pest grammar `grammar/odata.pest` recognises the text;
-//! 3. [`build`] turns pest's pairs into the AST, folding operators by precedence climbing, converting
-//!    literals and checking function arity and the node limits. pest's errors are translated into
-//!    OData terms there too; no grammar rule name reaches the user.
+//! 3. [`build`] turns pest's pairs into the AST, folding operators by precedence climbing and checking
+//!    function arity and the node limits; [`literal`] converts literal text to values. pest's errors
+//!    are translated into OData terms (`errors`); no grammar rule name reaches the user.
 
 mod build;
 mod errors;
 mod grammar;
+mod literal;
 mod prescan;
 
 use crate::ast::Expr;

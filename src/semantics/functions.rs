@@ -8,7 +8,7 @@ use super::values::opt;
 use crate::ast::Function;
 use crate::value::Value;
 
-/// The value of a built-in function (not `cast`/`isof`, see [`cast`] and [`is_of`]). `now` is the
+/// The value of a built-in function (not `cast`/`isof`, see [`cast`](super::values::cast) and [`is_of`](super::values::is_of)). `now` is the
 /// instant `now()` returns (fixed for a whole query).
 pub fn call(f: Function, args: &[Value], now: &DateTime<FixedOffset>) -> Value {
     use Value::*;
