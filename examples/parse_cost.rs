@@ -17,7 +17,7 @@ fn main() {
     let t = std::time::Instant::now();
     let n = lines
         .iter()
-        .filter(|l| serde_json::from_slice::<odata_filter::model::MachineAction>(l).is_ok())
+        .filter(|l| serde_json::from_slice::<odata_filter::mde::MachineAction>(l).is_ok())
         .count();
     let typed = t.elapsed().as_secs_f64() / n as f64;
     println!(

@@ -9,9 +9,9 @@ fn main() -> std::io::Result<()> {
     let seed: u64 = args
         .next()
         .and_then(|a| a.parse().ok())
-        .unwrap_or(odata_filter::sample::DEFAULT_SEED);
+        .unwrap_or(odata_filter::mde::sample::DEFAULT_SEED);
     let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
-    for action in odata_filter::sample::Generator::new(seed).take(count) {
+    for action in odata_filter::mde::sample::Generator::new(seed).take(count) {
         serde_json::to_writer(&mut out, &action)?;
         out.write_all(b"\n")?;
     }

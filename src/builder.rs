@@ -3,7 +3,7 @@
 //!
 //! ```
 //! use chrono::{TimeZone, Utc};
-//! use odata_filter::builder::machine_actions::{self, MachineActionStatus, MachineActionType};
+//! use odata_filter::mde::handles::machine_actions::{self, MachineActionStatus, MachineActionType};
 //!
 //! let since = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
 //! let filter = machine_actions::status()
@@ -31,7 +31,7 @@
 //! Comparing a field with a value of another type does not compile:
 //!
 //! ```compile_fail
-//! use odata_filter::builder::machine_actions;
+//! use odata_filter::mde::handles::machine_actions;
 //! let f = machine_actions::requestor().eq(chrono::Utc::now());
 //! ```
 
@@ -47,10 +47,7 @@ use crate::schema::{EdmType, EntitySet, PropertyId, StructuredType};
 use crate::validate::{
     CompareOp, InvalidNode, LogicalOp, PropertyRef, TypedExpr, TypedFilter, VarId,
 };
-use crate::value::{Uuid, Value};
-
-mod mde;
-pub use mde::{machine_actions, machines};
+use crate::value::{EnumValue, Uuid, Value};
 
 /// A Rust type that a property's values have: it knows which EDM types it fits and how to become a
 /// [`Value`] of one.
@@ -113,6 +110,23 @@ impl FieldType for i64 {
 }
 impl Ordered for i64 {}
 
+/// An enum deriving [`EnumType`](crate::EnumType) fits properties of its own enum type.
+impl<E: crate::typed::Enum> FieldType for E {
+    fn fits(ty: &EdmType) -> bool {
+        matches!(ty, EdmType::Enum(e) if **e == **E::enum_type())
+    }
+    fn to_value(&self, ty: &EdmType) -> Value {
+        match ty {
+            EdmType::Enum(e) => match EnumValue::from_member(e, self.member_name()) {
+                Some(v) => Value::Enum(v),
+                None => Value::Null,
+            },
+            _ => Value::Null,
+        }
+    }
+}
+impl<E: crate::typed::Enum> Ordered for E {}
+
 impl FieldType for bool {
     fn fits(ty: &EdmType) -> bool {
         *ty == EdmType::Boolean
@@ -136,7 +150,7 @@ impl<T: FieldType> Handle<T> {
     ///
     /// ```
     /// use odata_filter::builder::Handle;
-    /// use odata_filter::schema::machines;
+    /// use odata_filter::mde::machines;
     /// let name = Handle::<String>::new(machines(), "computerDnsName").unwrap();
     /// assert_eq!(name.eq("srv-01").to_string(), "computerDnsName eq 'srv-01'");
     /// assert!(Handle::<String>::new(machines(), "lastSeen").is_none());
@@ -294,7 +308,7 @@ impl<T: FieldType> CollectionHandle<T> {
     ///
     /// ```
     /// use odata_filter::builder::CollectionHandle;
-    /// let tags = CollectionHandle::<String>::new(odata_filter::schema::machines(), "machineTags").unwrap();
+    /// let tags = CollectionHandle::<String>::new(odata_filter::mde::machines(), "machineTags").unwrap();
     /// assert_eq!(tags.any_eq("prod").to_string(), "machineTags/any(x: x eq 'prod')");
     /// ```
     pub fn new(set: &EntitySet, name: &str) -> Option<CollectionHandle<T>> {
@@ -492,9 +506,9 @@ impl QueryBuilder {
 
 #[cfg(test)]
 mod tests {
-    use super::machine_actions::*;
     use super::*;
-    use crate::schema::machine_actions as set;
+    use crate::mde::handles::machine_actions::*;
+    use crate::mde::machine_actions as set;
     use crate::validate::{validate_text, ValidateOptions};
 
     #[test]
@@ -516,12 +530,12 @@ mod tests {
     }
 
     fn id_eq(id: Uuid) -> Filter {
-        super::machine_actions::id().eq(id)
+        crate::mde::handles::machine_actions::id().eq(id)
     }
 
     #[test]
     fn machines_handles_validate_back_to_the_same_tree() {
-        use super::machines as m;
+        use crate::mde::handles::machines as m;
         let f = m::machine_tags()
             .any_eq("it's & #1")
             .and(m::rbac_group_id().is_in([1, 5_000_000_000i64]))
@@ -540,12 +554,8 @@ mod tests {
              and (rbacGroupId gt 3 or rbacGroupId le 9000000000) and onboardingStatus ne 'Unsupported' \
              and machineTags/any() and not (aadDeviceId eq null)"
         );
-        let typed = validate_text(
-            &text,
-            crate::schema::machines(),
-            &ValidateOptions::default(),
-        )
-        .unwrap();
+        let typed =
+            validate_text(&text, crate::mde::machines(), &ValidateOptions::default()).unwrap();
         assert_eq!(typed, f.into_typed());
     }
 

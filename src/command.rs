@@ -20,9 +20,9 @@ use std::io::{BufRead, Read, Write};
 use std::path::PathBuf;
 
 use crate::data::{query_reader, ReadOptions};
-use crate::model::MachineAction;
+use crate::mde::machine_actions;
+use crate::mde::MachineAction;
 use crate::query::{mde_error_body, Query};
-use crate::schema::machine_actions;
 
 /// Exit status: success.
 pub const EXIT_OK: u8 = 0;
@@ -34,7 +34,7 @@ pub const EXIT_INVALID_QUERY: u8 = 2;
 /// Where the records come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DataSource {
-    /// `records` generated MachineActions from `seed` (see [`crate::sample`]).
+    /// `records` generated MachineActions from `seed` (see [`crate::mde::sample`]).
     Generated {
         /// How many.
         records: usize,
@@ -93,7 +93,7 @@ pub fn run_query(
     };
     let body = match &cmd.data {
         DataSource::Generated { records, seed } => {
-            let records = crate::sample::machine_actions(*records, *seed);
+            let records = crate::mde::sample::machine_actions(*records, *seed);
             query.response(&records)
         }
         DataSource::File(path) => {

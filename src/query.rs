@@ -7,7 +7,7 @@
 //!
 //! ```
 //! use odata_filter::query::Query;
-//! use odata_filter::schema::machine_actions;
+//! use odata_filter::mde::machine_actions;
 //!
 //! let q = Query::from_query_string(
 //!     "$filter=Status+eq+'Succeeded'&$orderby=CreationDateTimeUtc desc&$top=2",
@@ -102,6 +102,7 @@ pub struct ValidatedQuery {
     entity_set: Arc<str>,
     page_size: Option<u64>,
     service_root: Arc<str>,
+    default_order: Vec<(PropertyId, bool)>,
 }
 
 impl ValidatedQuery {
@@ -162,7 +163,7 @@ impl ValidatedQuery {
     /// `https://api-eu.security.microsoft.com/api/`; a missing final `/` is added.
     ///
     /// ```
-    /// let q = odata_filter::query::Query::from_query_string("$top=1", odata_filter::schema::machine_actions())
+    /// let q = odata_filter::query::Query::from_query_string("$top=1", odata_filter::mde::machine_actions())
     ///     .unwrap()
     ///     .with_service_root("http://127.0.0.1:8080/api");
     /// assert_eq!(q.service_root(), "http://127.0.0.1:8080/api/");
@@ -179,6 +180,10 @@ impl ValidatedQuery {
     pub fn with_skip(mut self, skip: u64) -> Self {
         self.skip = Some(skip);
         self
+    }
+    /// The entity set's order of results without `$orderby` ([`EntitySet::default_order`]).
+    pub fn default_order(&self) -> &[(PropertyId, bool)] {
+        &self.default_order
     }
 }
 
@@ -400,6 +405,7 @@ impl Query {
             entity_set: set.name().into(),
             page_size: set.top_cap(),
             service_root: crate::eval::execute::MDE_SERVICE_ROOT.into(),
+            default_order: set.default_order().to_vec(),
         })
     }
 }
@@ -411,7 +417,7 @@ impl Query {
 ///
 /// ```
 /// use odata_filter::query::{mde_error_body, Query};
-/// let err = Query::from_query_string("$stop=2", odata_filter::schema::machine_actions()).unwrap_err();
+/// let err = Query::from_query_string("$stop=2", odata_filter::mde::machine_actions()).unwrap_err();
 /// assert_eq!(
 ///     mde_error_body(&err, None),
 ///     r#"{"error":{"code":"ODataError","message":"The query specified in the URI is not valid. Custom query option '$stop' that starts with '$' is not supported. (did you mean '$top'?)"}}"#
@@ -437,7 +443,7 @@ pub fn mde_error_body(errors: &Errors, target: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::{machine_actions, machines};
+    use crate::mde::{machine_actions, machines};
 
     fn kinds(qs: &str) -> Vec<ErrorKind> {
         Query::from_query_string(qs, machine_actions())

@@ -35,7 +35,7 @@ impl EnumValue {
     /// The value of member `name` of `ty` (case-sensitive), if there is one.
     ///
     /// ```
-    /// use odata_filter::schema::machine_actions;
+    /// use odata_filter::mde::machine_actions;
     /// use odata_filter::value::EnumValue;
     /// let ty = machine_actions().entity_type();
     /// let status = ty.property(ty.property_id("status").unwrap()).unwrap();

@@ -3,7 +3,7 @@
 //!
 //! [`query_reader`] is the streaming data path of `odata-filter query --data`: the input is cut into
 //! chunks of whole records (a few MiB), worker threads deserialise each record into the typed entity
-//! (`T`, e.g. [`MachineAction`](crate::model::MachineAction)) — which checks it like the service's own
+//! (`T`, e.g. [`MachineAction`](crate::mde::MachineAction)) — which checks it like the service's own
 //! data: enum members, Guids, date-times, JSON types, required properties —, run the compiled filter
 //! over the chunk in batches, and offer the matching records to a bounded top-k by the query's order
 //! (`$skip + $top` rows). Only the kept records' raw JSON text is retained, so memory does not grow
@@ -11,14 +11,14 @@
 //!
 //! ```
 //! use odata_filter::data::{query_reader, ReadOptions};
-//! use odata_filter::model::MachineAction;
+//! use odata_filter::mde::MachineAction;
 //! use odata_filter::query::Query;
 //! let q = Query::from_query_string("$filter=status eq 'Succeeded'&$top=1&$count=true",
-//!     odata_filter::schema::machine_actions()).unwrap();
-//! let jsonl: String = odata_filter::sample::machine_actions(100, 1).iter()
+//!     odata_filter::mde::machine_actions()).unwrap();
+//! let jsonl: String = odata_filter::mde::sample::machine_actions(100, 1).iter()
 //!     .map(|a| serde_json::to_string(a).unwrap() + "\n").collect();
 //! let out = query_reader::<MachineAction, _>(&q, jsonl.as_bytes(), &ReadOptions::jsonl("a.jsonl")).unwrap();
-//! assert_eq!(out.matched, q.execute(&odata_filter::sample::machine_actions(100, 1)).matched());
+//! assert_eq!(out.matched, q.execute(&odata_filter::mde::sample::machine_actions(100, 1)).matched());
 //! assert_eq!(out.page.len(), 1);
 //! assert_eq!(out.page[0].json()["status"], "Succeeded");
 //!
@@ -630,15 +630,15 @@ fn invalid<T: DeserializeOwned>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::MachineAction;
+    use crate::mde::MachineAction;
     use crate::query::Query;
 
     fn query(qs: &str) -> ValidatedQuery {
-        Query::from_query_string(qs, crate::schema::machine_actions()).unwrap()
+        Query::from_query_string(qs, crate::mde::machine_actions()).unwrap()
     }
 
     fn jsonl(n: usize) -> String {
-        crate::sample::machine_actions(n, 3)
+        crate::mde::sample::machine_actions(n, 3)
             .iter()
             .map(|a| serde_json::to_string(a).unwrap() + "\n")
             .collect()
@@ -653,7 +653,7 @@ mod tests {
         let text = jsonl(500);
         let q = "$filter=status eq 'Failed'&$top=7&$skip=2&$count=true";
         let a = run(q, &text, &ReadOptions::jsonl("a.jsonl")).unwrap();
-        let records = crate::sample::machine_actions(500, 3);
+        let records = crate::mde::sample::machine_actions(500, 3);
         let mem = query(q).execute(&records);
         assert_eq!(a.matched, mem.matched());
         let ids = |p: &[RawRecord]| -> Vec<String> {

@@ -11,13 +11,13 @@
 //!
 //! ```
 //! use odata_filter::query::Query;
-//! use odata_filter::schema::machine_actions;
+//! use odata_filter::mde::machine_actions;
 //! let q = Query::from_query_string(
 //!     "$filter=machineId eq 'f46b9bb259ed4a7fb9981b73510e3cc7aa81ec1f'&$top=2",
 //!     machine_actions(),
 //! )
 //! .unwrap();
-//! let records = odata_filter::sample::machine_actions(10_000, odata_filter::sample::DEFAULT_SEED);
+//! let records = odata_filter::mde::sample::machine_actions(10_000, odata_filter::mde::sample::DEFAULT_SEED);
 //! let result = q.execute(&records);
 //! let ids: Vec<String> = result.page().iter().map(|r| r.id.to_string()).collect();
 //! assert_eq!(ids, ["69dc3630-1ccc-4342-acf3-35286eec741d", "2e9da30d-27f6-4208-81f2-9cd3d67893ba"]);
@@ -36,7 +36,7 @@ use crate::eval::interp;
 use crate::eval::read::field_value;
 use crate::eval::record::{Field, Record};
 use crate::query::{SelectItem, ValidatedQuery};
-use crate::schema::{EdmType, StructuredType};
+use crate::schema::{EdmType, PropertyId, StructuredType};
 use crate::semantics::scalar as sem;
 use crate::semantics::values as ops;
 use crate::validate::{Base, TypedExpr};
@@ -190,18 +190,16 @@ impl KeyReader {
     }
 }
 
-/// The default order: `creationDateTimeUtc desc, id` when the entity type has them.
-fn default_order(ty: &StructuredType) -> Vec<KeyReader> {
+/// The entity set's default order (used without `$orderby`).
+fn default_order(ty: &StructuredType, order: &[(PropertyId, bool)]) -> Vec<KeyReader> {
     let mut keys = Vec::new();
-    for (name, descending) in [("creationDateTimeUtc", true), ("id", false)] {
-        if let Some(id) = ty.property_id(name) {
-            if let Some(p) = ty.property(id) {
-                keys.push(KeyReader {
-                    expr: None,
-                    fast: Some((id.index(), std::sync::Arc::from(name), p.ty().clone())),
-                    descending,
-                });
-            }
+    for &(id, descending) in order {
+        if let Some(p) = ty.property(id) {
+            keys.push(KeyReader {
+                expr: None,
+                fast: Some((id.index(), std::sync::Arc::from(p.name()), p.ty().clone())),
+                descending,
+            });
         }
     }
     keys
@@ -218,7 +216,7 @@ pub(crate) struct OrderKeys {
 impl OrderKeys {
     pub(crate) fn new(query: &ValidatedQuery, now: DateTime<FixedOffset>) -> Self {
         let keys: Vec<KeyReader> = if query.orderby().is_empty() {
-            default_order(query.entity_type())
+            default_order(query.entity_type(), query.default_order())
         } else {
             query
                 .orderby()
@@ -429,10 +427,10 @@ impl ValidatedQuery {
     ///
     /// ```
     /// use odata_filter::query::Query;
-    /// use odata_filter::schema::machine_actions;
+    /// use odata_filter::mde::machine_actions;
     /// let q = Query::from_query_string("$filter=status eq 'Failed'&$top=3&$count=true", machine_actions()).unwrap();
-    /// let streamed = q.execute_iter(odata_filter::sample::Generator::new(5).take(20_000));
-    /// let records = odata_filter::sample::machine_actions(20_000, 5);
+    /// let streamed = q.execute_iter(odata_filter::mde::sample::Generator::new(5).take(20_000));
+    /// let records = odata_filter::mde::sample::machine_actions(20_000, 5);
     /// let in_memory = q.execute(&records);
     /// assert_eq!(streamed.matched(), in_memory.matched());
     /// assert_eq!(streamed.page().iter().collect::<Vec<_>>(), in_memory.page().to_vec());
@@ -489,10 +487,10 @@ impl ValidatedQuery {
     ///
     /// ```
     /// use odata_filter::query::Query;
-    /// use odata_filter::schema::machine_actions;
+    /// use odata_filter::mde::machine_actions;
     /// let q = Query::from_query_string("$filter=status eq 'Failed'&$top=1&$count=true&$select=id,status",
     ///     machine_actions()).unwrap();
-    /// let records = odata_filter::sample::machine_actions(500, 3);
+    /// let records = odata_filter::mde::sample::machine_actions(500, 3);
     /// let body = q.response(&records);
     /// assert_eq!(body["@odata.context"], "https://api.security.microsoft.com/api/$metadata#MachineActions(id,status)");
     /// assert!(body["@odata.count"].as_u64().unwrap() > 1);
@@ -563,7 +561,7 @@ impl ValidatedQuery {
     ///
     /// ```
     /// use odata_filter::query::Query;
-    /// use odata_filter::schema::machine_actions;
+    /// use odata_filter::mde::machine_actions;
     /// let q = Query::from_query_string("$filter=status eq 'Failed'&$count=true", machine_actions()).unwrap();
     /// assert_eq!(q.next_link(10_000), None);
     /// assert_eq!(q.next_link(10_001).unwrap(),

@@ -4,7 +4,7 @@
 //!
 //! ```
 //! use odata_filter::eval::interp::evaluate;
-//! use odata_filter::schema::machine_actions;
+//! use odata_filter::mde::machine_actions;
 //! use odata_filter::validate::{validate_text, ValidateOptions};
 //! let f = validate_text("machineId eq null", machine_actions(), &ValidateOptions::default()).unwrap();
 //! // On a record without machineId: true.

@@ -10,7 +10,7 @@
 //! ```
 //!
 //! - [`record`]: the [`Record`] trait and its implementations for JSON objects and the typed
-//!   [`MachineAction`](crate::model::MachineAction).
+//!   [`MachineAction`](crate::mde::MachineAction).
 //! - [`read`]: a record's field read as a value of its declared type.
 //! - [`interp`]: the reference interpreter.
 //! - [`compile`]: compiled filters; a property test holds them equal to the interpreter.
@@ -18,8 +18,8 @@
 //!
 //! ```
 //! use odata_filter::query::Query;
-//! use odata_filter::schema::machine_actions;
-//! let records = odata_filter::sample::machine_actions(1000, 7);
+//! use odata_filter::mde::machine_actions;
+//! let records = odata_filter::mde::sample::machine_actions(1000, 7);
 //! let q = Query::from_query_string(
 //!     "$filter=status eq 'Failed' and creationDateTimeUtc ge 2024-06-01T00:00:00Z&$top=5&$count=true",
 //!     machine_actions(),
@@ -38,4 +38,4 @@ pub mod record;
 
 pub use compile::CompiledFilter;
 pub use execute::QueryResult;
-pub use record::{Field, Items, Record, MACHINE_ACTION_PROPERTIES};
+pub use record::{Field, Items, Record};

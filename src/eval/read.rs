@@ -164,7 +164,7 @@ fn str_as(s: &str, ty: &EdmType) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::machine_actions;
+    use crate::mde::machine_actions;
 
     fn status(name: &str) -> Value {
         let ty = machine_actions().entity_type();

@@ -362,7 +362,7 @@ pub fn is_of(v: &Value, ty: &EdmType) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::machine_actions;
+    use crate::mde::machine_actions;
     use chrono::DateTime;
 
     fn status(name: &str) -> Value {

@@ -30,7 +30,7 @@ static INT64: EdmType = EdmType::Int64;
 /// validates back to an equal `TypedFilter`:
 ///
 /// ```
-/// use odata_filter::schema::machine_actions;
+/// use odata_filter::mde::machine_actions;
 /// use odata_filter::validate::{validate_text, ValidateOptions};
 /// let f = validate_text(
 ///     "Status eq 'Succeeded' and creationdatetimeutc ge 2018-08-01Z",
@@ -75,7 +75,7 @@ impl TypedFilter {
     /// once.
     ///
     /// ```
-    /// use odata_filter::schema::machine_actions;
+    /// use odata_filter::mde::machine_actions;
     /// use odata_filter::validate::{validate_text, ValidateOptions};
     /// let f = validate_text("status eq 'Failed' or type eq 'Isolate' or status eq 'Pending'",
     ///     machine_actions(), &ValidateOptions::default()).unwrap();

@@ -8,7 +8,7 @@
 //! variables, and requires a Boolean result. Every error of the query is reported, each with its span:
 //!
 //! ```
-//! use odata_filter::schema::machine_actions;
+//! use odata_filter::mde::machine_actions;
 //! use odata_filter::validate::{validate_text, ValidateOptions};
 //! use odata_filter::ErrorKind;
 //!
@@ -33,7 +33,7 @@
 //! [`VarId`]) and [`PropertyId`](crate::schema::PropertyId)s, so an interpreter reads values by index:
 //!
 //! ```
-//! use odata_filter::schema::machine_actions;
+//! use odata_filter::mde::machine_actions;
 //! use odata_filter::validate::{validate_text, Base, TypedExpr, ValidateOptions};
 //! use odata_filter::value::Value;
 //!
@@ -95,7 +95,7 @@ impl ValidateOptions {
 /// [`validate_text`], which does).
 ///
 /// ```
-/// use odata_filter::schema::machine_actions;
+/// use odata_filter::mde::machine_actions;
 /// use odata_filter::validate::{validate, ValidateOptions};
 /// let expr = odata_filter::parse_filter("type eq 'Isolate' and requestor eq 'me@contoso.com'").unwrap();
 /// let f = validate(&expr, machine_actions(), &ValidateOptions::default()).unwrap();
@@ -138,7 +138,7 @@ pub(crate) fn validate_sort_key(
 /// Parses and validates a `$filter` text; errors (syntax or validation) point into `text`.
 ///
 /// ```
-/// use odata_filter::schema::machine_actions;
+/// use odata_filter::mde::machine_actions;
 /// use odata_filter::validate::{validate_text, ValidateOptions};
 /// let err = validate_text("stauts eq 'Pending'", machine_actions(), &ValidateOptions::default())
 ///     .unwrap_err();
@@ -162,7 +162,8 @@ pub fn validate_text(
 mod tests {
     use super::*;
     use crate::ast::{BinaryOp, ExprKind, Literal as AstLiteral, UnaryOp};
-    use crate::schema::{machine_actions, EdmType, EnumType, StructuredType};
+    use crate::mde::machine_actions;
+    use crate::schema::{EdmType, EnumType, StructuredType};
     use crate::ErrorKind;
 
     #[test]

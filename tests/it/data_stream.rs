@@ -5,10 +5,10 @@ use std::io::Read;
 
 use odata_filter::command::{run_query, DataSource, QueryCommand};
 use odata_filter::data::{query_reader, Format, ReadOptions};
-use odata_filter::model::MachineAction;
+use odata_filter::mde::machine_actions as set;
+use odata_filter::mde::sample::{machine_actions, Generator};
+use odata_filter::mde::MachineAction;
 use odata_filter::query::{Query, ValidatedQuery};
-use odata_filter::sample::{machine_actions, Generator};
-use odata_filter::schema::machine_actions as set;
 use proptest::prelude::*;
 
 fn query(qs: &str) -> ValidatedQuery {

@@ -2,7 +2,7 @@
 //! compiled filter, on JSON and typed records.
 
 use odata_filter::eval::interp::evaluate_at;
-use odata_filter::schema::machine_actions;
+use odata_filter::mde::machine_actions;
 use odata_filter::validate::{validate_text, ValidateOptions};
 use serde_json::{json, Value as Json};
 
@@ -319,7 +319,7 @@ fn in_is_a_set_test() {
 #[test]
 fn lambdas_over_commands() {
     let live = serde_json::to_value(
-        odata_filter::sample::machine_actions(400, 2)
+        odata_filter::mde::sample::machine_actions(400, 2)
             .into_iter()
             .find(|a| a.commands.len() >= 2)
             .unwrap(),
@@ -351,7 +351,7 @@ fn lambdas_over_commands() {
 
 #[test]
 fn typed_and_json_records_agree_on_real_queries() {
-    let records = odata_filter::sample::machine_actions(2000, 4);
+    let records = odata_filter::mde::sample::machine_actions(2000, 4);
     let opts = ValidateOptions::default().allow_all_properties(true);
     for filter in [
         "status eq 'Succeeded' and type eq 'Isolate' and creationDateTimeUtc ge 2024-06-01T00:00:00Z",

@@ -2,14 +2,14 @@
 
 use std::process::Command;
 
-use odata_filter::model::MachineAction;
+use odata_filter::mde;
+use odata_filter::mde::sample::{machine_actions, DEFAULT_SEED};
+use odata_filter::mde::MachineAction;
 use odata_filter::query::Query;
-use odata_filter::sample::{machine_actions, DEFAULT_SEED};
-use odata_filter::schema;
 use serde_json::{json, Value as Json};
 
 fn query(qs: &str) -> odata_filter::query::ValidatedQuery {
-    Query::from_query_string(qs, schema::machine_actions()).unwrap_or_else(|e| panic!("{qs}: {e}"))
+    Query::from_query_string(qs, mde::machine_actions()).unwrap_or_else(|e| panic!("{qs}: {e}"))
 }
 
 /// The two actions of the docs' Example 2 response, in the full wire format.

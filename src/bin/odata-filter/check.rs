@@ -2,8 +2,9 @@
 
 use std::process::ExitCode;
 
+use odata_filter::mde::{machine_actions, machines};
 use odata_filter::query::{mde_error_body, Query};
-use odata_filter::schema::{machine_actions, machines, EntitySet};
+use odata_filter::schema::EntitySet;
 
 /// The built-in entity sets `check` can validate against.
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]

@@ -26,7 +26,7 @@
 //! `per_record` (one record), `batch` (selection vectors over a slice).
 //!
 //! ```
-//! use odata_filter::schema::machine_actions;
+//! use odata_filter::mde::machine_actions;
 //! use odata_filter::validate::{validate_text, ValidateOptions};
 //! let filter = validate_text(
 //!     "requestor eq 'Analyst@contoso.com'",
@@ -35,7 +35,7 @@
 //! )
 //! .unwrap()
 //! .compile();
-//! let records = odata_filter::sample::machine_actions(100, 1);
+//! let records = odata_filter::mde::sample::machine_actions(100, 1);
 //! assert!(filter.matches(&records[0]));
 //! assert!(filter.matches(&serde_json::json!({"requestor": "Analyst@contoso.com"})));
 //! ```
@@ -119,10 +119,10 @@ impl CompiledFilter {
     /// and a comparison, not a walk of the predicate tree; other shapes are evaluated per record.
     ///
     /// ```
-    /// use odata_filter::schema::machine_actions;
+    /// use odata_filter::mde::machine_actions;
     /// use odata_filter::validate::{validate_text, ValidateOptions};
     /// let all = validate_text("true", machine_actions(), &ValidateOptions::default()).unwrap().compile();
-    /// assert_eq!(all.matching_indices(&odata_filter::sample::machine_actions(3, 0)), vec![0, 1, 2]);
+    /// assert_eq!(all.matching_indices(&odata_filter::mde::sample::machine_actions(3, 0)), vec![0, 1, 2]);
     /// ```
     pub fn matching_indices<R: Record>(&self, records: &[R]) -> Vec<usize> {
         let mut out = Vec::new();
@@ -163,7 +163,7 @@ impl TypedFilter {
     /// use [`TypedFilter::compile`] for many records).
     ///
     /// ```
-    /// use odata_filter::schema::machine_actions;
+    /// use odata_filter::mde::machine_actions;
     /// use odata_filter::validate::{validate_text, ValidateOptions};
     /// let f = validate_text("machineId eq null", machine_actions(), &ValidateOptions::default()).unwrap();
     /// assert!(f.matches(&serde_json::json!({"id": "x"})));

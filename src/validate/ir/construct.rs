@@ -396,7 +396,7 @@ impl TypedExpr {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::machine_actions;
+    use crate::mde::machine_actions;
 
     fn prop(name: &str) -> TypedExpr {
         let set = machine_actions();
