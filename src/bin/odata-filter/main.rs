@@ -8,8 +8,12 @@ use std::process::ExitCode;
 use clap::{Parser as ClapParser, Subcommand};
 
 mod check;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod load;
 mod parse;
 mod query;
+#[cfg(feature = "server")]
+mod serve;
 
 /// Parse, validate, evaluate and serialize OData v4 $filter queries.
 #[derive(ClapParser)]
@@ -29,6 +33,12 @@ enum Command {
     /// Run a query string over MachineAction records (generated, or from --data): prints the MDE
     /// response body.
     Query(query::Args),
+    /// Store MachineAction records (JSON or JSON Lines) in SQLite or PostgreSQL for `query --db`.
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
+    Load(load::Args),
+    /// Serve the MDE emulator (MachineActions and Machines APIs, tokens, limits) on loopback.
+    #[cfg(feature = "server")]
+    Serve(serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -37,5 +47,9 @@ fn main() -> ExitCode {
         Command::Parse(args) => parse::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Query(args) => query::run(&args),
+        #[cfg(any(feature = "sqlite", feature = "postgres"))]
+        Command::Load(args) => load::run(&args),
+        #[cfg(feature = "server")]
+        Command::Serve(args) => serve::run(&args),
     }
 }

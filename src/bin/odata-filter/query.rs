@@ -30,10 +30,18 @@ pub struct Args {
     /// instead of failing on the first.
     #[arg(long)]
     skip_invalid: bool,
+    /// Query a database filled by `load` instead: `sqlite:PATH` or `postgres://…`.
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
+    #[arg(long, value_name = "URL", conflicts_with = "data")]
+    db: Option<String>,
 }
 
 /// Prints the MDE response body; exit 2 for an invalid query, 1 for unreadable data.
 pub fn run(args: &Args) -> ExitCode {
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
+    if let Some(db) = &args.db {
+        return ExitCode::from(run_db(&args.query, db, args.json));
+    }
     let data = match &args.data {
         Some(p) if p.as_os_str() == "-" => DataSource::Stdin,
         Some(p) => DataSource::File(p.clone()),
@@ -55,4 +63,51 @@ pub fn run(args: &Args) -> ExitCode {
         &mut std::io::stderr().lock(),
     );
     ExitCode::from(status)
+}
+
+/// `query --db`: the same response body, computed by the database.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+fn run_db(query: &str, db: &str, json_errors: bool) -> u8 {
+    use odata_filter::command::{EXIT_INVALID_QUERY, EXIT_OK, EXIT_OPERATIONAL};
+    use odata_filter::query::{mde_error_body, Query};
+    use odata_filter::sql::store::{Store, StoreError};
+    use std::io::Write;
+    let set = odata_filter::mde::machine_actions();
+    let invalid = |errors: &odata_filter::Errors| {
+        if json_errors {
+            println!("{}", mde_error_body(errors, None));
+        } else {
+            eprint!("{errors}");
+        }
+        EXIT_INVALID_QUERY
+    };
+    let q = match Query::from_query_string(query, set) {
+        Ok(q) => q,
+        Err(errors) => return invalid(&errors),
+    };
+    let body = Store::open(db, set).and_then(|mut s| s.response(&q));
+    match body {
+        Ok(body) => {
+            let mut out = std::io::stdout().lock();
+            let written = serde_json::to_writer_pretty(&mut out, &body)
+                .map_err(std::io::Error::from)
+                .and_then(|()| writeln!(out));
+            match written {
+                Ok(()) => EXIT_OK,
+                Err(e) => {
+                    eprintln!("error: cannot write the response: {e}");
+                    EXIT_OPERATIONAL
+                }
+            }
+        }
+        // A valid query this engine cannot answer exactly: an operational failure, not a 400.
+        Err(StoreError::Unsupported(errors)) => {
+            eprint!("{errors}");
+            EXIT_OPERATIONAL
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_OPERATIONAL
+        }
+    }
 }
