@@ -171,7 +171,7 @@ fn end_to_end(c: &mut Criterion) {
     g.bench_function("filter_order_page_100", |b| {
         b.iter(|| {
             let q = Query::from_query_string(black_box(qs), machine_actions()).unwrap();
-            let body = q.response(&records, "MachineActions");
+            let body = q.response(&records);
             serde_json::to_string(&body).unwrap().len()
         })
     });

@@ -92,8 +92,8 @@ fn main() {
     println!("|---|---|---|---|{}", "---|".repeat(stores.len()));
     for (name, qs) in &queries {
         let q = Query::from_query_string(qs, set).unwrap();
-        let (mem, body) = median(|| q.response(&records, set.name()), 5);
-        let (on_values, body_v) = median(|| q.response(&values, set.name()), 3);
+        let (mem, body) = median(|| q.response(&records), 5);
+        let (on_values, body_v) = median(|| q.response(&values), 3);
         assert_eq!(body, body_v, "{name}: typed and JSON records differ");
         let matches = q.execute(&records).matched();
         let mut cells = vec![

@@ -7,6 +7,7 @@
 //!     query: "$filter=machineId eq 'f46b9bb259ed4a7fb9981b73510e3cc7aa81ec1f'&$top=2".into(),
 //!     data: DataSource::Generated { records: 1000, seed: 1 },
 //!     json_errors: false,
+//!     skip_invalid: false,
 //! };
 //! let (mut out, mut err) = (Vec::new(), Vec::new());
 //! let status = run_query(&cmd, &mut std::io::empty(), &mut out, &mut err);
@@ -15,10 +16,12 @@
 //! assert_eq!(body["value"][0]["id"], "69dc3630-1ccc-4342-acf3-35286eec741d");
 //! ```
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, Read, Write};
 use std::path::PathBuf;
 
+use crate::data::{query_reader, ReadOptions};
 use crate::mde::machine_actions;
+use crate::mde::MachineAction;
 use crate::query::{mde_error_body, Query};
 
 /// Exit status: success.
@@ -55,19 +58,12 @@ pub struct QueryCommand {
     /// On an invalid query, print MDE's JSON error body on stdout instead of the caret rendering on
     /// stderr.
     pub json_errors: bool,
+    /// Skip records that do not fit the entity type (their count is reported on `err`) instead of
+    /// failing on the first.
+    pub skip_invalid: bool,
 }
 
-/// Data that could not be read: which file, which line (1-based) if known, and why.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{file}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
-pub struct DataError {
-    /// The file name as given (`<stdin>` for standard input).
-    pub file: String,
-    /// The line, when the problem is on one.
-    pub line: Option<usize>,
-    /// What is wrong.
-    pub message: String,
-}
+pub use crate::data::DataError;
 
 /// Runs `query`: validates the query string against MachineActions, loads or generates the records,
 /// executes the query and writes the MDE response body (pretty JSON) to `out`. Returns the exit
@@ -98,31 +94,26 @@ pub fn run_query(
     let body = match &cmd.data {
         DataSource::Generated { records, seed } => {
             let records = crate::mde::sample::machine_actions(*records, *seed);
-            query.response(&records, set.name())
+            query.response(&records)
         }
         DataSource::File(path) => {
             let name = path.display().to_string();
-            let loaded = std::fs::File::open(path)
-                .map_err(|e| DataError {
-                    file: name.clone(),
-                    line: None,
-                    message: e.to_string(),
-                })
-                .and_then(|f| {
-                    let jsonl = path
-                        .extension()
-                        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl"));
-                    load_records(BufReader::new(f), &name, jsonl)
-                });
-            match loaded {
-                Ok(records) => query.response(&records, set.name()),
-                Err(e) => return report(err, &e),
+            let file = match std::fs::File::open(path) {
+                Ok(f) => f,
+                Err(e) => return report(err, &DataError::new(&name, None, e.to_string())),
+            };
+            match stream(&query, file, ReadOptions::for_file(&name), cmd, err) {
+                Ok(body) => body,
+                Err(status) => return status,
             }
         }
-        DataSource::Stdin => match load_records(BufReader::new(stdin), "<stdin>", false) {
-            Ok(records) => query.response(&records, set.name()),
-            Err(e) => return report(err, &e),
-        },
+        DataSource::Stdin => {
+            let options = ReadOptions::for_file("<stdin>");
+            match stream(&query, stdin, options, cmd, err) {
+                Ok(body) => body,
+                Err(status) => return status,
+            }
+        }
     };
     let written = serde_json::to_writer_pretty(&mut *out, &body)
         .map_err(std::io::Error::from)
@@ -134,6 +125,28 @@ pub fn run_query(
             EXIT_OPERATIONAL
         }
     }
+}
+
+/// Streams MachineActions from `input` through `query` (see [`crate::data`]).
+fn stream(
+    query: &crate::query::ValidatedQuery,
+    input: impl Read,
+    mut options: ReadOptions,
+    cmd: &QueryCommand,
+    err: &mut dyn Write,
+) -> Result<serde_json::Value, u8> {
+    options.skip_invalid = cmd.skip_invalid;
+    let outcome =
+        query_reader::<MachineAction, _>(query, input, &options).map_err(|e| report(err, &e))?;
+    if let Some(first) = &outcome.first_invalid {
+        let _ = writeln!(
+            err,
+            "warning: skipped {} invalid record{} (the first: {first})",
+            outcome.invalid,
+            if outcome.invalid == 1 { "" } else { "s" }
+        );
+    }
+    Ok(outcome.response(query))
 }
 
 fn report(err: &mut dyn Write, e: &DataError) -> u8 {
@@ -159,11 +172,7 @@ pub fn load_records<R: BufRead>(
     name: &str,
     jsonl: bool,
 ) -> Result<Vec<serde_json::Value>, DataError> {
-    let err = |line: Option<usize>, message: String| DataError {
-        file: name.to_string(),
-        line,
-        message,
-    };
+    let err = |line: Option<usize>, message: String| DataError::new(name, line, message);
     if jsonl {
         let mut records = Vec::new();
         let mut line = String::new();
@@ -233,11 +242,11 @@ fn check_objects(
     name: &str,
 ) -> Result<Vec<serde_json::Value>, DataError> {
     match items.iter().position(|v| !v.is_object()) {
-        Some(i) => Err(DataError {
-            file: name.to_string(),
-            line: None,
-            message: format!("record {} is not a JSON object", i + 1),
-        }),
+        Some(i) => Err(DataError::new(
+            name,
+            None,
+            format!("record {} is not a JSON object", i + 1),
+        )),
         None => Ok(items),
     }
 }

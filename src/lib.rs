@@ -52,6 +52,7 @@ pub mod builder;
 #[cfg(feature = "client")]
 pub mod client;
 pub mod command;
+pub mod data;
 pub mod error;
 pub mod eval;
 pub mod mde;

@@ -98,6 +98,10 @@ pub struct ValidatedQuery {
     skiptoken: Option<String>,
     custom: Vec<(String, String)>,
     entity_type: Arc<StructuredType>,
+    // The entity set's name, page size (its `$top` cap) and the service root for response URLs.
+    entity_set: Arc<str>,
+    page_size: Option<u64>,
+    service_root: Arc<str>,
     default_order: Vec<(PropertyId, bool)>,
 }
 
@@ -141,6 +145,41 @@ impl ValidatedQuery {
     /// The entity type of the entity set the query was validated against.
     pub fn entity_type(&self) -> &Arc<StructuredType> {
         &self.entity_type
+    }
+    /// The name of the entity set the query was validated against (`MachineActions`).
+    pub fn entity_set_name(&self) -> &str {
+        &self.entity_set
+    }
+    /// The entity set's page size (its `$top` cap), if it has one.
+    pub fn page_size(&self) -> Option<u64> {
+        self.page_size
+    }
+    /// The service root response URLs (`@odata.context`, `@odata.nextLink`) are built on; by
+    /// default `https://api.security.microsoft.com/api/`.
+    pub fn service_root(&self) -> &str {
+        &self.service_root
+    }
+    /// The same query answered on another service root (the request's host), e.g.
+    /// `https://api-eu.security.microsoft.com/api/`; a missing final `/` is added.
+    ///
+    /// ```
+    /// let q = odata_filter::query::Query::from_query_string("$top=1", odata_filter::mde::machine_actions())
+    ///     .unwrap()
+    ///     .with_service_root("http://127.0.0.1:8080/api");
+    /// assert_eq!(q.service_root(), "http://127.0.0.1:8080/api/");
+    /// ```
+    pub fn with_service_root(mut self, root: &str) -> Self {
+        let mut root = root.to_string();
+        if !root.ends_with('/') {
+            root.push('/');
+        }
+        self.service_root = root.into();
+        self
+    }
+    /// The same query with `$skip` set to `skip` (the next page's query).
+    pub fn with_skip(mut self, skip: u64) -> Self {
+        self.skip = Some(skip);
+        self
     }
     /// The entity set's order of results without `$orderby` ([`EntitySet::default_order`]).
     pub fn default_order(&self) -> &[(PropertyId, bool)] {
@@ -286,6 +325,25 @@ impl Query {
                 ));
             }
         }
+        // MDE answers JSON only and pages by `$skip`: ASP.NET Core OData's wording for an option the
+        // endpoint does not allow.
+        let json_format = opts.format.as_deref().map_or(true, |f| {
+            let media = f.split(';').next().unwrap_or("").trim();
+            media.eq_ignore_ascii_case("json") || media.eq_ignore_ascii_case("application/json")
+        });
+        for (present, option, bare) in [
+            (opts.skiptoken.is_some(), "SkipToken", "skiptoken"),
+            (!json_format, "Format", "format"),
+        ] {
+            if present {
+                errors.push(Error::new(
+                    ErrorKind::Unsupported,
+                    option_value_span(raw, bare),
+                    format!("Query option '{option}' is not allowed. To allow it, set the 'AllowedQueryOptions' property on EnableQueryAttribute or QueryValidationSettings."),
+                    raw,
+                ));
+            }
+        }
         let mut orderby = Vec::new();
         if let Some(ob) = &opts.orderby {
             for item in &ob.items {
@@ -344,6 +402,9 @@ impl Query {
             skiptoken: opts.skiptoken,
             custom: opts.custom,
             entity_type: Arc::clone(set.entity_type()),
+            entity_set: set.name().into(),
+            page_size: set.top_cap(),
+            service_root: crate::eval::execute::MDE_SERVICE_ROOT.into(),
             default_order: set.default_order().to_vec(),
         })
     }

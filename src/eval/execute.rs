@@ -19,11 +19,14 @@
 //! .unwrap();
 //! let records = odata_filter::mde::sample::machine_actions(10_000, odata_filter::mde::sample::DEFAULT_SEED);
 //! let result = q.execute(&records);
-//! let ids: Vec<String> = result.page().iter().map(|&i| records[i].id.to_string()).collect();
+//! let ids: Vec<String> = result.page().iter().map(|r| r.id.to_string()).collect();
 //! assert_eq!(ids, ["69dc3630-1ccc-4342-acf3-35286eec741d", "2e9da30d-27f6-4208-81f2-9cd3d67893ba"]);
 //! ```
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
@@ -45,16 +48,17 @@ pub const MDE_SERVICE_ROOT: &str = "https://api.security.microsoft.com/api/";
 /// The page size when `$top` is not given (MDE's maximum page size).
 pub const DEFAULT_PAGE_SIZE: u64 = 10_000;
 
-/// What a query selected: the matching count and the indices of the page's records, in order.
+/// What a query selected: how many records matched `$filter` and the records of the page, in
+/// result order (`T` is `&R` for [`ValidatedQuery::execute`], `R` for [`ValidatedQuery::execute_iter`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct QueryResult {
+pub struct QueryResult<T> {
     matched: usize,
-    page: Vec<usize>,
+    page: Vec<T>,
 }
 
-impl QueryResult {
-    /// A result computed elsewhere (a SQL back end): `matched` records, the page's indices in order.
-    pub fn new(matched: usize, page: Vec<usize>) -> Self {
+impl<T> QueryResult<T> {
+    /// A result from its parts: `matched` records matched, `page` is the page in result order.
+    pub fn new(matched: usize, page: Vec<T>) -> Self {
         QueryResult { matched, page }
     }
 
@@ -63,26 +67,44 @@ impl QueryResult {
         self.matched
     }
 
-    /// Indices (into the input slice) of the records of the page, in result order.
-    pub fn page(&self) -> &[usize] {
+    /// The records of the page, in result order.
+    pub fn page(&self) -> &[T] {
         &self.page
+    }
+
+    /// The records of the page, owned.
+    pub fn into_page(self) -> Vec<T> {
+        self.page
     }
 }
 
 /// One sort key of one record: borrowed from the record where possible.
 #[derive(Clone, Debug)]
-enum SortValue<'r> {
+pub(crate) enum SortValue<'r> {
     Null,
     Int(i64),
     Instant(i128),
     Guid(u128),
     Position(usize),
-    Str(&'r str),
+    Str(Cow<'r, str>),
     Other(Value),
 }
 
 impl SortValue<'_> {
-    fn cmp(&self, other: &Self) -> Ordering {
+    /// The same key, owning its text (to outlive the record it was read from).
+    pub(crate) fn into_owned(self) -> SortValue<'static> {
+        match self {
+            SortValue::Null => SortValue::Null,
+            SortValue::Int(i) => SortValue::Int(i),
+            SortValue::Instant(t) => SortValue::Instant(t),
+            SortValue::Guid(g) => SortValue::Guid(g),
+            SortValue::Position(p) => SortValue::Position(p),
+            SortValue::Str(s) => SortValue::Str(Cow::Owned(s.into_owned())),
+            SortValue::Other(v) => SortValue::Other(v),
+        }
+    }
+
+    fn cmp(&self, other: &SortValue<'_>) -> Ordering {
         use SortValue::*;
         match (self, other) {
             // Nulls first in ascending order (OData).
@@ -136,9 +158,9 @@ impl KeyReader {
                     Some(SortValue::Instant(sem::instant_nanos(&t)))
                 }
                 (EdmType::Guid, Field::Guid(g)) => Some(SortValue::Guid(g.as_u128())),
-                (EdmType::String, Field::Str(s)) => Some(SortValue::Str(s)),
+                (EdmType::String, Field::Str(s)) => Some(SortValue::Str(Cow::Borrowed(s))),
                 (EdmType::String, Field::Json(serde_json::Value::String(s))) => {
-                    Some(SortValue::Str(s))
+                    Some(SortValue::Str(Cow::Borrowed(s.as_str())))
                 }
                 (t, Field::Int(i)) if t.is_integer() && ops::fits(i, t) => Some(SortValue::Int(i)),
                 _ => None,
@@ -183,81 +205,285 @@ fn default_order(ty: &StructuredType, order: &[(PropertyId, bool)]) -> Vec<KeyRe
     keys
 }
 
+/// The order of a query's results: its sort keys (`$orderby`, else the default order) and the
+/// instant `now()` stands for.
+pub(crate) struct OrderKeys {
+    keys: Vec<KeyReader>,
+    descending: Arc<[bool]>,
+    now: DateTime<FixedOffset>,
+}
+
+impl OrderKeys {
+    pub(crate) fn new(query: &ValidatedQuery, now: DateTime<FixedOffset>) -> Self {
+        let keys: Vec<KeyReader> = if query.orderby().is_empty() {
+            default_order(query.entity_type(), query.default_order())
+        } else {
+            query
+                .orderby()
+                .iter()
+                .map(|k| KeyReader::new(k.expr(), k.descending()))
+                .collect()
+        };
+        let descending = keys.iter().map(|k| k.descending).collect();
+        OrderKeys {
+            keys,
+            descending,
+            now,
+        }
+    }
+
+    /// Appends the keys of `r` to `out`.
+    pub(crate) fn read_into<'r, R: Record + ?Sized>(&self, r: &'r R, out: &mut Vec<SortValue<'r>>) {
+        out.extend(self.keys.iter().map(|k| k.read(r, &self.now)));
+    }
+
+    fn width(&self) -> usize {
+        self.keys.len()
+    }
+}
+
+/// Result order of two rows: their keys (most significant first), then their input positions.
+fn cmp_rows(
+    descending: &[bool],
+    (ka, sa): (&[SortValue<'_>], u64),
+    (kb, sb): (&[SortValue<'_>], u64),
+) -> Ordering {
+    for (desc, (x, y)) in descending.iter().zip(ka.iter().zip(kb.iter())) {
+        let o = x.cmp(y);
+        let o = if *desc { o.reverse() } else { o };
+        if o != Ordering::Equal {
+            return o;
+        }
+    }
+    sa.cmp(&sb)
+}
+
+/// One candidate of a [`TopK`]: its keys, its input position and the item.
+struct Entry<T> {
+    keys: Box<[SortValue<'static>]>,
+    seq: u64,
+    descending: Arc<[bool]>,
+    item: T,
+}
+
+impl<T> PartialEq for Entry<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl<T> Eq for Entry<T> {}
+impl<T> PartialOrd for Entry<T> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl<T> Ord for Entry<T> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        cmp_rows(
+            &self.descending,
+            (&self.keys, self.seq),
+            (&other.keys, other.seq),
+        )
+    }
+}
+
+/// The first `k` rows in result order seen so far: a bounded max-heap whose top is the last row
+/// kept, so a row that cannot enter costs one comparison and no allocation.
+pub(crate) struct TopK<T> {
+    k: usize,
+    descending: Arc<[bool]>,
+    heap: BinaryHeap<Entry<T>>,
+}
+
+impl<T> TopK<T> {
+    pub(crate) fn new(order: &OrderKeys, k: usize) -> Self {
+        TopK {
+            k,
+            descending: order.descending.clone(),
+            heap: BinaryHeap::new(),
+        }
+    }
+
+    /// True when a row with these keys and input position would be kept.
+    pub(crate) fn admits(&self, keys: &[SortValue<'_>], seq: u64) -> bool {
+        if self.heap.len() < self.k {
+            return true;
+        }
+        match self.heap.peek() {
+            Some(last) => cmp_rows(&self.descending, (keys, seq), (&last.keys, last.seq)).is_lt(),
+            None => false,
+        }
+    }
+
+    /// Offers a row; `item` is made only when the row is kept.
+    pub(crate) fn offer(&mut self, keys: &[SortValue<'_>], seq: u64, item: impl FnOnce() -> T) {
+        if !self.admits(keys, seq) {
+            return;
+        }
+        if self.heap.len() == self.k {
+            self.heap.pop();
+        }
+        self.heap.push(Entry {
+            keys: keys.iter().cloned().map(SortValue::into_owned).collect(),
+            seq,
+            descending: self.descending.clone(),
+            item: item(),
+        });
+    }
+
+    /// Rows kept now.
+    pub(crate) fn len(&self) -> usize {
+        self.heap.len()
+    }
+
+    /// Adds the rows of `other` (the same order and `k`).
+    pub(crate) fn merge(&mut self, other: TopK<T>) {
+        for e in other.heap {
+            if self.heap.len() < self.k {
+                self.heap.push(e);
+            } else if self.heap.peek().is_some_and(|last| e < *last) {
+                self.heap.pop();
+                self.heap.push(e);
+            }
+        }
+    }
+
+    /// The rows in result order, the first `skip` dropped.
+    pub(crate) fn into_page(self, skip: usize) -> Vec<T> {
+        self.heap
+            .into_sorted_vec()
+            .into_iter()
+            .skip(skip)
+            .map(|e| e.item)
+            .collect()
+    }
+}
+
 impl ValidatedQuery {
+    /// `$skip` and the page size: `$top`, else the entity set's page size (its `$top` cap, else
+    /// [`DEFAULT_PAGE_SIZE`]).
+    pub(crate) fn skip_and_page_size(&self) -> (usize, usize) {
+        let skip = usize::try_from(self.skip().unwrap_or(0)).unwrap_or(usize::MAX);
+        let page = self.top().or(self.page_size()).unwrap_or(DEFAULT_PAGE_SIZE);
+        let top = usize::try_from(page).unwrap_or(usize::MAX);
+        (skip, top)
+    }
+
     /// Runs the query over `records`: filter, order, skip, top. See the [module docs](self).
-    pub fn execute<R: Record>(&self, records: &[R]) -> QueryResult {
+    pub fn execute<'r, R: Record>(&self, records: &'r [R]) -> QueryResult<&'r R> {
         self.execute_with(records, self.filter().map(|f| f.compile()).as_ref())
     }
 
     /// [`ValidatedQuery::execute`] with an already compiled filter (`None`: every record matches).
-    pub fn execute_with<R: Record>(
+    pub fn execute_with<'r, R: Record>(
         &self,
-        records: &[R],
+        records: &'r [R],
         filter: Option<&CompiledFilter>,
-    ) -> QueryResult {
+    ) -> QueryResult<&'r R> {
         let now = filter.map_or_else(sem::now, |f| f.now());
         let matching: Vec<usize> = match filter {
             Some(f) => f.matching_indices(records),
             None => (0..records.len()).collect(),
         };
         let matched = matching.len();
-        let keys: Vec<KeyReader> = if self.orderby().is_empty() {
-            default_order(self.entity_type(), self.default_order())
-        } else {
-            self.orderby()
-                .iter()
-                .map(|k| KeyReader::new(k.expr(), k.descending()))
-                .collect()
-        };
-        let skip = usize::try_from(self.skip().unwrap_or(0)).unwrap_or(usize::MAX);
-        let top = usize::try_from(self.top().unwrap_or(DEFAULT_PAGE_SIZE)).unwrap_or(usize::MAX);
+        let order = OrderKeys::new(self, now);
+        let (skip, top) = self.skip_and_page_size();
         let wanted = skip.saturating_add(top).min(matched);
         if wanted == 0 || skip >= matched {
-            return QueryResult {
-                matched,
-                page: Vec::new(),
-            };
+            return QueryResult::new(matched, Vec::new());
         }
         // Keys in one flat array (`width` per matching record), rows as positions into it: no
         // allocation per record.
-        let width = keys.len();
+        let width = order.width();
         let mut flat: Vec<SortValue<'_>> = Vec::with_capacity(matched.saturating_mul(width));
         for &i in &matching {
-            flat.extend(keys.iter().map(|k| k.read(&records[i], &now)));
+            order.read_into(&records[i], &mut flat);
         }
         let mut rows: Vec<usize> = (0..matched).collect();
         let cmp = |a: &usize, b: &usize| {
             let (a, b) = (*a, *b);
-            let ka = &flat[a * width..(a + 1) * width];
-            let kb = &flat[b * width..(b + 1) * width];
-            for (k, (x, y)) in keys.iter().zip(ka.iter().zip(kb.iter())) {
-                let o = x.cmp(y);
-                let o = if k.descending { o.reverse() } else { o };
-                if o != Ordering::Equal {
-                    return o;
-                }
-            }
-            // Input order breaks remaining ties (positions follow input order).
-            a.cmp(&b)
+            cmp_rows(
+                &order.descending,
+                (&flat[a * width..(a + 1) * width], a as u64),
+                (&flat[b * width..(b + 1) * width], b as u64),
+            )
         };
         if wanted < rows.len() {
             rows.select_nth_unstable_by(wanted - 1, cmp);
             rows.truncate(wanted);
         }
         rows.sort_unstable_by(cmp);
-        QueryResult {
-            matched,
-            page: rows
-                .into_iter()
-                .skip(skip)
-                .filter_map(|r| matching.get(r).copied())
-                .collect(),
+        let page = rows
+            .into_iter()
+            .skip(skip)
+            .filter_map(|r| matching.get(r).and_then(|&i| records.get(i)))
+            .collect();
+        QueryResult::new(matched, page)
+    }
+
+    /// Runs the query over records one at a time, keeping only the page (`$skip + $top` records)
+    /// in a bounded top-k: memory does not grow with the input. The result is the one
+    /// [`ValidatedQuery::execute`] gives on the same records collected.
+    ///
+    /// ```
+    /// use odata_filter::query::Query;
+    /// use odata_filter::mde::machine_actions;
+    /// let q = Query::from_query_string("$filter=status eq 'Failed'&$top=3&$count=true", machine_actions()).unwrap();
+    /// let streamed = q.execute_iter(odata_filter::mde::sample::Generator::new(5).take(20_000));
+    /// let records = odata_filter::mde::sample::machine_actions(20_000, 5);
+    /// let in_memory = q.execute(&records);
+    /// assert_eq!(streamed.matched(), in_memory.matched());
+    /// assert_eq!(streamed.page().iter().collect::<Vec<_>>(), in_memory.page().to_vec());
+    /// ```
+    pub fn execute_iter<R: Record, I: IntoIterator<Item = R>>(&self, records: I) -> QueryResult<R> {
+        const BATCH: usize = 1024;
+        let filter = self.filter().map(|f| f.compile());
+        let now = filter.as_ref().map_or_else(sem::now, |f| f.now());
+        let order = OrderKeys::new(self, now);
+        let (skip, top) = self.skip_and_page_size();
+        let mut best = TopK::new(&order, skip.saturating_add(top));
+        let mut matched = 0;
+        let mut seq = 0u64;
+        let mut batch: Vec<R> = Vec::with_capacity(BATCH);
+        let mut hits: Vec<usize> = Vec::with_capacity(BATCH);
+        let mut keys: Vec<SortValue<'static>> = Vec::new();
+        let mut iter = records.into_iter();
+        loop {
+            batch.extend(iter.by_ref().take(BATCH));
+            if batch.is_empty() {
+                break;
+            }
+            hits.clear();
+            match &filter {
+                Some(f) => f.for_each_match(&batch, |i| hits.push(i)),
+                None => hits.extend(0..batch.len()),
+            }
+            matched += hits.len();
+            let mut next_hit = hits.iter().copied().peekable();
+            for (i, r) in batch.drain(..).enumerate() {
+                let s = seq + i as u64;
+                if next_hit.peek() != Some(&i) {
+                    continue;
+                }
+                next_hit.next();
+                // Owned keys (string keys copied), so that the record can move into the top-k.
+                keys.clear();
+                keys.extend(
+                    order
+                        .keys
+                        .iter()
+                        .map(|k| k.read(&r, &order.now).into_owned()),
+                );
+                best.offer(&keys, s, || r);
+            }
+            seq += BATCH as u64;
         }
+        QueryResult::new(matched, best.into_page(skip))
     }
 
     /// The MDE response body for `records` as a JSON value: `@odata.context`, `@odata.count` (with
-    /// `$count=true`) and `value` (the page, with `$select` applied). `entity_set` names the set in
-    /// the context URL (`MachineActions`).
+    /// `$count=true`), `value` (the page, with `$select` applied) and, without `$top` when more
+    /// records match than fit in one page, `@odata.nextLink`.
     ///
     /// ```
     /// use odata_filter::query::Query;
@@ -265,30 +491,37 @@ impl ValidatedQuery {
     /// let q = Query::from_query_string("$filter=status eq 'Failed'&$top=1&$count=true&$select=id,status",
     ///     machine_actions()).unwrap();
     /// let records = odata_filter::mde::sample::machine_actions(500, 3);
-    /// let body = q.response(&records, "MachineActions");
+    /// let body = q.response(&records);
     /// assert_eq!(body["@odata.context"], "https://api.security.microsoft.com/api/$metadata#MachineActions(id,status)");
     /// assert!(body["@odata.count"].as_u64().unwrap() > 1);
     /// assert_eq!(body["value"][0]["status"], "Failed");
     /// assert_eq!(body["value"][0].as_object().unwrap().len(), 2);
     /// ```
-    pub fn response<R: Record + Serialize>(
-        &self,
-        records: &[R],
-        entity_set: &str,
-    ) -> serde_json::Value {
-        let result = self.execute(records);
-        self.response_for(records, &result, entity_set)
+    pub fn response<R: Record + Serialize>(&self, records: &[R]) -> serde_json::Value {
+        self.response_for(&self.execute(records))
     }
 
     /// The response body for an already computed [`QueryResult`].
-    pub fn response_for<R: Serialize>(
+    pub fn response_for<T: Serialize>(&self, result: &QueryResult<T>) -> serde_json::Value {
+        let page = result
+            .page()
+            .iter()
+            .map(|r| serde_json::to_value(r).unwrap_or(serde_json::Value::Null));
+        self.response_with(result.matched(), page)
+    }
+
+    /// The response body for `matched` records whose page is `page` (each record as JSON).
+    pub fn response_with(
         &self,
-        records: &[R],
-        result: &QueryResult,
-        entity_set: &str,
+        matched: usize,
+        page: impl IntoIterator<Item = serde_json::Value>,
     ) -> serde_json::Value {
         let selected = self.selected_names();
-        let mut context = format!("{MDE_SERVICE_ROOT}$metadata#{entity_set}");
+        let mut context = format!(
+            "{}$metadata#{}",
+            self.service_root(),
+            self.entity_set_name()
+        );
         if let Some(names) = &selected {
             context.push('(');
             context.push_str(&names.join(","));
@@ -297,31 +530,58 @@ impl ValidatedQuery {
         let mut body = serde_json::Map::new();
         body.insert("@odata.context".into(), context.into());
         if self.count() == Some(true) {
-            body.insert("@odata.count".into(), result.matched().into());
+            body.insert("@odata.count".into(), matched.into());
         }
-        let value: Vec<serde_json::Value> = result
-            .page()
-            .iter()
-            .filter_map(|&i| records.get(i))
-            .map(|r| {
-                let full = serde_json::to_value(r).unwrap_or(serde_json::Value::Null);
-                match (&selected, full) {
-                    (Some(names), serde_json::Value::Object(mut obj)) => {
-                        let mut out = serde_json::Map::new();
-                        for n in names {
-                            out.insert(
-                                n.clone(),
-                                obj.remove(n.as_str()).unwrap_or(serde_json::Value::Null),
-                            );
-                        }
-                        serde_json::Value::Object(out)
+        let value: Vec<serde_json::Value> = page
+            .into_iter()
+            .map(|full| match (&selected, full) {
+                (Some(names), serde_json::Value::Object(mut obj)) => {
+                    let mut out = serde_json::Map::new();
+                    for n in names {
+                        out.insert(
+                            n.clone(),
+                            obj.remove(n.as_str()).unwrap_or(serde_json::Value::Null),
+                        );
                     }
-                    (_, full) => full,
+                    serde_json::Value::Object(out)
                 }
+                (_, full) => full,
             })
             .collect();
         body.insert("value".into(), value.into());
+        if let Some(link) = self.next_link(matched) {
+            body.insert("@odata.nextLink".into(), link.into());
+        }
         serde_json::Value::Object(body)
+    }
+
+    /// The `@odata.nextLink` of a response where `matched` records matched: without `$top`, when
+    /// records remain after this page, the request URL (on [`ValidatedQuery::service_root`]) with
+    /// `$skip` advanced by the page size and every other option kept. With `$top`, none (as MDE).
+    ///
+    /// ```
+    /// use odata_filter::query::Query;
+    /// use odata_filter::mde::machine_actions;
+    /// let q = Query::from_query_string("$filter=status eq 'Failed'&$count=true", machine_actions()).unwrap();
+    /// assert_eq!(q.next_link(10_000), None);
+    /// assert_eq!(q.next_link(10_001).unwrap(),
+    ///     "https://api.security.microsoft.com/api/machineactions?$filter=status%20eq%20%27Failed%27&$skip=10000&$count=true");
+    /// ```
+    pub fn next_link(&self, matched: usize) -> Option<String> {
+        if self.top().is_some() {
+            return None;
+        }
+        let (skip, page) = self.skip_and_page_size();
+        let next = skip.saturating_add(page);
+        if matched <= next {
+            return None;
+        }
+        let next = self.clone().with_skip(next as u64);
+        Some(format!(
+            "{}{}?{next}",
+            self.service_root(),
+            self.entity_set_name().to_ascii_lowercase()
+        ))
     }
 
     /// The `$select`ed property names in schema order, `None` for all properties.

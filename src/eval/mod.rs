@@ -25,7 +25,7 @@
 //!     machine_actions(),
 //! )
 //! .unwrap();
-//! let body = q.response(&records, "MachineActions");
+//! let body = q.response(&records);
 //! assert!(body["value"].as_array().unwrap().len() <= 5);
 //! assert!(body["@odata.count"].is_u64());
 //! ```

@@ -265,9 +265,9 @@ pub struct MachineAction {
     #[serde(with = "wire_datetime")]
     #[odata(filterable)]
     pub creation_date_time_utc: DateTime<Utc>,
-    /// When its status last changed.
-    #[serde(with = "wire_datetime")]
-    pub last_update_date_time_utc: DateTime<Utc>,
+    /// When its status last changed (the service may omit it).
+    #[serde(with = "opt_wire_datetime", default)]
+    pub last_update_date_time_utc: Option<DateTime<Utc>>,
     /// Who cancelled it.
     #[serde(default)]
     pub cancellation_requestor: Option<String>,

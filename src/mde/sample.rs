@@ -124,7 +124,7 @@ pub fn docs_example_actions() -> Vec<MachineAction> {
         machine_id: Some(DOCS_MACHINE_ID.to_string()),
         computer_dns_name: Some("desktop-39g9tgl".to_string()),
         creation_date_time_utc: t(created),
-        last_update_date_time_utc: t(updated),
+        last_update_date_time_utc: Some(t(updated)),
         cancellation_requestor: None,
         cancellation_comment: None,
         cancellation_date_time_utc: None,
@@ -461,7 +461,7 @@ impl Generator {
             machine_id,
             computer_dns_name,
             creation_date_time_utc: created,
-            last_update_date_time_utc: updated,
+            last_update_date_time_utc: Some(updated),
             cancellation_requestor,
             cancellation_comment,
             cancellation_date_time_utc,
@@ -541,7 +541,7 @@ mod tests {
                 assert_eq!(id.len(), 40);
                 assert!(id.bytes().all(|b| b.is_ascii_hexdigit()));
             }
-            assert!(r.last_update_date_time_utc >= r.creation_date_time_utc);
+            assert!(r.last_update_date_time_utc >= Some(r.creation_date_time_utc));
             assert_eq!(r.creation_date_time_utc.timestamp_subsec_nanos() % 100, 0);
         }
     }

@@ -89,7 +89,7 @@ fn build_machine_actions() -> EntitySet {
         .nullable("machineId", EdmType::String)
         .nullable("computerDnsName", EdmType::String)
         .property("creationDateTimeUtc", EdmType::DateTimeOffset)
-        .property("lastUpdateDateTimeUtc", EdmType::DateTimeOffset)
+        .nullable("lastUpdateDateTimeUtc", EdmType::DateTimeOffset) // the service may omit it
         .nullable("cancellationRequestor", EdmType::String)
         .nullable("cancellationComment", EdmType::String)
         .nullable("cancellationDateTimeUtc", EdmType::DateTimeOffset)

@@ -209,7 +209,7 @@ pub(crate) async fn create(
         machine_id: device["id"].as_str().map(str::to_string),
         computer_dns_name: device["computerDnsName"].as_str().map(str::to_string),
         creation_date_time_utc: now,
-        last_update_date_time_utc: now,
+        last_update_date_time_utc: Some(now),
         cancellation_requestor: None,
         cancellation_comment: None,
         cancellation_date_time_utc: None,
@@ -278,7 +278,7 @@ pub(crate) async fn cancel(
     action.cancellation_requestor = Some(caller.app_id);
     action.cancellation_comment = Some(comment);
     action.cancellation_date_time_utc = Some(now);
-    action.last_update_date_time_utc = now;
+    action.last_update_date_time_utc = Some(now);
     let store = Arc::clone(&app.store);
     let saved = action.clone();
     blocking(move || store.upsert_action(&saved)).await?;
@@ -357,7 +357,7 @@ async fn advance(app: &Arc<App>, id: Uuid) {
             return;
         }
         action.status = status;
-        action.last_update_date_time_utc = now_ticks();
+        action.last_update_date_time_utc = Some(now_ticks());
         if status == Status::Failed {
             // E_FAIL, as failed actions of the service report.
             action.error_h_result = -2147467259;

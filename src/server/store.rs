@@ -145,7 +145,7 @@ impl Store for MemoryStore {
                 let rows = result
                     .page()
                     .iter()
-                    .map(|&i| serde_json::to_value(&actions.records[i]))
+                    .map(serde_json::to_value)
                     .collect::<Result<_, _>>()
                     .map_err(|e| StoreError::Failed(e.to_string()))?;
                 Ok(Page {
@@ -156,11 +156,7 @@ impl Store for MemoryStore {
             EntitySetKind::Machines => {
                 let result = query.execute(&self.machines);
                 Ok(Page {
-                    rows: result
-                        .page()
-                        .iter()
-                        .map(|&i| self.machines[i].clone())
-                        .collect(),
+                    rows: result.page().iter().map(|&r| r.clone()).collect(),
                     matched: result.matched(),
                 })
             }

@@ -14,7 +14,7 @@
 //!     .iter().map(|r| serde_json::to_value(r).unwrap()).collect();
 //! store.insert(&records, "sample").unwrap();
 //! let q = Query::from_query_string("$filter=status eq 'Failed'&$top=3&$count=true", machine_actions()).unwrap();
-//! assert_eq!(store.response(&q).unwrap(), q.response(&records, "MachineActions"));
+//! assert_eq!(store.response(&q).unwrap(), q.response(&records));
 //! # }
 //! ```
 
@@ -23,7 +23,6 @@ use std::io::BufRead;
 
 use crate::command::DataError;
 use crate::error::Errors;
-use crate::eval::QueryResult;
 use crate::query::ValidatedQuery;
 use crate::schema::EntitySet;
 use crate::sql::layout::{Layout, SEQ_COLUMN};
@@ -67,7 +66,6 @@ enum Engine {
 pub struct Store {
     engine: Engine,
     layout: Layout,
-    set_name: String,
 }
 
 impl fmt::Debug for Store {
@@ -98,7 +96,6 @@ impl Store {
         let mut store = Store {
             engine,
             layout: Layout::new(set),
-            set_name: set.name().to_string(),
         };
         for ddl in store.layout.create_statements(store.dialect()) {
             store.execute_batch(&ddl)?;
@@ -141,11 +138,7 @@ impl Store {
         let mut rows = Vec::with_capacity(records.len());
         for (seq, (i, r)) in (first..).zip(records.iter().enumerate()) {
             rows.push(self.layout.row(seq, r).map_err(|m| {
-                StoreError::Data(DataError {
-                    file: name.to_string(),
-                    line: None,
-                    message: format!("record {}: {m}", i + 1),
-                })
+                StoreError::Data(DataError::new(name, None, format!("record {}: {m}", i + 1)))
             })?);
         }
         self.insert_rows(rows)?;
@@ -156,11 +149,7 @@ impl Store {
     /// Errors name `name` and the line. Returns how many were stored. All or nothing.
     pub fn load_jsonl<R: BufRead>(&mut self, input: R, name: &str) -> Result<usize, StoreError> {
         let err = |line: usize, message: String| {
-            StoreError::Data(DataError {
-                file: name.to_string(),
-                line: Some(line),
-                message,
-            })
+            StoreError::Data(DataError::new(name, Some(line), message))
         };
         let mut seq = self.next_seq()?;
         self.begin()?;
@@ -264,8 +253,7 @@ impl Store {
     /// The response body of `query`, as [`ValidatedQuery::response`] writes it for the same records.
     pub fn response(&mut self, query: &ValidatedQuery) -> Result<serde_json::Value, StoreError> {
         let (page, matched) = self.execute(query)?;
-        let result = QueryResult::new(matched, (0..page.len()).collect());
-        Ok(query.response_for(&page, &result, &self.set_name))
+        Ok(query.response_with(matched, page))
     }
 
     fn next_seq(&mut self) -> Result<i64, StoreError> {

@@ -232,7 +232,11 @@ fn the_builder_takes_derived_enums_and_queries_use_the_default_order() {
         Ticket::entity_set(),
     )
     .unwrap();
-    let page: Vec<usize> = q.execute(&records).page().to_vec();
+    let result = q.execute(&records);
+    let page: Vec<*const Ticket> = result.page().iter().map(|t| *t as *const Ticket).collect();
     // Newest first: the last Critical tickets.
-    assert_eq!(page, [39, 35, 31]);
+    assert_eq!(
+        page,
+        [&records[39], &records[35], &records[31]].map(|t| t as *const Ticket)
+    );
 }

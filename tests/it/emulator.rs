@@ -100,7 +100,7 @@ fn bodies_are_the_librarys_byte_for_byte() {
     ] {
         let q = Query::from_query_string(qs, machine_actions()).unwrap();
         let want = q
-            .response(&records, "MachineActions")
+            .response(&records)
             .to_string()
             .replace(
                 "https://api.security.microsoft.com/api/",
@@ -144,10 +144,7 @@ fn want_context(
     q: &odata_filter::query::ValidatedQuery,
     prefix: &str,
 ) -> String {
-    let body = q.response(
-        &Vec::<odata_filter::mde::MachineAction>::new(),
-        "MachineActions",
-    );
+    let body = q.response(&Vec::<odata_filter::mde::MachineAction>::new());
     body["@odata.context"].as_str().unwrap().replace(
         "https://api.security.microsoft.com/api",
         &format!("{}{prefix}", server.url()),
@@ -333,7 +330,7 @@ fn an_action_is_created_and_followed_to_succeeded() {
     assert!(seen
         .iter()
         .all(|s| [Status::Pending, Status::InProgress, Status::Succeeded].contains(s)));
-    assert!(done.last_update_date_time_utc > done.creation_date_time_utc);
+    assert!(done.last_update_date_time_utc > Some(done.creation_date_time_utc));
     // Final: cancel is refused. A new one is allowed again, and a [fail] comment fails.
     let (kind, ..) = api_kind(all.cancel(done.id, "late"));
     assert_eq!(kind, ApiErrorKind::BadRequest);

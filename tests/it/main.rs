@@ -4,6 +4,7 @@ mod abnf_conformance;
 #[cfg(feature = "cli")] // runs the binary
 mod cli_check;
 mod compiled_agrees;
+mod data_stream;
 mod derive;
 #[cfg(all(feature = "server", feature = "client"))]
 mod emulator;

@@ -162,14 +162,20 @@ fn query() -> impl Strategy<Value = String> {
 }
 
 fn run(q: &str, data: DataSource, stdin: &[u8]) -> (u8, Vec<u8>) {
+    let (code, out, _) = run_with(q, data, stdin, true);
+    (code, out)
+}
+
+fn run_with(q: &str, data: DataSource, stdin: &[u8], skip_invalid: bool) -> (u8, Vec<u8>, String) {
     let cmd = QueryCommand {
         query: q.to_string(),
         data,
         json_errors: true,
+        skip_invalid,
     };
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let code = run_query(&cmd, &mut &stdin[..], &mut out, &mut err);
-    (code, out)
+    (code, out, String::from_utf8_lossy(&err).into_owned())
 }
 
 proptest! {
@@ -193,8 +199,16 @@ proptest! {
         let data = br#"[{"id": 5, "status": "Nope", "type": ["Isolate"], "machineId": {"a": 1},
             "requestor": null, "creationDateTimeUtc": "2024-13-45T99:00:00Z", "title": 1e308},
             {"status": "Succeeded", "creationDateTimeUtc": "2024-01-01T00:00:00-23:59"}, {}]"#;
+        // Skipping the records that do not fit the type: the response, or MDE's error body.
         let (code, out) = run(&q, DataSource::Stdin, data);
         prop_assert!(code == 0 || code == 2, "{q}: exit {code}");
         let _: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        // Without --skip-invalid the first bad record is an error (exit 1) naming its place.
+        let (code, out, err) = run_with(&q, DataSource::Stdin, data, false);
+        prop_assert!(code == 1 || code == 2, "{q}: exit {code}");
+        if code == 1 {
+            prop_assert!(out.is_empty());
+            prop_assert!(err.starts_with("error: <stdin>:1:"), "{err}");
+        }
     }
 }

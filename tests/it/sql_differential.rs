@@ -407,7 +407,7 @@ fn evaluator_ids(q: &ValidatedQuery, records: &[Json]) -> Vec<String> {
     let r = q.execute(records);
     r.page()
         .iter()
-        .map(|&i| records[i]["id"].as_str().unwrap_or_default().to_string())
+        .map(|r| r["id"].as_str().unwrap_or_default().to_string())
         .collect()
 }
 

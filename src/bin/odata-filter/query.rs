@@ -1,4 +1,4 @@
-//! `odata-filter query '<query string>' [--data FILE.json|FILE.jsonl|-] [--records N] [--seed S] [--json]`
+//! `odata-filter query '<query string>' [--data FILE.json|FILE.jsonl|-] [--records N] [--seed S] [--json] [--skip-invalid]`
 //!
 //! The logic is [`odata_filter::command::run_query`]; this file only maps arguments.
 
@@ -26,6 +26,10 @@ pub struct Args {
     /// stderr.
     #[arg(long)]
     json: bool,
+    /// Skip records of --data that do not fit the MachineAction type (their count goes to stderr)
+    /// instead of failing on the first.
+    #[arg(long)]
+    skip_invalid: bool,
     /// Query a database filled by `load` instead: `sqlite:PATH` or `postgres://…`.
     #[cfg(any(feature = "sqlite", feature = "postgres"))]
     #[arg(long, value_name = "URL", conflicts_with = "data")]
@@ -50,6 +54,7 @@ pub fn run(args: &Args) -> ExitCode {
         query: args.query.clone(),
         data,
         json_errors: args.json,
+        skip_invalid: args.skip_invalid,
     };
     let status = run_query(
         &cmd,
