@@ -18,7 +18,8 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
 
-use crate::query::{mde_error_body, Query};
+use crate::mde::error_body as mde_error_body;
+use crate::query::Query;
 use crate::schema::machine_actions;
 
 /// Exit status: success.

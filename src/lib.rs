@@ -48,6 +48,7 @@ pub mod builder;
 pub mod command;
 pub mod error;
 pub mod eval;
+pub mod mde;
 pub mod model;
 pub mod options;
 mod parser;
@@ -60,7 +61,7 @@ pub mod validate;
 pub mod value;
 
 pub use ast::{Expr, Span};
-pub use error::{Error, ErrorKind, Errors};
+pub use error::{Error, ErrorKind, Errors, Warning};
 pub use parser::{parse_filter, Limits, Parser};
 
 /// The README's examples run as doctests, so the README stays true.

@@ -2,7 +2,8 @@
 
 use std::process::ExitCode;
 
-use odata_filter::query::{mde_error_body, Query};
+use odata_filter::mde::error_body as mde_error_body;
+use odata_filter::query::Query;
 use odata_filter::schema::{machine_actions, machines, EntitySet};
 
 /// The built-in entity sets `check` can validate against.

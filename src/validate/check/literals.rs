@@ -268,14 +268,12 @@ impl<'a> Checker<'a> {
                         "The string '{part}' is not a valid member of enum type '{}'.",
                         e.qualified_name()
                     );
-                    match closest(part, e.members().iter().map(|m| m.name())) {
-                        Some(s) => msg.push_str(&format!(" Did you mean '{s}'?")),
-                        None => {
-                            let all: Vec<&str> = e.members().iter().map(|m| m.name()).collect();
-                            msg.push_str(&format!(" Valid members: {}.", all.join(", ")));
-                        }
+                    let suggestion = closest(part, e.members().iter().map(|m| m.name()));
+                    if suggestion.is_none() {
+                        let all: Vec<&str> = e.members().iter().map(|m| m.name()).collect();
+                        msg.push_str(&format!(" Valid members: {}.", all.join(", ")));
                     }
-                    self.error(ErrorKind::UnknownEnumMember, span, msg);
+                    self.error_suggesting(ErrorKind::UnknownEnumMember, span, msg, suggestion);
                     return None;
                 }
             }

@@ -49,6 +49,8 @@ pub(super) struct Checker<'a> {
     /// Current recursion depth of [`Checker::check`].
     depth: usize,
     pub(super) errors: Vec<Error>,
+    /// The text the checked tree was parsed from; every error points into it.
+    source: Arc<str>,
 }
 
 /// The deepest expression nesting the checker recurses into. Parsed trees are already bounded by the
@@ -62,7 +64,7 @@ pub(super) fn type_name(ty: Option<&EdmType>) -> String {
 }
 
 impl<'a> Checker<'a> {
-    pub(super) fn new(set: &'a EntitySet, options: &'a ValidateOptions) -> Self {
+    pub(super) fn new(set: &'a EntitySet, options: &'a ValidateOptions, source: Arc<str>) -> Self {
         Checker {
             set,
             options,
@@ -70,11 +72,32 @@ impl<'a> Checker<'a> {
             option: "$filter",
             depth: 0,
             errors: Vec::new(),
+            source,
         }
     }
 
     fn error(&mut self, kind: ErrorKind, span: Span, message: impl Into<String>) {
-        self.errors.push(Error::new(kind, span, message, ""));
+        self.errors
+            .push(Error::new(kind, span, message, Arc::clone(&self.source)));
+    }
+
+    /// An error whose message ends with the suggestion, which it also carries as data.
+    fn error_suggesting(
+        &mut self,
+        kind: ErrorKind,
+        span: Span,
+        mut message: String,
+        suggestion: Option<&str>,
+    ) {
+        let source = Arc::clone(&self.source);
+        let error = match suggestion {
+            Some(s) => {
+                message.push_str(&crate::suggest::did_you_mean(s));
+                Error::new(kind, span, message, source).with_suggestion(s)
+            }
+            None => Error::new(kind, span, message, source),
+        };
+        self.errors.push(error);
     }
 
     /// Checks the whole filter, which must be Boolean.

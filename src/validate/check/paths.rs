@@ -109,15 +109,18 @@ impl<'a> Checker<'a> {
                             return None;
                         }
                         Lookup::NotFound => {
-                            let mut msg = format!(
+                            let msg = format!(
                                 "Could not find a property named '{name}' on type '{}'.",
                                 st.name()
                             );
-                            if let Some(s) = closest(name, st.properties().iter().map(|p| p.name()))
-                            {
-                                msg.push_str(&format!(" Did you mean '{s}'?"));
-                            }
-                            self.error(ErrorKind::UnknownProperty, seg.ident.span, msg);
+                            let suggestion =
+                                closest(name, st.properties().iter().map(|p| p.name()));
+                            self.error_suggesting(
+                                ErrorKind::UnknownProperty,
+                                seg.ident.span,
+                                msg,
+                                suggestion,
+                            );
                             return None;
                         }
                     };
