@@ -52,6 +52,7 @@ pub mod mde;
 pub mod model;
 pub mod options;
 mod parser;
+pub mod pattern;
 pub mod print;
 pub mod query;
 pub mod sample;

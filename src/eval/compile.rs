@@ -469,7 +469,7 @@ fn compile(node: &Node) -> Pred {
         }
         Node::Call(Function::MatchesPattern, args) => match args.as_slice() {
             [Node::Path(p), Node::Literal(Value::String(pattern))] if p.ty == EdmType::String => {
-                match regex::Regex::new(pattern) {
+                match crate::pattern::compile(pattern) {
                     Ok(re) => Pred::Check(Check::Matches { src: src_of(p), re }),
                     // An invalid pattern makes the call null for every record (as interpreted).
                     Err(_) => Pred::Const(None),

@@ -242,9 +242,9 @@ pub fn call(f: Function, args: &[Value], now: &DateTime<FixedOffset>) -> Value {
             _ => Null,
         },
         Function::MatchesPattern => match (arg(0), arg(1)) {
-            (String(s), String(p)) => match regex::Regex::new(p) {
-                Ok(re) => Boolean(re.is_match(s)),
-                Err(_) => Null,
+            (String(s), String(p)) => match crate::pattern::cached(p) {
+                Some(re) => Boolean(re.is_match(s)),
+                None => Null,
             },
             _ => Null,
         },

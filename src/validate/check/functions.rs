@@ -174,6 +174,9 @@ impl<'a> Checker<'a> {
         if !ok {
             return None;
         }
+        if function == Function::MatchesPattern {
+            self.pattern(&args[1], span)?;
+        }
         let ty = match signature.result {
             Returns::Fixed(t) => t,
             Returns::DoubleOrDecimal => match checked.first().and_then(|c| c.ty()) {
@@ -189,6 +192,47 @@ impl<'a> Checker<'a> {
             }),
             konst: None,
         })
+    }
+
+    /// The pattern of a `matchesPattern` call: at most [`crate::pattern::MAX_PATTERNS`] per filter, and a
+    /// literal one must compile within [`crate::pattern::MAX_PATTERN_SIZE`].
+    fn pattern(&mut self, pattern: &Expr, call: Span) -> Option<()> {
+        self.patterns += 1;
+        if self.patterns > crate::pattern::MAX_PATTERNS {
+            let msg = format!(
+                "The filter calls matchesPattern more than {} times.",
+                crate::pattern::MAX_PATTERNS
+            );
+            let error = Error::new(
+                ErrorKind::LimitExceeded,
+                call,
+                msg,
+                Arc::clone(&self.source),
+            )
+            .with_exceeded(crate::pattern::MAX_PATTERNS as u64, self.patterns as u64);
+            self.errors.push(error);
+            return None;
+        }
+        if let ExprKind::Literal(ast::Literal::String(p)) = &pattern.kind {
+            if let Err(e) = crate::pattern::compile(p) {
+                let why = match e {
+                    regex::Error::CompiledTooBig(limit) => {
+                        format!("it compiles to more than {limit} bytes")
+                    }
+                    regex::Error::Syntax(text) => text
+                        .lines()
+                        .last()
+                        .unwrap_or("invalid syntax")
+                        .trim_start_matches("error: ")
+                        .to_string(),
+                    _ => "it is not a valid pattern".to_string(),
+                };
+                let msg = format!("The pattern of matchesPattern is not usable: {why}.");
+                self.error(ErrorKind::InvalidLiteral, pattern.span, msg);
+                return None;
+            }
+        }
+        Some(())
     }
 
     pub(super) fn cast(

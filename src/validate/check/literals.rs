@@ -203,6 +203,16 @@ impl<'a> Checker<'a> {
                 Some(d) => Self::lit(Value::Date(d), Some(EdmType::Date)),
                 None => self.bad_literal(span),
             },
+            (L::DateTimeOffset(dt), _)
+                if dt.time.as_ref().is_some_and(|t| t.second == Some(60)) =>
+            {
+                self.error(
+                    ErrorKind::InvalidLiteral,
+                    span,
+                    "Leap seconds (second 60) are not supported: Edm.DateTimeOffset values have no leap seconds; write second 59.",
+                );
+                None
+            }
             (L::DateTimeOffset(dt), _) => match dt.to_chrono() {
                 Some(v) => Self::lit(Value::DateTimeOffset(v), Some(EdmType::DateTimeOffset)),
                 None => self.bad_literal(span),

@@ -51,6 +51,8 @@ pub(super) struct Checker<'a> {
     pub(super) errors: Vec<Error>,
     /// The text the checked tree was parsed from; every error points into it.
     source: Arc<str>,
+    /// `matchesPattern` calls seen.
+    patterns: usize,
 }
 
 /// The deepest expression nesting the checker recurses into. Parsed trees are already bounded by the
@@ -58,6 +60,11 @@ pub(super) struct Checker<'a> {
 /// A level costs about 6 KiB of stack in debug builds (measured: 300 levels fit a 2 MiB thread, 400 do
 /// not), so 200 keeps a wide margin on a spawned thread's 2 MiB stack.
 pub(super) const MAX_DEPTH: usize = 200;
+
+/// The deepest nesting of `any`/`all` lambdas accepted. Each level multiplies the work per record by
+/// the collection's length; ASP.NET's default allows one level, we allow a few more for nested
+/// collections (`commands/any(c: c/tags/any(t: …))`) and no more.
+pub const MAX_LAMBDA_NESTING: usize = 3;
 
 pub(super) fn type_name(ty: Option<&EdmType>) -> String {
     ty.map_or_else(|| "null".to_string(), |t| t.to_string())
@@ -73,6 +80,7 @@ impl<'a> Checker<'a> {
             depth: 0,
             errors: Vec::new(),
             source,
+            patterns: 0,
         }
     }
 

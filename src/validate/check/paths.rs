@@ -219,6 +219,13 @@ impl<'a> Checker<'a> {
             self.error(ErrorKind::TypeMismatch, span, msg);
             return None;
         };
+        if self.vars.len() >= MAX_LAMBDA_NESTING {
+            let msg = format!(
+                "The '{kw}' lambdas are nested more than {MAX_LAMBDA_NESTING} levels deep."
+            );
+            self.error(ErrorKind::LimitExceeded, span, msg);
+            return None;
+        }
         let variable = VarId(self.vars.len() as u32);
         let (name, predicate) = match &l.predicate {
             None => (String::new(), None),
