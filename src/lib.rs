@@ -45,7 +45,6 @@ extern crate alloc;
 
 pub mod ast;
 pub mod builder;
-pub mod command;
 pub mod error;
 pub mod eval;
 pub mod mde;

@@ -252,8 +252,18 @@ impl Query {
         set: &EntitySet,
         options: &ValidateOptions,
     ) -> Result<ValidatedQuery, Errors> {
-        let (opts, errors) =
-            QueryOptions::parse_lenient(qs, &crate::Parser::new(), options.max_orderby_keys);
+        Query::from_query_string_parsed_with(qs, set, options, &crate::Parser::new())
+    }
+
+    /// [`Query::from_query_string_with`], parsing `$filter`, `$orderby` and aliases with `parser` (and
+    /// its [`Limits`](crate::Limits)).
+    pub fn from_query_string_parsed_with(
+        qs: &str,
+        set: &EntitySet,
+        options: &ValidateOptions,
+        parser: &crate::Parser,
+    ) -> Result<ValidatedQuery, Errors> {
+        let (opts, errors) = QueryOptions::parse_lenient(qs, parser, options.max_orderby_keys);
         Query::from_parts(opts, qs, set, options, errors)
     }
 
@@ -273,7 +283,18 @@ impl Query {
     /// assert!(Query::from_url("https://api.security.microsoft.com/api/machines?$top=1", machine_actions()).is_err());
     /// ```
     pub fn from_url(url: &str, set: &EntitySet) -> Result<ValidatedQuery, Errors> {
-        Query::from_url_with(url, set, &ValidateOptions::default(), &[set.name()])
+        Query::from_url_with(
+            url,
+            set,
+            &ValidateOptions::default(),
+            &crate::Parser::new(),
+            &[set.name()],
+        )
+    }
+
+    /// True when `text` is a URL or a path (`https://…`, `/api/…`) rather than a bare query string.
+    pub fn is_url(text: &str) -> bool {
+        text.starts_with('/') || text.starts_with("https://") || text.starts_with("http://")
     }
 
     /// [`Query::from_url`] with explicit validator settings; `supported` names the entity sets the
@@ -282,6 +303,7 @@ impl Query {
         url: &str,
         set: &EntitySet,
         options: &ValidateOptions,
+        parser: &crate::Parser,
         supported: &[&str],
     ) -> Result<ValidatedQuery, Errors> {
         let (path, qs) = url.split_once('?').unwrap_or((url, ""));
@@ -313,7 +335,7 @@ impl Query {
             )
             .into());
         }
-        let mut q = Query::from_query_string_with(qs, set, options)?;
+        let mut q = Query::from_query_string_parsed_with(qs, set, options, parser)?;
         q.host = host.map(str::to_string);
         Ok(q)
     }

@@ -1,22 +1,29 @@
-//! `odata-filter query '<query string>' [--data FILE.json|FILE.jsonl|-] [--records N] [--seed S] [--json]`
-//!
-//! The logic is [`odata_filter::command::run_query`]; this file only maps arguments.
+//! `odata-filter query '<query string or URL>' [--entity E] [--data FILE.json|FILE.jsonl|-]
+//! [--records N] [--seed S] [--json] [limits]`
 
+use std::io::{BufReader, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use odata_filter::command::{run_query, DataSource, QueryCommand};
+use odata_filter::mde;
+
+use crate::common::{self, Entity, LimitArgs, EXIT_INVALID_QUERY, EXIT_OK, EXIT_OPERATIONAL};
+use crate::data::{load_records, DataError};
 
 /// Arguments of `query`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// The query string, raw (`$filter=status eq 'Pending'&$top=2`) or percent-encoded.
+    /// The query string, raw (`$filter=status eq 'Pending'&$top=2`) or percent-encoded, or a whole URL.
+    #[arg(allow_hyphen_values = true)]
     query: String,
+    /// The entity set to query.
+    #[arg(long, value_enum, default_value = "machineactions")]
+    entity: Entity,
     /// Records to query: a JSON array, an MDE response body, or JSON Lines (`.jsonl`); `-` for stdin.
     /// Without it, MachineActions are generated.
     #[arg(long, value_name = "FILE")]
     data: Option<PathBuf>,
-    /// How many records to generate (without --data).
+    /// How many records to generate (without --data), at most 10,000,000.
     #[arg(long, default_value_t = 10_000)]
     records: usize,
     /// The generator seed (without --data).
@@ -26,9 +33,19 @@ pub struct Args {
     /// stderr.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
-/// Prints the MDE response body; exit 2 for an invalid query, 1 for unreadable data.
+/// Where the records come from.
+enum DataSource {
+    Generated { records: usize, seed: u64 },
+    File(PathBuf),
+    Stdin,
+}
+
+/// Prints the MDE response body; exit 2 for an invalid query, 1 for unreadable data, 64 for
+/// `--records` above the cap or generated records of an entity set without a generator.
 pub fn run(args: &Args) -> ExitCode {
     let data = match &args.data {
         Some(p) if p.as_os_str() == "-" => DataSource::Stdin,
@@ -38,16 +55,100 @@ pub fn run(args: &Args) -> ExitCode {
             seed: args.seed,
         },
     };
-    let cmd = QueryCommand {
-        query: args.query.clone(),
+    let status = execute(
+        args,
         data,
-        json_errors: args.json,
-    };
-    let status = run_query(
-        &cmd,
         &mut std::io::stdin().lock(),
         &mut std::io::stdout().lock(),
         &mut std::io::stderr().lock(),
     );
     ExitCode::from(status)
+}
+
+fn execute(
+    args: &Args,
+    data: DataSource,
+    stdin: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    if let DataSource::Generated { records, .. } = data {
+        if records > common::MAX_GENERATED_RECORDS {
+            let _ = writeln!(
+                err,
+                "error: --records {records} is more than the {} records query generates at most; use --data for more",
+                common::MAX_GENERATED_RECORDS
+            );
+            return common::EXIT_USAGE;
+        }
+        if args.entity != Entity::MachineActions {
+            let _ = writeln!(
+                err,
+                "error: only MachineActions records are generated; give --data for {}",
+                args.entity.set().name()
+            );
+            return common::EXIT_USAGE;
+        }
+    }
+    let set = args.entity.set();
+    let query = match common::validate(&args.query, args.entity, &args.limits) {
+        Ok(q) => q,
+        Err(errors) => {
+            let written = if args.json {
+                writeln!(out, "{}", mde::error_body(&errors, None))
+            } else {
+                write!(err, "{errors}")
+            };
+            return if written.is_ok() {
+                EXIT_INVALID_QUERY
+            } else {
+                EXIT_OPERATIONAL
+            };
+        }
+    };
+    common::warn(err, &query);
+    let body = match data {
+        DataSource::Generated { records, seed } => {
+            let records = odata_filter::sample::machine_actions(records, seed);
+            query.response(&records, set.name())
+        }
+        DataSource::File(path) => {
+            let name = path.display().to_string();
+            let loaded = std::fs::File::open(&path)
+                .map_err(|e| DataError {
+                    file: name.clone(),
+                    line: None,
+                    message: e.to_string(),
+                })
+                .and_then(|f| {
+                    let jsonl = path
+                        .extension()
+                        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl"));
+                    load_records(BufReader::new(f), &name, jsonl)
+                });
+            match loaded {
+                Ok(records) => query.response(&records, set.name()),
+                Err(e) => return report(err, &e),
+            }
+        }
+        DataSource::Stdin => match load_records(BufReader::new(stdin), "<stdin>", false) {
+            Ok(records) => query.response(&records, set.name()),
+            Err(e) => return report(err, &e),
+        },
+    };
+    let written = serde_json::to_writer_pretty(&mut *out, &body)
+        .map_err(std::io::Error::from)
+        .and_then(|()| writeln!(out));
+    match written {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            let _ = writeln!(err, "error: cannot write the response: {e}");
+            EXIT_OPERATIONAL
+        }
+    }
+}
+
+fn report(err: &mut dyn Write, e: &DataError) -> u8 {
+    let _ = writeln!(err, "error: {e}");
+    EXIT_OPERATIONAL
 }
