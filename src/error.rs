@@ -8,7 +8,7 @@
 //! assert_eq!(err.kind(), odata_filter::ErrorKind::UnterminatedString);
 //! assert_eq!(
 //!     err.to_string(),
-//!     "error: unterminated string literal starting at 10\n  \
+//!     "error: the string literal \"'Pending\" has no closing quote\n  \
 //!      |\n  | status eq 'Pending\n  |           ^^^^^^^^\n"
 //! );
 //! ```
@@ -98,6 +98,7 @@ pub struct Error {
     source: Arc<str>,
     suggestion: Option<String>,
     exceeded: Option<Exceeded>,
+    help: Option<String>,
 }
 
 impl Error {
@@ -116,6 +117,7 @@ impl Error {
             source: source.into(),
             suggestion: None,
             exceeded: None,
+            help: None,
         }
     }
 
@@ -123,6 +125,18 @@ impl Error {
     pub fn with_suggestion(mut self, suggestion: impl Into<String>) -> Self {
         self.suggestion = Some(suggestion.into());
         self
+    }
+
+    /// The same error with a help line: advice shown under the caret rendering (`  = help: …`) but not
+    /// part of [`Error::message`], so that the message stays the service's own wording.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(escape_controls(help.into()));
+        self
+    }
+
+    /// The help line, if any: "Filterable properties: id, type, …".
+    pub fn help(&self) -> Option<&str> {
+        self.help.as_deref()
     }
 
     /// The same error recording the limit that was exceeded and the value found.
@@ -141,7 +155,7 @@ impl Error {
         self.span
     }
 
-    /// The message, without the source rendering: "unterminated string literal starting at 10".
+    /// The message, without the source rendering: "the string literal \"'Pending\" has no closing quote".
     pub fn message(&self) -> &str {
         &self.message
     }
@@ -203,7 +217,11 @@ fn escape_controls(message: String) -> String {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "error: {}", self.message)?;
-        render_caret(f, &self.source, self.span)
+        render_caret(f, &self.source, self.span)?;
+        match &self.help {
+            Some(help) => writeln!(f, "  = help: {help}"),
+            None => Ok(()),
+        }
     }
 }
 

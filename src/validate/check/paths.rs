@@ -115,12 +115,27 @@ impl<'a> Checker<'a> {
                             );
                             let suggestion =
                                 closest(name, st.properties().iter().map(|p| p.name()));
+                            let at_root = base == Base::Root && i == 0;
+                            let help = if let Some(e) =
+                                at_root.then(|| self.enum_with_member(name)).flatten()
+                            {
+                                Some(format!(
+                                    "'{name}' is a member of enum type '{e}': enum values are quoted, '{name}'"
+                                ))
+                            } else if suggestion.is_none() && at_root {
+                                self.filterable_list()
+                            } else {
+                                None
+                            };
                             self.error_suggesting(
                                 ErrorKind::UnknownProperty,
                                 seg.ident.span,
                                 msg,
                                 suggestion,
                             );
+                            if let Some(h) = help {
+                                self.help_last(h);
+                            }
                             return None;
                         }
                     };
@@ -133,9 +148,12 @@ impl<'a> Checker<'a> {
                         let msg = format!(
                             "The property '{}' cannot be used in the {} query option.",
                             prop.name(),
-                            self.option
+                            self.option,
                         );
                         self.error(ErrorKind::PropertyNotFilterable, seg.ident.span, msg);
+                        if let Some(h) = self.filterable_list() {
+                            self.help_last(h);
+                        }
                         return None;
                     }
                     ids.push(id);
@@ -258,5 +276,37 @@ impl<'a> Checker<'a> {
             }),
             konst: None,
         })
+    }
+
+    /// "Filterable properties: a, b, c." (`None` when all are filterable).
+    fn filterable_list(&self) -> Option<String> {
+        if self.options.allow_all_properties {
+            return None;
+        }
+        let ty = self.set.entity_type();
+        let names: Vec<&str> = self
+            .set
+            .filterable_properties()
+            .filter_map(|id| ty.property(id).map(|p| p.name()))
+            .collect();
+        Some(format!("Filterable properties: {}.", names.join(", ")))
+    }
+
+    /// The qualified name of an enum type of the entity type's properties that has a member `name`.
+    fn enum_with_member(&self, name: &str) -> Option<String> {
+        self.set.entity_type().properties().iter().find_map(|p| {
+            let e = p
+                .ty()
+                .as_enum()
+                .or_else(|| p.ty().element_type()?.as_enum())?;
+            e.member(name).map(|_| e.qualified_name())
+        })
+    }
+
+    /// Adds a help line to the error reported last.
+    fn help_last(&mut self, help: String) {
+        if let Some(e) = self.errors.pop() {
+            self.errors.push(e.with_help(help));
+        }
     }
 }
