@@ -96,6 +96,13 @@ pub struct Error {
     span: Span,
     message: String,
     source: Arc<str>,
+    /// Boxed: most errors have none, and an `Error` stays small to return.
+    details: Option<Box<Details>>,
+}
+
+/// What some errors carry besides the message.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Details {
     suggestion: Option<String>,
     exceeded: Option<Exceeded>,
     help: Option<String>,
@@ -115,33 +122,32 @@ impl Error {
             span,
             message: escape_controls(message.into()),
             source: source.into(),
-            suggestion: None,
-            exceeded: None,
-            help: None,
+            details: None,
         }
     }
 
     /// The same error with a suggested replacement (a name, a rewritten literal, a query text).
     pub fn with_suggestion(mut self, suggestion: impl Into<String>) -> Self {
-        self.suggestion = Some(suggestion.into());
+        self.details.get_or_insert_with(Default::default).suggestion = Some(suggestion.into());
         self
     }
 
     /// The same error with a help line: advice shown under the caret rendering (`  = help: …`) but not
     /// part of [`Error::message`], so that the message stays the service's own wording.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(escape_controls(help.into()));
+        self.details.get_or_insert_with(Default::default).help = Some(escape_controls(help.into()));
         self
     }
 
     /// The help line, if any: "Filterable properties: id, type, …".
     pub fn help(&self) -> Option<&str> {
-        self.help.as_deref()
+        self.details.as_ref()?.help.as_deref()
     }
 
     /// The same error recording the limit that was exceeded and the value found.
     pub fn with_exceeded(mut self, limit: u64, value: u64) -> Self {
-        self.exceeded = Some(Exceeded { limit, value });
+        self.details.get_or_insert_with(Default::default).exceeded =
+            Some(Exceeded { limit, value });
         self
     }
 
@@ -180,12 +186,12 @@ impl Error {
     /// assert_eq!(errors.as_slice()[0].suggestion(), Some("status"));
     /// ```
     pub fn suggestion(&self) -> Option<&str> {
-        self.suggestion.as_deref()
+        self.details.as_ref()?.suggestion.as_deref()
     }
 
     /// The limit that was exceeded, and the value found.
     pub fn exceeded(&self) -> Option<Exceeded> {
-        self.exceeded
+        self.details.as_ref()?.exceeded
     }
 
     /// The same error pointing into a larger text in which this one's source starts at `offset`
@@ -218,7 +224,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "error: {}", self.message)?;
         render_caret(f, &self.source, self.span)?;
-        match &self.help {
+        match self.help() {
             Some(help) => writeln!(f, "  = help: {help}"),
             None => Ok(()),
         }

@@ -210,6 +210,17 @@ fn too_deep(input: &str, at: usize, limits: &Limits) -> Error {
     )
 }
 
+/// Up to 20 characters of `input` from byte `at`, quoted, `…` marking a cut: the text a message points
+/// at, instead of a byte offset. "the end" past the end.
+fn excerpt(input: &str, at: usize) -> String {
+    let Some(rest) = input.get(at..).filter(|r| !r.is_empty()) else {
+        return "the end".to_string();
+    };
+    let shown: String = rest.chars().take(20).collect();
+    let cut = if shown.len() < rest.len() { "…" } else { "" };
+    format!("\"{shown}{cut}\"")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -271,15 +282,4 @@ mod tests {
         let input = "a".repeat(8 * 1024 + 1);
         assert_eq!(kind(&input), Some(ErrorKind::LimitExceeded));
     }
-}
-
-/// Up to 20 characters of `input` from byte `at`, quoted, `…` marking a cut: the text a message points
-/// at, instead of a byte offset. "the end" past the end.
-fn excerpt(input: &str, at: usize) -> String {
-    let Some(rest) = input.get(at..).filter(|r| !r.is_empty()) else {
-        return "the end".to_string();
-    };
-    let shown: String = rest.chars().take(20).collect();
-    let cut = if shown.len() < rest.len() { "…" } else { "" };
-    format!("\"{shown}{cut}\"")
 }
