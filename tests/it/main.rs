@@ -3,6 +3,7 @@
 mod abnf_conformance;
 mod cli_check;
 mod compiled_agrees;
+mod edges;
 mod error_snapshots;
 mod eval_semantics;
 mod fuzz_regressions;
