@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use odata_filter::schema::machine_actions;
+use odata_filter::mde::machine_actions;
 use odata_filter::validate::{validate, ValidateOptions};
 
 fn corpus() -> Option<Vec<String>> {

@@ -4,7 +4,7 @@
 //!
 //! `cargo run --release --example filter_speed [RECORDS]` (default 8,192).
 
-use odata_filter::model::*;
+use odata_filter::mde::*;
 use std::time::Instant;
 fn best(mut f: impl FnMut() -> usize) -> f64 {
     let mut best = f64::MAX;
@@ -22,7 +22,7 @@ fn main() {
         .nth(1)
         .map(|s| s.parse().unwrap())
         .unwrap_or(8192);
-    let records = odata_filter::sample::machine_actions(n, 1);
+    let records = odata_filter::mde::sample::machine_actions(n, 1);
     let t0 = chrono::DateTime::parse_from_rfc3339("2024-06-01T00:00:00Z")
         .unwrap()
         .to_utc();
@@ -36,7 +36,7 @@ fn main() {
             })
             .count()
     }) / n as f64;
-    let f = odata_filter::validate::validate_text("status eq 'Succeeded' and type eq 'Isolate' and creationDateTimeUtc ge 2024-06-01T00:00:00Z", odata_filter::schema::machine_actions(), &Default::default()).unwrap().compile();
+    let f = odata_filter::validate::validate_text("status eq 'Succeeded' and type eq 'Isolate' and creationDateTimeUtc ge 2024-06-01T00:00:00Z", odata_filter::mde::machine_actions(), &Default::default()).unwrap().compile();
     let compiled = best(|| f.count_matches(std::hint::black_box(&records))) / n as f64;
     println!(
         "closure {closure:.2} ns, compiled {compiled:.2} ns, ratio {:.2}",
@@ -55,7 +55,7 @@ fn main() {
     }) / n as f64;
     let f = odata_filter::validate::validate_text(
         "status eq 'Failed' or startswith(requestor,'a') or type eq 'Offboard'",
-        odata_filter::schema::machine_actions(),
+        odata_filter::mde::machine_actions(),
         &Default::default(),
     )
     .unwrap()

@@ -1,9 +1,9 @@
 //! Profiling aid: the compiled filter one record at a time (`CompiledFilter::matches`).
 fn main() {
-    let records = odata_filter::sample::machine_actions(8192, 1);
+    let records = odata_filter::mde::sample::machine_actions(8192, 1);
     let f = odata_filter::validate::validate_text(
         "status eq 'Succeeded' and type eq 'Isolate' and creationDateTimeUtc ge 2024-06-01T00:00:00Z",
-        odata_filter::schema::machine_actions(),
+        odata_filter::mde::machine_actions(),
         &Default::default(),
     )
     .unwrap()

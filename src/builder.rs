@@ -3,7 +3,7 @@
 //!
 //! ```
 //! use chrono::{TimeZone, Utc};
-//! use odata_filter::builder::machine_actions::{self, MachineActionStatus, MachineActionType};
+//! use odata_filter::mde::handles::machine_actions::{self, MachineActionStatus, MachineActionType};
 //!
 //! let since = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
 //! let filter = machine_actions::status()
@@ -31,7 +31,7 @@
 //! Comparing a field with a value of another type does not compile:
 //!
 //! ```compile_fail
-//! use odata_filter::builder::machine_actions;
+//! use odata_filter::mde::handles::machine_actions;
 //! let f = machine_actions::requestor().eq(chrono::Utc::now());
 //! ```
 
@@ -45,13 +45,16 @@ use crate::ast::{Function, LambdaKind};
 use crate::print::url_encode;
 use crate::schema::{EdmType, EntitySet, PropertyId, StructuredType};
 use crate::validate::{
-    Base, Call, Compare, CompareOp, In, InSet, Lambda, Literal, Logical, LogicalOp, PropertyRef,
-    TypedExpr, TypedFilter, Unary, VarId,
+    CompareOp, InvalidNode, LogicalOp, PropertyRef, TypedExpr, TypedFilter, VarId,
 };
 use crate::value::{EnumValue, Uuid, Value};
 
 /// A Rust type that a property's values have: it knows which EDM types it fits and how to become a
 /// [`Value`] of one.
+///
+/// The builder hands the values to the typed IR's checked constructors; an implementation whose
+/// `to_value` gives a value of another type than [`FieldType::fits`] accepted is a bug, and the
+/// builder panics on it.
 pub trait FieldType {
     /// True when a property of type `ty` holds values of this Rust type.
     fn fits(ty: &EdmType) -> bool;
@@ -107,6 +110,23 @@ impl FieldType for i64 {
 }
 impl Ordered for i64 {}
 
+/// An enum deriving [`EnumType`](crate::EnumType) fits properties of its own enum type.
+impl<E: crate::typed::Enum> FieldType for E {
+    fn fits(ty: &EdmType) -> bool {
+        matches!(ty, EdmType::Enum(e) if **e == **E::enum_type())
+    }
+    fn to_value(&self, ty: &EdmType) -> Value {
+        match ty {
+            EdmType::Enum(e) => match EnumValue::from_member(e, self.member_name()) {
+                Some(v) => Value::Enum(v),
+                None => Value::Null,
+            },
+            _ => Value::Null,
+        }
+    }
+}
+impl<E: crate::typed::Enum> Ordered for E {}
+
 impl FieldType for bool {
     fn fits(ty: &EdmType) -> bool {
         *ty == EdmType::Boolean
@@ -116,41 +136,32 @@ impl FieldType for bool {
     }
 }
 
-/// A handle on one top-level property whose values are `T`.
+/// A handle on one top-level filterable property whose values are `T`.
 #[derive(Clone, Debug)]
-pub struct Field<T> {
+pub struct Handle<T> {
     prop: PropertyRef,
     entity_type: Arc<StructuredType>,
     _t: PhantomData<fn() -> T>,
 }
 
-impl<T: FieldType> Field<T> {
-    /// The handle on property `name` (exact case) of `set`'s entity type, if it exists and its type fits
-    /// `T`. Filterability is not checked here: the MDE handles only cover filterable properties, and
-    /// [`Filter::into_typed`] results can be re-validated with the server's rules.
+impl<T: FieldType> Handle<T> {
+    /// The handle on property `name` (exact case) of `set`'s entity type, if it exists, is filterable
+    /// in `set` and its type fits `T`.
     ///
     /// ```
-    /// use odata_filter::builder::Field;
-    /// use odata_filter::schema::machines;
-    /// let name = Field::<String>::new(machines(), "computerDnsName").unwrap();
+    /// use odata_filter::builder::Handle;
+    /// use odata_filter::mde::machines;
+    /// let name = Handle::<String>::new(machines(), "computerDnsName").unwrap();
     /// assert_eq!(name.eq("srv-01").to_string(), "computerDnsName eq 'srv-01'");
-    /// assert!(Field::<String>::new(machines(), "lastSeen").is_none());
+    /// assert!(Handle::<String>::new(machines(), "lastSeen").is_none());
     /// ```
-    pub fn new(set: &EntitySet, name: &str) -> Option<Field<T>> {
-        let entity_type = Arc::clone(set.entity_type());
-        let id = entity_type.property_id(name)?;
-        let p = entity_type.property(id)?;
-        if !T::fits(p.ty()) {
+    pub fn new(set: &EntitySet, name: &str) -> Option<Handle<T>> {
+        let (prop, entity_type) = top_level(set, name)?;
+        if !T::fits(prop.ty()) {
             return None;
         }
-        Some(Field {
-            prop: PropertyRef {
-                base: Base::Root,
-                start: Some(Arc::clone(&entity_type)),
-                path: vec![id],
-                ty: p.ty().clone(),
-                nullable: p.is_nullable(),
-            },
+        Some(Handle {
+            prop,
             entity_type,
             _t: PhantomData,
         })
@@ -159,41 +170,37 @@ impl<T: FieldType> Field<T> {
     /// The property's id.
     pub fn id(&self) -> PropertyId {
         self.prop
-            .path
+            .path()
             .first()
             .copied()
             .unwrap_or(PropertyId::new(0))
     }
 
-    fn property(&self) -> Box<TypedExpr> {
-        Box::new(TypedExpr::Property(self.prop.clone()))
+    fn property(&self) -> TypedExpr {
+        TypedExpr::property(self.prop.clone())
     }
 
-    fn compare(&self, op: CompareOp, value: Value) -> Filter {
-        let (literal_ty, operand_ty) = literal_types(&value, &self.prop.ty);
+    fn filter(&self, expr: Result<TypedExpr, InvalidNode>) -> Filter {
         Filter {
-            expr: TypedExpr::Compare(Compare {
-                op,
-                left: self.property(),
-                right: Box::new(TypedExpr::Literal(Literal {
-                    value,
-                    ty: Some(literal_ty),
-                })),
-                operand_type: Some(operand_ty),
-            }),
+            expr: built(expr),
             entity_type: Arc::clone(&self.entity_type),
         }
     }
 
+    fn compare(&self, op: CompareOp, value: Value) -> Filter {
+        let literal = literal(value, self.prop.ty());
+        self.filter(TypedExpr::compare(op, self.property(), literal))
+    }
+
     /// `field eq value`
     pub fn eq(&self, value: impl Into<T>) -> Filter {
-        let v = value.into().to_value(&self.prop.ty);
+        let v = value.into().to_value(self.prop.ty());
         self.compare(CompareOp::Eq, v)
     }
 
     /// `field ne value`
     pub fn ne(&self, value: impl Into<T>) -> Filter {
-        let v = value.into().to_value(&self.prop.ty);
+        let v = value.into().to_value(self.prop.ty());
         self.compare(CompareOp::Ne, v)
     }
 
@@ -211,57 +218,40 @@ impl<T: FieldType> Field<T> {
     pub fn is_in<V: Into<T>>(&self, values: impl IntoIterator<Item = V>) -> Filter {
         let values = values
             .into_iter()
-            .map(|v| v.into().to_value(&self.prop.ty))
+            .map(|v| v.into().to_value(self.prop.ty()))
             .collect();
-        Filter {
-            expr: TypedExpr::In(In {
-                operand: self.property(),
-                set: InSet::Values(values),
-            }),
-            entity_type: Arc::clone(&self.entity_type),
-        }
+        self.filter(TypedExpr::in_values(self.property(), values))
     }
 }
 
-impl<T: Ordered> Field<T> {
+impl<T: Ordered> Handle<T> {
     /// `field gt value`
     pub fn gt(&self, value: impl Into<T>) -> Filter {
-        let v = value.into().to_value(&self.prop.ty);
+        let v = value.into().to_value(self.prop.ty());
         self.compare(CompareOp::Gt, v)
     }
     /// `field ge value`
     pub fn ge(&self, value: impl Into<T>) -> Filter {
-        let v = value.into().to_value(&self.prop.ty);
+        let v = value.into().to_value(self.prop.ty());
         self.compare(CompareOp::Ge, v)
     }
     /// `field lt value`
     pub fn lt(&self, value: impl Into<T>) -> Filter {
-        let v = value.into().to_value(&self.prop.ty);
+        let v = value.into().to_value(self.prop.ty());
         self.compare(CompareOp::Lt, v)
     }
     /// `field le value`
     pub fn le(&self, value: impl Into<T>) -> Filter {
-        let v = value.into().to_value(&self.prop.ty);
+        let v = value.into().to_value(self.prop.ty());
         self.compare(CompareOp::Le, v)
     }
 }
 
-impl Field<String> {
+impl Handle<String> {
     fn string_call(&self, function: Function, arg: String) -> Filter {
-        Filter {
-            expr: TypedExpr::Call(Call {
-                function,
-                args: vec![
-                    TypedExpr::Property(self.prop.clone()),
-                    TypedExpr::Literal(Literal {
-                        value: Value::String(arg),
-                        ty: Some(EdmType::String),
-                    }),
-                ],
-                ty: EdmType::Boolean,
-            }),
-            entity_type: Arc::clone(&self.entity_type),
-        }
+        let arg = literal(Value::String(arg), &EdmType::String);
+        let args = vec![self.property(), arg];
+        self.filter(TypedExpr::call(function, args, EdmType::Boolean))
     }
 
     /// `startswith(field, prefix)`
@@ -278,61 +268,57 @@ impl Field<String> {
     }
 }
 
-/// The types the validator gives a literal compared with a property of type `ty`, and the comparison's
-/// operand type: integers keep their own width (`Edm.Int32` when they fit), other literals take `ty`.
-fn literal_types(value: &Value, ty: &EdmType) -> (EdmType, EdmType) {
-    match value {
-        Value::Int(i) => {
-            let natural = if i32::try_from(*i).is_ok() {
-                EdmType::Int32
-            } else {
-                EdmType::Int64
-            };
-            let common = if natural == EdmType::Int64 || *ty == EdmType::Int64 {
-                EdmType::Int64
-            } else {
-                EdmType::Int32
-            };
-            (natural, common)
-        }
-        _ => (ty.clone(), ty.clone()),
-    }
+/// A node from a checked constructor. The handles' types make a refusal impossible (unless a
+/// [`FieldType`] implementation breaks its contract).
+fn built<T>(node: Result<T, InvalidNode>) -> T {
+    node.unwrap_or_else(|e| panic!("the typed builder built an invalid node: {e}"))
+}
+
+/// The literal `value` compared with a property of type `ty`, typed as the validator types it:
+/// integers keep their own width (`Edm.Int32` when they fit), other literals take `ty`.
+fn literal(value: Value, ty: &EdmType) -> TypedExpr {
+    let literal_ty = match value {
+        Value::Int(i) if i32::try_from(i).is_ok() => EdmType::Int32,
+        Value::Int(_) => EdmType::Int64,
+        _ => ty.clone(),
+    };
+    built(TypedExpr::literal(value, Some(literal_ty)))
+}
+
+/// The path of top-level property `name` (exact case) of `set`'s entity type, if it is filterable.
+fn top_level(set: &EntitySet, name: &str) -> Option<(PropertyRef, Arc<StructuredType>)> {
+    let entity_type = Arc::clone(set.entity_type());
+    let id = entity_type.property_id(name)?;
+    let prop = PropertyRef::root(set, vec![id], false).ok()?;
+    Some((prop, entity_type))
 }
 
 /// A handle on a top-level collection property whose elements are `T`: `machineTags`.
 #[derive(Clone, Debug)]
-pub struct CollectionField<T> {
+pub struct CollectionHandle<T> {
     prop: PropertyRef,
     elem: EdmType,
     entity_type: Arc<StructuredType>,
     _t: PhantomData<fn() -> T>,
 }
 
-impl<T: FieldType> CollectionField<T> {
+impl<T: FieldType> CollectionHandle<T> {
     /// The handle on collection property `name` (exact case) of `set`'s entity type, if it exists and
     /// its elements fit `T`.
     ///
     /// ```
-    /// use odata_filter::builder::CollectionField;
-    /// let tags = CollectionField::<String>::new(odata_filter::schema::machines(), "machineTags").unwrap();
+    /// use odata_filter::builder::CollectionHandle;
+    /// let tags = CollectionHandle::<String>::new(odata_filter::mde::machines(), "machineTags").unwrap();
     /// assert_eq!(tags.any_eq("prod").to_string(), "machineTags/any(x: x eq 'prod')");
     /// ```
-    pub fn new(set: &EntitySet, name: &str) -> Option<CollectionField<T>> {
-        let entity_type = Arc::clone(set.entity_type());
-        let id = entity_type.property_id(name)?;
-        let p = entity_type.property(id)?;
-        let elem = p.ty().element_type()?.clone();
+    pub fn new(set: &EntitySet, name: &str) -> Option<CollectionHandle<T>> {
+        let (prop, entity_type) = top_level(set, name)?;
+        let elem = prop.ty().element_type()?.clone();
         if !T::fits(&elem) {
             return None;
         }
-        Some(CollectionField {
-            prop: PropertyRef {
-                base: Base::Root,
-                start: Some(Arc::clone(&entity_type)),
-                path: vec![id],
-                ty: p.ty().clone(),
-                nullable: p.is_nullable(),
-            },
+        Some(CollectionHandle {
+            prop,
             elem,
             entity_type,
             _t: PhantomData,
@@ -341,48 +327,38 @@ impl<T: FieldType> CollectionField<T> {
 
     /// `collection/any(x: x eq value)`: some element equals `value`.
     pub fn any_eq(&self, value: impl Into<T>) -> Filter {
-        let value = value.into().to_value(&self.elem);
-        let (literal_ty, operand_ty) = literal_types(&value, &self.elem);
+        let value = literal(value.into().to_value(&self.elem), &self.elem);
         // The builder never nests lambdas, so the variable is always the outermost one.
-        let variable = VarId(0);
-        let element = PropertyRef {
-            base: Base::Variable(variable),
-            start: self.elem.as_complex().cloned(),
-            path: Vec::new(),
-            ty: self.elem.clone(),
-            nullable: false,
-        };
-        let predicate = TypedExpr::Compare(Compare {
-            op: CompareOp::Eq,
-            left: Box::new(TypedExpr::Property(element)),
-            right: Box::new(TypedExpr::Literal(Literal {
-                value,
-                ty: Some(literal_ty),
-            })),
-            operand_type: Some(operand_ty),
-        });
-        Filter {
-            expr: TypedExpr::Lambda(Lambda {
-                kind: LambdaKind::Any,
-                collection: self.prop.clone(),
+        let variable = VarId::new(0);
+        let element = built(PropertyRef::variable(variable, &self.elem, Vec::new()));
+        let predicate = TypedExpr::compare(CompareOp::Eq, TypedExpr::property(element), value);
+        let lambda = predicate.and_then(|p| {
+            TypedExpr::lambda(
+                LambdaKind::Any,
+                self.prop.clone(),
                 variable,
-                name: "x".to_string(),
-                predicate: Some(Box::new(predicate)),
-            }),
-            entity_type: Arc::clone(&self.entity_type),
-        }
+                "x".to_string(),
+                Some(p),
+            )
+        });
+        self.filter(lambda)
     }
 
     /// `collection/any()`: the collection is not empty.
     pub fn is_not_empty(&self) -> Filter {
+        let lambda = TypedExpr::lambda(
+            LambdaKind::Any,
+            self.prop.clone(),
+            VarId::new(0),
+            String::new(),
+            None,
+        );
+        self.filter(lambda)
+    }
+
+    fn filter(&self, expr: Result<TypedExpr, InvalidNode>) -> Filter {
         Filter {
-            expr: TypedExpr::Lambda(Lambda {
-                kind: LambdaKind::Any,
-                collection: self.prop.clone(),
-                variable: VarId(0),
-                name: String::new(),
-                predicate: None,
-            }),
+            expr: built(expr),
             entity_type: Arc::clone(&self.entity_type),
         }
     }
@@ -400,11 +376,7 @@ pub struct Filter {
 impl Filter {
     fn logical(self, op: LogicalOp, other: Filter) -> Filter {
         Filter {
-            expr: TypedExpr::Logical(Logical {
-                op,
-                left: Box::new(self.expr),
-                right: Box::new(other.expr),
-            }),
+            expr: built(TypedExpr::logical(op, vec![self.expr, other.expr])),
             entity_type: self.entity_type,
         }
     }
@@ -423,9 +395,7 @@ impl Filter {
     #[allow(clippy::should_implement_trait)]
     pub fn not(self) -> Filter {
         Filter {
-            expr: TypedExpr::Not(Unary {
-                operand: Box::new(self.expr),
-            }),
+            expr: built(TypedExpr::not(self.expr)),
             entity_type: self.entity_type,
         }
     }
@@ -482,13 +452,13 @@ impl QueryBuilder {
     }
 
     /// Appends an ascending `$orderby` key.
-    pub fn orderby_asc<T: FieldType>(mut self, field: Field<T>) -> Self {
+    pub fn orderby_asc<T: FieldType>(mut self, field: Handle<T>) -> Self {
         self.orderby.push((field.prop.path_text(), false));
         self
     }
 
     /// Appends a descending `$orderby` key.
-    pub fn orderby_desc<T: FieldType>(mut self, field: Field<T>) -> Self {
+    pub fn orderby_desc<T: FieldType>(mut self, field: Handle<T>) -> Self {
         self.orderby.push((field.prop.path_text(), true));
         self
     }
@@ -506,7 +476,7 @@ impl QueryBuilder {
     }
 
     /// Appends a `$select` property.
-    pub fn select<T: FieldType>(mut self, field: Field<T>) -> Self {
+    pub fn select<T: FieldType>(mut self, field: Handle<T>) -> Self {
         self.select.push(field.prop.path_text());
         self
     }
@@ -522,8 +492,9 @@ impl QueryBuilder {
     /// errors here, not at the server.
     ///
     /// ```
-    /// use odata_filter::builder::{machine_actions as ma, QueryBuilder};
-    /// use odata_filter::schema::machine_actions;
+    /// use odata_filter::builder::QueryBuilder;
+    /// use odata_filter::mde::handles::machine_actions as ma;
+    /// use odata_filter::mde::machine_actions;
     /// let q = QueryBuilder::new().filter(ma::requestor().eq("me")).top(2).count(true);
     /// assert_eq!(q.build(machine_actions()).unwrap().to_string(), q.to_query_string());
     /// assert!(QueryBuilder::new().top(20_000).build(machine_actions()).is_err());
@@ -570,246 +541,11 @@ impl QueryBuilder {
     }
 }
 
-macro_rules! mde_enum {
-    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident),* $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub enum $name {
-            $($(#[$vdoc])* $variant,)*
-        }
-
-        impl $name {
-            /// The member name in the schema.
-            pub fn name(self) -> &'static str {
-                match self { $($name::$variant => stringify!($variant),)* }
-            }
-        }
-
-        enum_field_type!($name);
-    };
-}
-
-/// Makes an enum with a `name()` method (the member name in the schema) a field type of the builder; the
-/// schema's enum type must have the same name as the Rust type.
-macro_rules! enum_field_type {
-    ($name:ident) => {
-        impl FieldType for $name {
-            fn fits(ty: &EdmType) -> bool {
-                matches!(ty, EdmType::Enum(e) if e.name() == stringify!($name))
-            }
-            fn to_value(&self, ty: &EdmType) -> Value {
-                match ty {
-                    EdmType::Enum(e) => match EnumValue::from_member(e, self.name()) {
-                        Some(v) => Value::Enum(v),
-                        None => Value::Null,
-                    },
-                    _ => Value::Null,
-                }
-            }
-        }
-        impl Ordered for $name {}
-    };
-}
-
-/// Field handles and enums of the MDE `MachineActions` entity set ([`crate::schema::machine_actions`]).
-pub mod machine_actions {
-    use super::*;
-    use crate::schema::machine_actions as set;
-
-    // The same enums as the typed records of `crate::model`: one Rust type per schema enum.
-    pub use crate::model::{MachineActionStatus, MachineActionType};
-    enum_field_type!(MachineActionType);
-    enum_field_type!(MachineActionStatus);
-
-    fn field<T: FieldType>(name: &str) -> Field<T> {
-        Field::new(set(), name).expect("the built-in schema has this property with this type")
-    }
-
-    /// `id` (Edm.Guid)
-    pub fn id() -> Field<Uuid> {
-        field("id")
-    }
-    /// `type` (MachineActionType)
-    pub fn type_() -> Field<MachineActionType> {
-        field("type")
-    }
-    /// `status` (MachineActionStatus)
-    pub fn status() -> Field<MachineActionStatus> {
-        field("status")
-    }
-    /// `machineId` (Edm.String, nullable)
-    pub fn machine_id() -> Field<String> {
-        field("machineId")
-    }
-    /// `requestor` (Edm.String)
-    pub fn requestor() -> Field<String> {
-        field("requestor")
-    }
-    /// `creationDateTimeUtc` (Edm.DateTimeOffset)
-    pub fn creation_date_time_utc() -> Field<DateTime<FixedOffset>> {
-        field("creationDateTimeUtc")
-    }
-}
-
-/// Field handles and enums of the MDE `Machines` entity set ([`crate::schema::machines`]).
-///
-/// ```
-/// use odata_filter::builder::machines::{self, DeviceHealthStatus, DeviceRiskScore};
-/// let f = machines::health_status()
-///     .eq(DeviceHealthStatus::Active)
-///     .and(machines::risk_score().ge(DeviceRiskScore::Medium))
-///     .and(machines::machine_tags().any_eq("prod"));
-/// assert_eq!(
-///     f.to_string(),
-///     "healthStatus eq 'Active' and riskScore ge 'Medium' and machineTags/any(x: x eq 'prod')"
-/// );
-/// ```
-pub mod machines {
-    use super::*;
-    use crate::schema::machines as set;
-
-    mde_enum! {
-        /// `DeviceHealthStatus`
-        DeviceHealthStatus {
-            /// Reporting normally.
-            Active,
-            /// Stopped reporting.
-            Inactive,
-            /// Impaired communication.
-            ImpairedCommunication,
-            /// No sensor data.
-            NoSensorData,
-            /// No sensor data and impaired communication.
-            NoSensorDataImpairedCommunication,
-            /// Unknown.
-            Unknown,
-        }
-    }
-
-    mde_enum! {
-        /// `DeviceRiskScore`
-        DeviceRiskScore {
-            /// No risk.
-            None,
-            /// Informational.
-            Informational,
-            /// Low.
-            Low,
-            /// Medium.
-            Medium,
-            /// High.
-            High,
-        }
-    }
-
-    mde_enum! {
-        /// `ExposureLevel`
-        ExposureLevel {
-            /// No exposure.
-            None,
-            /// Low.
-            Low,
-            /// Medium.
-            Medium,
-            /// High.
-            High,
-        }
-    }
-
-    mde_enum! {
-        /// `OnboardingStatus`
-        OnboardingStatus {
-            /// Onboarded.
-            Onboarded,
-            /// Can be onboarded.
-            CanBeOnboarded,
-            /// Unsupported.
-            Unsupported,
-            /// Not enough information.
-            InsufficientInfo,
-        }
-    }
-
-    mde_enum! {
-        /// `DeviceValue`
-        DeviceValue {
-            /// Normal.
-            Normal,
-            /// Low.
-            Low,
-            /// High.
-            High,
-        }
-    }
-
-    fn field<T: FieldType>(name: &str) -> Field<T> {
-        Field::new(set(), name).expect("the built-in schema has this property with this type")
-    }
-
-    /// `computerDnsName` (Edm.String)
-    pub fn computer_dns_name() -> Field<String> {
-        field("computerDnsName")
-    }
-    /// `id` (Edm.String: MDE machine ids are 40 hex characters)
-    pub fn id() -> Field<String> {
-        field("id")
-    }
-    /// `version` (Edm.String)
-    pub fn version() -> Field<String> {
-        field("version")
-    }
-    /// `deviceValue` (DeviceValue)
-    pub fn device_value() -> Field<DeviceValue> {
-        field("deviceValue")
-    }
-    /// `aadDeviceId` (Edm.Guid)
-    pub fn aad_device_id() -> Field<Uuid> {
-        field("aadDeviceId")
-    }
-    /// `machineTags` (Collection(Edm.String))
-    pub fn machine_tags() -> CollectionField<String> {
-        CollectionField::new(set(), "machineTags")
-            .expect("the built-in schema has this property with this type")
-    }
-    /// `lastSeen` (Edm.DateTimeOffset)
-    pub fn last_seen() -> Field<DateTime<FixedOffset>> {
-        field("lastSeen")
-    }
-    /// `exposureLevel` (ExposureLevel)
-    pub fn exposure_level() -> Field<ExposureLevel> {
-        field("exposureLevel")
-    }
-    /// `onboardingStatus` (OnboardingStatus)
-    pub fn onboarding_status() -> Field<OnboardingStatus> {
-        field("onboardingStatus")
-    }
-    /// `lastIpAddress` (Edm.String)
-    pub fn last_ip_address() -> Field<String> {
-        field("lastIpAddress")
-    }
-    /// `healthStatus` (DeviceHealthStatus)
-    pub fn health_status() -> Field<DeviceHealthStatus> {
-        field("healthStatus")
-    }
-    /// `osPlatform` (Edm.String)
-    pub fn os_platform() -> Field<String> {
-        field("osPlatform")
-    }
-    /// `riskScore` (DeviceRiskScore)
-    pub fn risk_score() -> Field<DeviceRiskScore> {
-        field("riskScore")
-    }
-    /// `rbacGroupId` (Edm.Int64)
-    pub fn rbac_group_id() -> Field<i64> {
-        field("rbacGroupId")
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::machine_actions::*;
     use super::*;
-    use crate::schema::machine_actions as set;
+    use crate::mde::handles::machine_actions::*;
+    use crate::mde::machine_actions as set;
     use crate::validate::{validate_text, ValidateOptions};
 
     #[test]
@@ -831,12 +567,12 @@ mod tests {
     }
 
     fn id_eq(id: Uuid) -> Filter {
-        super::machine_actions::id().eq(id)
+        crate::mde::handles::machine_actions::id().eq(id)
     }
 
     #[test]
     fn machines_handles_validate_back_to_the_same_tree() {
-        use super::machines as m;
+        use crate::mde::handles::machines as m;
         let f = m::machine_tags()
             .any_eq("it's & #1")
             .and(m::rbac_group_id().is_in([1, 5_000_000_000i64]))
@@ -855,12 +591,8 @@ mod tests {
              and (rbacGroupId gt 3 or rbacGroupId le 9000000000) and onboardingStatus ne 'Unsupported' \
              and machineTags/any() and not (aadDeviceId eq null)"
         );
-        let typed = validate_text(
-            &text,
-            crate::schema::machines(),
-            &ValidateOptions::default(),
-        )
-        .unwrap();
+        let typed =
+            validate_text(&text, crate::mde::machines(), &ValidateOptions::default()).unwrap();
         assert_eq!(typed, f.into_typed());
     }
 

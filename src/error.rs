@@ -180,7 +180,7 @@ impl Error {
     /// option or enum member.
     ///
     /// ```
-    /// use odata_filter::{schema::machine_actions, validate::{validate_text, ValidateOptions}};
+    /// use odata_filter::{mde::machine_actions, validate::{validate_text, ValidateOptions}};
     /// let errors = validate_text("stauts eq 'Pending'", machine_actions(), &ValidateOptions::default())
     ///     .unwrap_err();
     /// assert_eq!(errors.as_slice()[0].suggestion(), Some("status"));

@@ -8,10 +8,10 @@
 //! `&str` → [`parse_filter`] → [`ast::Expr`] (faithful, spanned, printable) → [`validate::validate`]
 //! against a [`schema::EntitySet`] → [`validate::TypedFilter`] (resolved properties, typed literals) →
 //! [`TypedFilter::compile`](validate::TypedFilter::compile) → matches records ([`eval::Record`]: JSON or
-//! typed [`model::MachineAction`]) — or `Display` back to canonical text at any stage.
+//! typed [`mde::MachineAction`]) — or `Display` back to canonical text at any stage.
 //!
 //! ```
-//! use odata_filter::{parse_filter, schema::machine_actions, validate::{validate, ValidateOptions}};
+//! use odata_filter::{parse_filter, mde::machine_actions, validate::{validate, ValidateOptions}};
 //!
 //! // 1. Parse: a faithful tree; `Display` prints the canonical form.
 //! let ast = parse_filter("Status EQ 'Succeeded' and creationDateTimeUtc ge 2018-08-01Z").unwrap();
@@ -21,11 +21,13 @@
 //! let typed = validate(&ast, machine_actions(), &ValidateOptions::default()).unwrap();
 //! assert_eq!(typed.to_string(), "status eq 'Succeeded' and creationDateTimeUtc ge 2018-08-01T00:00:00Z");
 //!
-//! // 3. Evaluate: compile once, run over many records.
+//! // 3. Evaluate: compile once, then run over a whole slice (batched, the fastest way) …
 //! let filter = typed.compile();
-//! let records = odata_filter::sample::machine_actions(1_000, 1);
-//! let matching = records.iter().filter(|r| filter.matches(*r)).count();
-//! assert!(matching > 0);
+//! let records = odata_filter::mde::sample::machine_actions(1_000, 1);
+//! let matching: Vec<usize> = filter.matching_indices(&records);
+//! assert!(!matching.is_empty());
+//! // … or over one record at a time, as it arrives.
+//! assert_eq!(records.iter().filter(|r| filter.matches(*r)).count(), matching.len());
 //!
 //! // Errors are values with a kind, a span and a message, rendered with a caret.
 //! let errors = odata_filter::validate::validate_text(
@@ -42,26 +44,29 @@
 
 // pest_derive without `std` refers to `::alloc`.
 extern crate alloc;
+// The derives name this crate `::odata_filter`, here as in a user's crate.
+extern crate self as odata_filter;
 
 pub mod ast;
 pub mod builder;
 pub mod error;
 pub mod eval;
 pub mod mde;
-pub mod model;
 pub mod options;
 mod parser;
 pub mod pattern;
 pub mod print;
 pub mod query;
-pub mod sample;
 pub mod schema;
+pub mod semantics;
 pub mod suggest;
+pub mod typed;
 pub mod validate;
 pub mod value;
 
 pub use ast::{Expr, Span};
 pub use error::{Error, ErrorKind, Errors, Warning};
+pub use odata_filter_derive::{ComplexType, EntityType, EnumType};
 pub use parser::{parse_filter, Limits, Parser};
 
 /// The README's examples run as doctests, so the README stays true.

@@ -1,4 +1,4 @@
-//! The query string: `$filter=…&$top=…&$skip=…&$orderby=…`, per SEMANTICS §4.
+//! The query string: `$filter=…&$top=…&$skip=…&$orderby=…`, per `docs/semantics.md` §4.
 //!
 //! [`QueryOptions::parse`] splits a raw or percent-encoded query string, decodes `+` and `%XX`, matches
 //! system option names case-insensitively with an optional `$`, rejects duplicates and unknown

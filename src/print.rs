@@ -1,4 +1,4 @@
-//! The canonical printer: `Display` on the AST is the serializer (SEMANTICS §7), and [`Expr::to_url`]
+//! The canonical printer: `Display` on the AST is the serializer (`docs/semantics.md` §7), and [`Expr::to_url`]
 //! percent-encodes it for a query component.
 //!
 //! Canonical form: lower-case keywords and function names (`matchesPattern` keeps its capital),
@@ -251,17 +251,13 @@ impl Display for Literal {
             Literal::Decimal(text) => f.write_str(text),
             Literal::Double(d) => write_double(f, *d),
             Literal::String(s) => write_string(f, s),
-            Literal::Guid(g) => write!(f, "{}", g.hyphenated()),
+            Literal::Guid(g) => write_guid(f, g),
             Literal::Date(d) => write!(f, "{d}"),
             Literal::DateTimeOffset(dt) => write!(f, "{dt}"),
             Literal::TimeOfDay(t) => write!(f, "{t}"),
             Literal::Duration(text) => write!(f, "duration'{text}'"),
             Literal::Enum { type_name, value } => write!(f, "{type_name}'{value}'"),
-            Literal::Binary(bytes) => {
-                use base64::Engine as _;
-                let text = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
-                write!(f, "binary'{text}'")
-            }
+            Literal::Binary(bytes) => write_binary(f, bytes),
             Literal::Geo { geography, text } => {
                 let kind = if *geography { "geography" } else { "geometry" };
                 write!(f, "{kind}'{text}'")
@@ -270,9 +266,12 @@ impl Display for Literal {
     }
 }
 
-/// A double in a form that reads back as a double: always with an exponent (`1e5`, `2.5e-1`), or
-/// `INF`, `-INF`, `NaN`.
-fn write_double(f: &mut Formatter<'_>, d: f64) -> fmt::Result {
+// The literal writers, shared by the AST printer and `Value`'s `Display` (the typed printer): a
+// double, a string, a Guid or a binary prints the same everywhere.
+
+/// A double in a form that reads back as a double: always with an exponent (`1e5`, `2.5e-1`; `{:e}`
+/// is the shortest form that reads back to the same bits), or `INF`, `-INF`, `NaN`.
+pub(crate) fn write_double(f: &mut impl fmt::Write, d: f64) -> fmt::Result {
     if d.is_nan() {
         f.write_str("NaN")
     } else if d.is_infinite() {
@@ -280,6 +279,18 @@ fn write_double(f: &mut Formatter<'_>, d: f64) -> fmt::Result {
     } else {
         write!(f, "{d:e}")
     }
+}
+
+/// A Guid, hyphenated, lower case.
+pub(crate) fn write_guid(f: &mut impl fmt::Write, g: &uuid::Uuid) -> fmt::Result {
+    write!(f, "{}", g.hyphenated())
+}
+
+/// A binary literal: base64url without padding.
+pub(crate) fn write_binary(f: &mut impl fmt::Write, bytes: &[u8]) -> fmt::Result {
+    use base64::Engine as _;
+    let text = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    write!(f, "binary'{text}'")
 }
 
 /// A string literal with `'` doubled.

@@ -7,7 +7,7 @@
 //!
 //! ```
 //! use odata_filter::query::Query;
-//! use odata_filter::schema::machine_actions;
+//! use odata_filter::mde::machine_actions;
 //!
 //! let q = Query::from_query_string(
 //!     "$filter=Status+eq+'Succeeded'&$orderby=CreationDateTimeUtc desc&$top=2",
@@ -101,6 +101,7 @@ pub struct ValidatedQuery {
     warnings: Vec<Warning>,
     host: Option<String>,
     entity_type: Arc<StructuredType>,
+    default_order: Vec<(PropertyId, bool)>,
 }
 
 impl ValidatedQuery {
@@ -144,7 +145,7 @@ impl ValidatedQuery {
     /// inside a string).
     ///
     /// ```
-    /// use odata_filter::{query::Query, schema::machine_actions};
+    /// use odata_filter::{mde::machine_actions, query::Query};
     /// let q = Query::from_query_string("$top=1&foo=bar", machine_actions()).unwrap();
     /// assert!(q.warnings()[0].message().contains("'foo'"));
     /// ```
@@ -159,6 +160,10 @@ impl ValidatedQuery {
     /// The entity type of the entity set the query was validated against.
     pub fn entity_type(&self) -> &Arc<StructuredType> {
         &self.entity_type
+    }
+    /// The entity set's order of results without `$orderby` ([`EntitySet::default_order`]).
+    pub fn default_order(&self) -> &[(PropertyId, bool)] {
+        &self.default_order
     }
 }
 
@@ -272,7 +277,7 @@ impl Query {
     /// the host is kept on the query ([`ValidatedQuery::host`]).
     ///
     /// ```
-    /// use odata_filter::{query::Query, schema::machine_actions};
+    /// use odata_filter::{mde::machine_actions, query::Query};
     /// let q = Query::from_url(
     ///     "https://api.security.microsoft.com/api/machineactions?$filter=status eq 'Pending'",
     ///     machine_actions(),
@@ -471,6 +476,7 @@ impl Query {
             warnings: opts.warnings,
             host: None,
             entity_type: Arc::clone(set.entity_type()),
+            default_order: set.default_order().to_vec(),
         })
     }
 }
@@ -478,7 +484,7 @@ impl Query {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::{machine_actions, machines};
+    use crate::mde::{machine_actions, machines};
 
     fn kinds(qs: &str) -> Vec<ErrorKind> {
         Query::from_query_string(qs, machine_actions())

@@ -13,12 +13,12 @@
 use std::fmt;
 use std::sync::Arc;
 
-use base64::Engine as _;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, Timelike};
 
 pub use rust_decimal::Decimal;
 pub use uuid::Uuid;
 
+use crate::print::{write_binary, write_double, write_guid, write_string};
 use crate::schema::EnumType;
 
 /// A value of an enum type: the type and the member's integer value (for a flags enum, the OR of the
@@ -35,7 +35,7 @@ impl EnumValue {
     /// The value of member `name` of `ty` (case-sensitive), if there is one.
     ///
     /// ```
-    /// use odata_filter::schema::machine_actions;
+    /// use odata_filter::mde::machine_actions;
     /// use odata_filter::value::EnumValue;
     /// let ty = machine_actions().entity_type();
     /// let status = ty.property(ty.property_id("status").unwrap()).unwrap();
@@ -170,45 +170,15 @@ impl fmt::Display for Value {
             }
             Value::Double(d) => write_double(f, *d),
             Value::String(s) => write_string(f, s),
-            Value::Guid(g) => write!(f, "{}", g.hyphenated()),
+            Value::Guid(g) => write_guid(f, g),
             Value::Date(d) => write_date(f, *d),
             Value::DateTimeOffset(dt) => write_date_time_offset(f, dt),
             Value::TimeOfDay(t) => write_time(f, *t),
             Value::Duration(n) => write!(f, "duration'{}'", format_duration(*n)),
             Value::Enum(e) => write!(f, "'{e}'"),
-            Value::Binary(b) => write!(
-                f,
-                "binary'{}'",
-                base64::engine::general_purpose::URL_SAFE.encode(b)
-            ),
+            Value::Binary(b) => write_binary(f, b),
         }
     }
-}
-
-fn write_double(f: &mut fmt::Formatter<'_>, d: f64) -> fmt::Result {
-    if d.is_nan() {
-        f.write_str("NaN")
-    } else if d == f64::INFINITY {
-        f.write_str("INF")
-    } else if d == f64::NEG_INFINITY {
-        f.write_str("-INF")
-    } else {
-        // Always with an exponent, so that it reads back as a double; `{:e}` is the shortest
-        // representation that reads back to the same bits.
-        write!(f, "{d:e}")
-    }
-}
-
-/// Writes `s` as an OData string literal: in single quotes, `'` doubled.
-pub(crate) fn write_string(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
-    f.write_str("'")?;
-    for (i, part) in s.split('\'').enumerate() {
-        if i > 0 {
-            f.write_str("''")?;
-        }
-        f.write_str(part)?;
-    }
-    f.write_str("'")
 }
 
 fn write_date(f: &mut fmt::Formatter<'_>, d: NaiveDate) -> fmt::Result {
@@ -415,7 +385,7 @@ mod tests {
                 .to_string(),
             "13:20:00.5"
         );
-        assert_eq!(Value::Binary(vec![0xfb, 0xff]).to_string(), "binary'-_8='");
+        assert_eq!(Value::Binary(vec![0xfb, 0xff]).to_string(), "binary'-_8'");
     }
 
     #[test]

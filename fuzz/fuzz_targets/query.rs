@@ -7,11 +7,11 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 use odata_filter::model::MachineAction;
 use odata_filter::query::Query;
-use odata_filter::schema::machine_actions;
+use odata_filter::mde::machine_actions;
 
 fn records() -> &'static [MachineAction] {
     static RECORDS: OnceLock<Vec<MachineAction>> = OnceLock::new();
-    RECORDS.get_or_init(|| odata_filter::sample::machine_actions(50, 1))
+    RECORDS.get_or_init(|| odata_filter::mde::sample::machine_actions(50, 1))
 }
 
 fuzz_target!(|data: &[u8]| {

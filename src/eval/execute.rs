@@ -11,13 +11,13 @@
 //!
 //! ```
 //! use odata_filter::query::Query;
-//! use odata_filter::schema::machine_actions;
+//! use odata_filter::mde::machine_actions;
 //! let q = Query::from_query_string(
 //!     "$filter=machineId eq 'f46b9bb259ed4a7fb9981b73510e3cc7aa81ec1f'&$top=2",
 //!     machine_actions(),
 //! )
 //! .unwrap();
-//! let records = odata_filter::sample::machine_actions(10_000, odata_filter::sample::DEFAULT_SEED);
+//! let records = odata_filter::mde::sample::machine_actions(10_000, odata_filter::mde::sample::DEFAULT_SEED);
 //! let result = q.execute(&records);
 //! let ids: Vec<String> = result.page().iter().map(|&i| records[i].id.to_string()).collect();
 //! assert_eq!(ids, ["69dc3630-1ccc-4342-acf3-35286eec741d", "2e9da30d-27f6-4208-81f2-9cd3d67893ba"]);
@@ -30,13 +30,13 @@ use serde::Serialize;
 
 use crate::eval::compile::CompiledFilter;
 use crate::eval::interp;
-use crate::eval::ir::{Node, PathExpr, Root};
-use crate::eval::lower::lower;
-use crate::eval::ops;
+use crate::eval::read::field_value;
 use crate::eval::record::{Field, Record};
-use crate::eval::semantics as sem;
 use crate::query::{SelectItem, ValidatedQuery};
-use crate::schema::{EdmType, StructuredType};
+use crate::schema::{EdmType, PropertyId, StructuredType};
+use crate::semantics::scalar as sem;
+use crate::semantics::values as ops;
+use crate::validate::{Base, TypedExpr};
 use crate::value::Value;
 
 /// The service root the built-in context URLs use.
@@ -97,24 +97,26 @@ impl SortValue<'_> {
 
 /// A compiled sort key.
 struct KeyReader {
-    node: Node,
+    /// The key's expression (`None` for a key of the default order, always `fast`).
+    expr: Option<TypedExpr>,
     /// Set when the key is one top-level property of a type read without the interpreter.
     fast: Option<(usize, std::sync::Arc<str>, EdmType)>,
     descending: bool,
 }
 
 impl KeyReader {
-    fn new(node: Node, descending: bool) -> Self {
-        let fast = match &node {
-            Node::Path(PathExpr {
-                root: Root::It,
-                steps,
-                ty,
-            }) if steps.len() == 1 => Some((steps[0].index, steps[0].name.clone(), ty.clone())),
+    fn new(expr: &TypedExpr, descending: bool) -> Self {
+        let fast = match expr {
+            TypedExpr::Property(p) if p.base() == Base::Root && p.path().len() == 1 => {
+                let mut steps = interp::steps(p);
+                steps
+                    .pop()
+                    .map(|(index, name)| (index, name, p.ty().clone()))
+            }
             _ => None,
         };
         KeyReader {
-            node,
+            expr: Some(expr.clone()),
             fast,
             descending,
         }
@@ -139,7 +141,7 @@ impl KeyReader {
             if let Some(v) = fast {
                 return v;
             }
-            return match ops::field_value(f, ty) {
+            return match field_value(f, ty) {
                 Value::Null => SortValue::Null,
                 Value::DateTimeOffset(t) => SortValue::Instant(sem::instant_nanos(&t)),
                 Value::Guid(g) => SortValue::Guid(g.as_u128()),
@@ -148,7 +150,10 @@ impl KeyReader {
                 other => SortValue::Other(other),
             };
         }
-        match interp::value_of(&self.node, r, now) {
+        let Some(expr) = &self.expr else {
+            return SortValue::Null;
+        };
+        match interp::value_of(expr, r, now) {
             Value::Null => SortValue::Null,
             Value::Enum(e) => e.position().map_or(SortValue::Null, SortValue::Position),
             Value::DateTimeOffset(t) => SortValue::Instant(sem::instant_nanos(&t)),
@@ -158,17 +163,16 @@ impl KeyReader {
     }
 }
 
-/// The default order: `creationDateTimeUtc desc, id` when the entity type has them.
-fn default_order(ty: &StructuredType) -> Vec<KeyReader> {
+/// The entity set's default order (used without `$orderby`).
+fn default_order(ty: &StructuredType, order: &[(PropertyId, bool)]) -> Vec<KeyReader> {
     let mut keys = Vec::new();
-    for (name, descending) in [("creationDateTimeUtc", true), ("id", false)] {
-        if let Some(id) = ty.property_id(name) {
-            if let Some(p) = ty.property(id) {
-                keys.push(KeyReader::new(
-                    Node::Path(PathExpr::property(id.index(), name, p.ty().clone())),
-                    descending,
-                ));
-            }
+    for &(id, descending) in order {
+        if let Some(p) = ty.property(id) {
+            keys.push(KeyReader {
+                expr: None,
+                fast: Some((id.index(), std::sync::Arc::from(p.name()), p.ty().clone())),
+                descending,
+            });
         }
     }
     keys
@@ -193,11 +197,11 @@ impl ValidatedQuery {
         };
         let matched = matching.len();
         let keys: Vec<KeyReader> = if self.orderby().is_empty() {
-            default_order(self.entity_type())
+            default_order(self.entity_type(), self.default_order())
         } else {
             self.orderby()
                 .iter()
-                .map(|k| KeyReader::new(lower(k.expr()), k.descending()))
+                .map(|k| KeyReader::new(k.expr(), k.descending()))
                 .collect()
         };
         let skip = usize::try_from(self.skip().unwrap_or(0)).unwrap_or(usize::MAX);
@@ -252,10 +256,10 @@ impl ValidatedQuery {
     ///
     /// ```
     /// use odata_filter::query::Query;
-    /// use odata_filter::schema::machine_actions;
+    /// use odata_filter::mde::machine_actions;
     /// let q = Query::from_query_string("$filter=status eq 'Failed'&$top=1&$count=true&$select=id,status",
     ///     machine_actions()).unwrap();
-    /// let records = odata_filter::sample::machine_actions(500, 3);
+    /// let records = odata_filter::mde::sample::machine_actions(500, 3);
     /// let body = q.response(&records, "MachineActions");
     /// assert_eq!(body["@odata.context"], "https://api.security.microsoft.com/api/$metadata#MachineActions(id,status)");
     /// assert!(body["@odata.count"].as_u64().unwrap() > 1);

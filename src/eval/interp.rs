@@ -1,64 +1,57 @@
-//! The reference interpreter: walks the [`ir::Node`](super::ir::Node) tree, computing a [`Value`] per
-//! node with the rules of [`ops`]. Slow and obvious on purpose — the compiled filter is
-//! tested against it.
+//! The reference interpreter: walks the [`TypedFilter`]'s tree, computing a [`Value`] per node with
+//! the rules of [`crate::semantics`]. Slow and obvious on purpose — the compiled filter is tested
+//! against it.
 //!
 //! ```
 //! use odata_filter::eval::interp::evaluate;
-//! use odata_filter::eval::ir::{Node, PathExpr};
-//! use odata_filter::schema::EdmType;
-//! // machineId eq null, on a record without machineId: true
-//! let node = Node::Compare(
-//!     odata_filter::eval::semantics::CmpOp::Eq,
-//!     Box::new(Node::Path(PathExpr::property(6, "machineId", EdmType::String))),
-//!     Box::new(Node::Literal(odata_filter::value::Value::Null)),
-//! );
-//! assert_eq!(evaluate(&node, &serde_json::json!({})), Some(true));
+//! use odata_filter::mde::machine_actions;
+//! use odata_filter::validate::{validate_text, ValidateOptions};
+//! let f = validate_text("machineId eq null", machine_actions(), &ValidateOptions::default()).unwrap();
+//! // On a record without machineId: true.
+//! assert_eq!(evaluate(&f, &serde_json::json!({})), Some(true));
 //! ```
+
+use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset};
 
 use crate::ast::LambdaKind;
-use crate::eval::ir::{InSet, Node, PathExpr, Root};
-use crate::eval::ops;
+use crate::eval::read::{field_is_null, field_value};
 use crate::eval::record::{Field, Record};
-use crate::eval::semantics::{and3, not3, or3, CmpOp};
+use crate::schema::{EdmType, StructuredType};
+use crate::semantics::values as ops;
+use crate::semantics::{not3, CompareOp, LogicalOp};
+use crate::validate::{Base, InSet, PropertyRef, TypedExpr, TypedFilter};
 use crate::value::Value;
 
-/// The truth of a Boolean expression for `record` (`None` is null), with `now()` the current time.
-pub fn evaluate<R: Record + ?Sized>(node: &Node, record: &R) -> Option<bool> {
-    evaluate_at(node, record, &crate::eval::semantics::now())
+/// The truth of `filter` for `record` (`None` is null), with `now()` the current time.
+pub fn evaluate<R: Record + ?Sized>(filter: &TypedFilter, record: &R) -> Option<bool> {
+    evaluate_at(filter, record, &crate::semantics::scalar::now())
 }
 
-/// The truth of a Boolean expression for `record`, with `now()` fixed to `now`.
+/// The truth of `filter` for `record`, with `now()` fixed to `now`.
 pub fn evaluate_at<R: Record + ?Sized>(
-    node: &Node,
+    filter: &TypedFilter,
     record: &R,
     now: &DateTime<FixedOffset>,
 ) -> Option<bool> {
-    let record: &dyn Record = &Dyn(record);
-    let mut ctx = Context {
-        root: record,
-        vars: Vec::new(),
-        now: *now,
-    };
-    ops::truth(&ctx.value(node))
+    ops::truth(&value_of(filter.root(), record, now))
 }
 
 /// The value of any expression for `record` (for `$orderby` keys and tests).
-pub fn value_of<R: Record + ?Sized>(node: &Node, record: &R, now: &DateTime<FixedOffset>) -> Value {
+pub fn value_of<R: Record + ?Sized>(
+    expr: &TypedExpr,
+    record: &R,
+    now: &DateTime<FixedOffset>,
+) -> Value {
     let record: &dyn Record = &Dyn(record);
-    let mut ctx = Context {
-        root: record,
-        vars: Vec::new(),
-        now: *now,
-    };
-    ctx.value(node)
+    value_with(expr, record, &[], now)
 }
 
-/// The value of `node` for `root` with the lambda variables `vars` in scope (outermost first): the
+/// The value of `expr` for `root` with the lambda variables `vars` in scope (outermost first): the
 /// compiled filter's fallback for sub-expressions it does not specialise.
 pub(crate) fn value_with(
-    node: &Node,
+    expr: &TypedExpr,
     root: &dyn Record,
     vars: &[Field<'_>],
     now: &DateTime<FixedOffset>,
@@ -68,11 +61,11 @@ pub(crate) fn value_with(
         vars: vars.to_vec(),
         now: *now,
     };
-    ctx.value(node)
+    ctx.value(expr)
 }
 
 /// Adapts any (possibly unsized) record to `dyn Record`.
-struct Dyn<'a, R: ?Sized>(&'a R);
+pub(crate) struct Dyn<'a, R: ?Sized>(pub(crate) &'a R);
 
 impl<R: Record + ?Sized> Record for Dyn<'_, R> {
     fn field(&self, index: usize, name: &str) -> Field<'_> {
@@ -87,11 +80,33 @@ struct Context<'r> {
     now: DateTime<FixedOffset>,
 }
 
-/// Follows `path` from `start` (one property step at a time; JSON objects by name).
-pub(crate) fn navigate<'r>(start: Field<'r>, path: &PathExpr) -> Field<'r> {
-    let mut at = start;
-    for step in &path.steps {
-        at = step_into(at, step.index, &step.name);
+/// The steps of a path: each property's index in its declaring type and its canonical name.
+pub(crate) fn steps(p: &PropertyRef) -> Vec<(usize, Arc<str>)> {
+    let mut out = Vec::with_capacity(p.path().len());
+    let mut ty: Option<Arc<StructuredType>> = p.start_type().cloned();
+    for id in p.path() {
+        let prop = ty.as_ref().and_then(|t| t.property(*id));
+        out.push((id.index(), Arc::from(prop.map_or("", |p| p.name()))));
+        ty = prop.and_then(|p| match p.ty() {
+            EdmType::Collection(elem) => elem.as_complex().cloned(),
+            other => other.as_complex().cloned(),
+        });
+    }
+    out
+}
+
+/// Follows the path of `p` from `at`, one property at a time (JSON objects by name).
+pub(crate) fn navigate<'r>(mut at: Field<'r>, p: &PropertyRef) -> Field<'r> {
+    let mut ty = p.start_type();
+    for id in p.path() {
+        let Some(prop) = ty.and_then(|t| t.property(*id)) else {
+            return Field::Null;
+        };
+        at = step_into(at, id.index(), prop.name());
+        ty = match prop.ty() {
+            EdmType::Collection(elem) => elem.as_complex(),
+            other => other.as_complex(),
+        };
     }
     at
 }
@@ -125,115 +140,106 @@ pub(crate) fn elements(f: Field<'_>) -> Option<Vec<Field<'_>>> {
 }
 
 impl<'r> Context<'r> {
-    fn start(&self, root: &Root) -> Field<'r> {
-        match root {
-            Root::It => Field::Node(self.root),
-            Root::Var(k) => self.vars.get(*k).copied().unwrap_or(Field::Null),
-        }
+    fn field(&self, p: &PropertyRef) -> Field<'r> {
+        let at = match p.base() {
+            Base::Root => Field::Node(self.root),
+            Base::Variable(v) => self.vars.get(v.index()).copied().unwrap_or(Field::Null),
+        };
+        navigate(at, p)
     }
 
-    fn field(&self, path: &PathExpr) -> Field<'r> {
-        navigate(self.start(&path.root), path)
-    }
-
-    fn value(&mut self, node: &Node) -> Value {
-        match node {
-            Node::Literal(v) => v.clone(),
-            Node::Path(p) => ops::field_value(self.field(p), &p.ty),
-            Node::Count(p) => match elements(self.field(p)) {
+    fn value(&mut self, e: &TypedExpr) -> Value {
+        match e {
+            TypedExpr::Literal(l) => l.value().clone(),
+            TypedExpr::Property(p) => field_value(self.field(p), p.ty()),
+            TypedExpr::Count(p) => match elements(self.field(p)) {
                 Some(items) => Value::Int(items.len() as i64),
                 None => Value::Null,
             },
-            Node::Not(x) => ops::from_truth(not3(ops::truth(&self.value(x)))),
-            Node::Neg(x) => ops::negate(&self.value(x)),
-            Node::And(items) => {
-                let mut acc = Some(true);
-                for item in items {
-                    acc = and3(acc, ops::truth(&self.value(item)));
+            TypedExpr::Not(u) => ops::from_truth(not3(ops::truth(&self.value(u.operand())))),
+            TypedExpr::Neg(u) => ops::negate(&self.value(u.operand())),
+            TypedExpr::Logical(l) => {
+                let op = l.op();
+                let mut acc = Some(op == LogicalOp::And);
+                for operand in l.operands() {
+                    acc = op.apply(acc, ops::truth(&self.value(operand)));
                 }
                 ops::from_truth(acc)
             }
-            Node::Or(items) => {
-                let mut acc = Some(false);
-                for item in items {
-                    acc = or3(acc, ops::truth(&self.value(item)));
-                }
-                ops::from_truth(acc)
-            }
-            Node::Compare(op @ (CmpOp::Eq | CmpOp::Ne), a, b)
-                if matches!(
-                    (&**a, &**b),
-                    (Node::Path(_), Node::Literal(Value::Null))
-                        | (Node::Literal(Value::Null), Node::Path(_))
-                ) =>
-            {
-                let ((Node::Path(p), _) | (_, Node::Path(p))) = (&**a, &**b) else {
-                    return Value::Null;
+            TypedExpr::Compare(c) => {
+                let op = c.op();
+                let null = |e: &TypedExpr| e.as_literal().is_some_and(|l| l.value().is_null());
+                let path = match (c.left(), c.right()) {
+                    (TypedExpr::Property(p), r) if null(r) => Some(p),
+                    (l, TypedExpr::Property(p)) if null(l) => Some(p),
+                    _ => None,
                 };
-                let null = ops::field_is_null(self.field(p), &p.ty);
-                Value::Boolean(null == (*op == CmpOp::Eq))
+                match path {
+                    // `x eq null` on a complex or collection value asks whether it is there at all.
+                    Some(p) if op.is_equality() => {
+                        let is_null = field_is_null(self.field(p), p.ty());
+                        Value::Boolean(is_null == (op == CompareOp::Eq))
+                    }
+                    _ => {
+                        let a = self.value(c.left());
+                        let b = self.value(c.right());
+                        Value::Boolean(ops::compare(op, &a, &b))
+                    }
+                }
             }
-            Node::Compare(op, a, b) => {
-                let a = self.value(a);
-                let b = self.value(b);
-                Value::Boolean(ops::compare(*op, &a, &b))
+            TypedExpr::Arithmetic(a) => {
+                let l = self.value(a.left());
+                let r = self.value(a.right());
+                ops::arith(a.op(), &l, &r)
             }
-            Node::Arith(op, a, b) => {
-                let a = self.value(a);
-                let b = self.value(b);
-                ops::arith(*op, &a, &b)
+            TypedExpr::Has(h) => {
+                let a = self.value(h.operand());
+                ops::from_truth(ops::has(&a, &Value::Enum(h.flags().clone())))
             }
-            Node::Has(a, b) => {
-                let a = self.value(a);
-                let b = self.value(b);
-                ops::from_truth(ops::has(&a, &b))
-            }
-            Node::In(x, set) => {
-                let v = self.value(x);
-                let found = match set {
-                    InSet::Values(list) => list.iter().any(|e| ops::compare(CmpOp::Eq, &v, e)),
-                    InSet::Path(p) => {
-                        let elem_ty = p.ty.element_type().cloned().unwrap_or(p.ty.clone());
+            TypedExpr::In(i) => {
+                let v = self.value(i.operand());
+                let found = match i.set() {
+                    InSet::Values(list) => list.iter().any(|e| ops::compare(CompareOp::Eq, &v, e)),
+                    InSet::Collection(p) => {
+                        let elem_ty = p.ty().element_type().cloned().unwrap_or(p.ty().clone());
                         elements(self.field(p)).is_some_and(|items| {
-                            items.into_iter().any(|f| {
-                                ops::compare(CmpOp::Eq, &v, &ops::field_value(f, &elem_ty))
-                            })
+                            items
+                                .into_iter()
+                                .any(|f| ops::compare(CompareOp::Eq, &v, &field_value(f, &elem_ty)))
                         })
                     }
                 };
                 Value::Boolean(found)
             }
-            Node::Call(f, args) => {
-                let args: Vec<Value> = args.iter().map(|a| self.value(a)).collect();
-                ops::call(*f, &args, &self.now)
+            TypedExpr::Call(c) => {
+                let args: Vec<Value> = c.args().iter().map(|a| self.value(a)).collect();
+                crate::semantics::functions::call(c.function(), &args, &self.now)
             }
-            Node::Lambda {
-                kind,
-                collection,
-                body,
-            } => {
+            TypedExpr::Lambda(l) => {
                 // A null or absent collection is empty.
-                let items = elements(self.field(collection)).unwrap_or_default();
-                let Some(body) = body else {
+                let items = elements(self.field(l.collection())).unwrap_or_default();
+                let kind = l.kind();
+                let Some(body) = l.predicate() else {
                     return Value::Boolean(match kind {
                         LambdaKind::Any => !items.is_empty(),
                         LambdaKind::All => true,
                     });
                 };
-                let mut acc = Some(matches!(kind, LambdaKind::All));
+                let op = match kind {
+                    LambdaKind::Any => LogicalOp::Or,
+                    LambdaKind::All => LogicalOp::And,
+                };
+                let mut acc = Some(op == LogicalOp::And);
                 for item in items {
                     self.vars.push(item);
                     let t = ops::truth(&self.value(body));
                     self.vars.pop();
-                    acc = match kind {
-                        LambdaKind::Any => or3(acc, t),
-                        LambdaKind::All => and3(acc, t),
-                    };
+                    acc = op.apply(acc, t);
                 }
                 ops::from_truth(acc)
             }
-            Node::Cast(x, ty) => ops::cast(&self.value(x), ty),
-            Node::IsOf(x, ty) => Value::Boolean(ops::is_of(&self.value(x), ty)),
+            TypedExpr::Cast(c) => ops::cast(&self.value(c.operand()), c.target()),
+            TypedExpr::IsOf(c) => Value::Boolean(ops::is_of(&self.value(c.operand()), c.target())),
         }
     }
 }

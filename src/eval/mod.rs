@@ -1,26 +1,25 @@
-//! Evaluation: records, the rules of `SEMANTICS.md` §6, a reference interpreter, compiled filters and
-//! query execution.
+//! Evaluation: records, a reference interpreter, compiled filters and query execution. The rules
+//! (`docs/semantics.md` §6) are those of [`crate::semantics`].
 //!
 //! The pipeline after validation:
 //!
 //! ```text
-//! TypedFilter ──lower──▶ ir::Node ──┬─▶ interp (reference: walks the tree, Value per node)
-//!                                   └─▶ compile::CompiledFilter (flat, type-specialised, batched)
+//! TypedFilter ──┬─▶ interp (reference: walks the tree, Value per node)
+//!               └─▶ compile::CompiledFilter (flat, type-specialised, batched)
 //! ValidatedQuery::execute(&[R]) ─▶ QueryResult (count + page indices) ─▶ response body (JSON)
 //! ```
 //!
 //! - [`record`]: the [`Record`] trait and its implementations for JSON objects and the typed
-//!   [`MachineAction`](crate::model::MachineAction).
-//! - [`semantics`] / [`ops`]: null logic, comparisons, arithmetic, functions — shared by both back ends.
-//! - [`ir`], [`lower`]: the evaluation IR and the lowering from the validator's typed tree.
+//!   [`MachineAction`](crate::mde::MachineAction).
+//! - [`read`]: a record's field read as a value of its declared type.
 //! - [`interp`]: the reference interpreter.
 //! - [`compile`]: compiled filters; a property test holds them equal to the interpreter.
 //! - [`execute`]: `$filter`, `$orderby`, `$skip`, `$top`, `$count`, `$select` over a slice of records.
 //!
 //! ```
 //! use odata_filter::query::Query;
-//! use odata_filter::schema::machine_actions;
-//! let records = odata_filter::sample::machine_actions(1000, 7);
+//! use odata_filter::mde::machine_actions;
+//! let records = odata_filter::mde::sample::machine_actions(1000, 7);
 //! let q = Query::from_query_string(
 //!     "$filter=status eq 'Failed' and creationDateTimeUtc ge 2024-06-01T00:00:00Z&$top=5&$count=true",
 //!     machine_actions(),
@@ -34,12 +33,9 @@
 pub mod compile;
 pub mod execute;
 pub mod interp;
-pub mod ir;
-pub mod lower;
-pub mod ops;
+pub mod read;
 pub mod record;
-pub mod semantics;
 
 pub use compile::CompiledFilter;
 pub use execute::QueryResult;
-pub use record::{Field, Items, Record, MACHINE_ACTION_PROPERTIES};
+pub use record::{Field, Items, Record};

@@ -13,7 +13,7 @@ pub const INVALID_QUERY_PREFIX: &str = "The query specified in the URI is not va
 ///
 /// ```
 /// use odata_filter::{mde::error_body, query::Query};
-/// let err = Query::from_query_string("$stop=2", odata_filter::schema::machine_actions()).unwrap_err();
+/// let err = Query::from_query_string("$stop=2", odata_filter::mde::machine_actions()).unwrap_err();
 /// assert_eq!(
 ///     error_body(&err, None),
 ///     r#"{"error":{"code":"ODataError","message":"The query specified in the URI is not valid. Custom query option '$stop' that starts with '$' is not supported. Did you mean '$top'?"}}"#

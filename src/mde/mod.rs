@@ -1,5 +1,66 @@
-//! Microsoft Defender for Endpoint: what is particular to the service.
+//! Microsoft Defender for Endpoint: everything this crate knows about MDE, in one place.
+//!
+//! - the entities as typed structs ([`MachineAction`], [`Machine`]), each declared once with
+//!   `#[derive(EntityType)]`: their wire format (serde), their schema (property order and types,
+//!   nullability, enum members, the filterable properties, the `$top` cap, the default order) and their
+//!   typed record access;
+//! - the built-in entity sets [`machine_actions`] and [`machines`];
+//! - the typed builder's field [`handles`];
+//! - deterministic [`sample`] data.
+//!
+//! ```
+//! use odata_filter::mde;
+//! let set = mde::machine_actions();
+//! assert_eq!(set.entity_type().qualified_name(), "microsoft.windowsDefenderATP.api.MachineAction");
+//! assert_eq!(set.top_cap(), Some(10_000));
+//! let filter = odata_filter::validate::validate_text("status eq 'Pending'", set, &Default::default())
+//!     .unwrap()
+//!     .compile();
+//! let records = mde::sample::machine_actions(100, 1);
+//! assert!(records.iter().any(|r| filter.matches(r)));
+//! ```
 
 mod errors;
+pub mod handles;
+mod model;
+pub mod sample;
+#[cfg(test)]
+mod schema_facts;
 
+use crate::schema::EntitySet;
+use crate::typed::Entity;
 pub use errors::{error_body, INVALID_QUERY_PREFIX};
+
+pub use model::{
+    format_wire_datetime, parse_wire_datetime, Command, CommandParam, CommandStatus,
+    DeviceHealthStatus, DeviceRiskScore, DeviceValue, ExposureLevel, FileIdentifierType, IpAddress,
+    LiveResponseCommand, LiveResponseCommandType, Machine, MachineAction, MachineActionStatus,
+    MachineActionType, OnboardingStatus, RelatedFileInfo,
+};
+
+/// The namespace of MDE's model: `microsoft.windowsDefenderATP.api`.
+pub const MDE_NAMESPACE: &str = "microsoft.windowsDefenderATP.api";
+
+/// The `MachineActions` entity set of "List MachineActions" (entity type [`MachineAction`]): every
+/// documented property in the key order of a real response, `$filter` on `id`, `type`, `requestor`,
+/// `status`, `machineId`, `creationDateTimeUtc`, `$top` capped at 10,000, newest first then by id
+/// without `$orderby`.
+///
+/// ```
+/// let set = odata_filter::mde::machine_actions();
+/// assert_eq!(set.entity_type().name(), "MachineAction");
+/// assert_eq!(set.top_cap(), Some(10_000));
+/// ```
+pub fn machine_actions() -> &'static EntitySet {
+    MachineAction::entity_set()
+}
+
+/// The `Machines` entity set of "List machines" (entity type [`Machine`]).
+///
+/// ```
+/// let set = odata_filter::mde::machines();
+/// assert_eq!(set.entity_type().name(), "Machine");
+/// ```
+pub fn machines() -> &'static EntitySet {
+    Machine::entity_set()
+}

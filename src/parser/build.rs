@@ -1,5 +1,6 @@
-//! From pest pairs to the AST: operator precedence (precedence climbing), literal conversion, arity and node limits,
-//! and the translation of pest's errors into OData terms.
+//! From pest pairs to the AST: operator precedence (precedence climbing), function arity and the node
+//! limits. Literal text is converted by [`literal`](super::literal), pest's errors are put in OData
+//! terms by `errors`.
 
 use std::cell::Cell;
 
@@ -7,6 +8,7 @@ use pest::iterators::{Pair, Pairs};
 use pest::Parser as _;
 
 use super::grammar::{ODataGrammar, Rule};
+use super::literal::{self, Bad};
 use super::Limits;
 use crate::ast::*;
 use crate::error::{Error, ErrorKind};
@@ -19,23 +21,22 @@ enum Affix {
     Postfix,
 }
 
-/// The operators' binding power, loosest first: `or`, `and`, `eq ne`, `gt ge lt le`, `add sub`,
-/// `mul div divby mod`, prefix `-` and `not`, then `has` and postfix `in`. All binary operators are
-/// left-associative. `None` for an operand. (This is the table pest's `PrattParser` was given before; the
-/// fold below is the same algorithm without its boxed closures and map look-ups, which cost about a fifth
-/// of the time of parsing a short filter.)
+/// The operators' binding power, from the one precedence table ([`BinaryOp::precedence`],
+/// [`UNARY_PRECEDENCE`], [`MEMBERSHIP_PRECEDENCE`]) that the printers use too. All binary operators
+/// are left-associative. `None` for an operand.
 fn binding(rule: Rule) -> Option<(Affix, u8)> {
     use Affix::*;
+    let infix = |op: BinaryOp| (Infix, op.precedence());
     Some(match rule {
-        Rule::op_or => (Infix, 1),
-        Rule::op_and => (Infix, 2),
-        Rule::op_eq | Rule::op_ne => (Infix, 3),
-        Rule::op_gt | Rule::op_ge | Rule::op_lt | Rule::op_le => (Infix, 4),
-        Rule::op_add | Rule::op_sub => (Infix, 5),
-        Rule::op_mul | Rule::op_div | Rule::op_divby | Rule::op_mod => (Infix, 6),
-        Rule::neg | Rule::not => (Prefix, 7),
-        Rule::op_has => (Infix, 8),
-        Rule::in_set => (Postfix, 8),
+        Rule::op_or => infix(BinaryOp::Or),
+        Rule::op_and => infix(BinaryOp::And),
+        Rule::op_eq | Rule::op_ne => infix(BinaryOp::Eq),
+        Rule::op_gt | Rule::op_ge | Rule::op_lt | Rule::op_le => infix(BinaryOp::Gt),
+        Rule::op_add | Rule::op_sub => infix(BinaryOp::Add),
+        Rule::op_mul | Rule::op_div | Rule::op_divby | Rule::op_mod => infix(BinaryOp::Mul),
+        Rule::neg | Rule::not => (Prefix, UNARY_PRECEDENCE),
+        Rule::op_has => infix(BinaryOp::Has),
+        Rule::in_set => (Postfix, MEMBERSHIP_PRECEDENCE),
         _ => return None,
     })
 }
@@ -259,7 +260,8 @@ impl Builder<'_> {
                 Ok(e)
             }
             Rule::call => self.call(pair),
-            Rule::path | Rule::name_path => self.path(pair),
+            Rule::name_path => self.name_path(pair),
+            Rule::path => self.path(pair),
             Rule::alias => {
                 let name = &pair.as_str()[1..];
                 self.node(
@@ -396,6 +398,30 @@ impl Builder<'_> {
         self.node(ExprKind::Call { function, args }, span)
     }
 
+    /// A path that starts with a name. The grammar reads `null`, `true`, `false`, `INF` and `NaN` as such
+    /// a name (cheaper than testing for them before every name); alone they are literals, and nothing
+    /// may follow them.
+    fn name_path(&self, pair: Pair<'_, Rule>) -> Result<Expr, Error> {
+        let span = span_of(&pair);
+        let mut parts = pair.clone().into_inner();
+        let first = parts.next().expect("a name path starts with a name");
+        if let Some(literal) = literal::keyword(first.as_str()) {
+            if parts.next().is_some() {
+                let at = span_of(&first).end;
+                return Err(self.error(
+                    ErrorKind::Syntax,
+                    Span::new(at, at + 1),
+                    format!(
+                        "expected an operator after '{}', found '/': a literal has no members",
+                        first.as_str()
+                    ),
+                ));
+            }
+            return self.node(ExprKind::Literal(literal), span);
+        }
+        self.path(pair)
+    }
+
     fn path(&self, pair: Pair<'_, Rule>) -> Result<Expr, Error> {
         let span = span_of(&pair);
         let mut root = PathRoot::Implicit;
@@ -473,7 +499,7 @@ impl Builder<'_> {
                     "expected a value, property or function call after 'not'",
                 ));
             }
-            if super::errors::is_keyword_operator(&seg.ident.name) {
+            if seg.ident.name.len() <= 5 && super::errors::is_keyword_operator(&seg.ident.name) {
                 // `a eq 1 and and`: a binary operator where an operand belongs, not a property.
                 return Err(self.error(
                     ErrorKind::Syntax,
@@ -519,41 +545,8 @@ impl Builder<'_> {
         Ok(Lambda { kind, predicate })
     }
 
-    /// Parses the quoted part of `text` (a literal at `span`) with the grammar rule `rule`; on failure
-    /// the error points at the first character that does not fit.
-    fn check_inside(
-        &self,
-        rule: Rule,
-        text: &str,
-        span: Span,
-        message: impl FnOnce() -> String,
-    ) -> Result<(), Error> {
-        let body = quoted_part(text);
-        let Err(e) = ODataGrammar::parse(rule, body) else {
-            return Ok(());
-        };
-        let at = match e.location {
-            pest::error::InputLocation::Pos(p) => p,
-            pest::error::InputLocation::Span((s, _)) => s,
-        };
-        let start = span.start + (text.len() - 1 - body.len()) + at;
-        Err(self.error(
-            ErrorKind::InvalidLiteral,
-            Span::new(start, self.char_end(start).min(span.end)),
-            message(),
-        ))
-    }
-
-    /// The end of the character starting at byte `at` (so that a span never splits a character).
-    fn char_end(&self, at: usize) -> usize {
-        self.input
-            .get(at..)
-            .and_then(|rest| rest.chars().next())
-            .map_or(at, |c| at + c.len_utf8())
-    }
-
-    /// The error for a malformed literal at `span` whose part at `offset` (from the literal's start) plus
-    /// `bad.at` is wrong.
+    /// The error for a malformed literal at `span`: `bad.at` is where inside the literal's text (bytes
+    /// from `offset`), widened to whole characters.
     fn bad(&self, span: Span, offset: usize, bad: Bad) -> Error {
         let start = (span.start + offset + bad.at.start).min(span.end);
         let end = (span.start + offset + bad.at.end).clamp(start, span.end);
@@ -569,338 +562,17 @@ impl Builder<'_> {
         )
     }
 
+    /// The end of the character starting at byte `at` (so that a span never splits a character).
+    fn char_end(&self, at: usize) -> usize {
+        self.input
+            .get(at..)
+            .and_then(|rest| rest.chars().next())
+            .map_or(at, |c| at + c.len_utf8())
+    }
+
     fn literal(&self, pair: &Pair<'_, Rule>) -> Result<Literal, Error> {
-        let text = pair.as_str();
-        let span = span_of(pair);
-        let invalid = |message: String| self.error(ErrorKind::InvalidLiteral, span, message);
-        Ok(match pair.as_rule() {
-            Rule::null => Literal::Null,
-            Rule::boolean => Literal::Boolean(text.eq_ignore_ascii_case("true")),
-            Rule::nan_inf => Literal::Double(if text == "INF" {
-                f64::INFINITY
-            } else {
-                f64::NAN
-            }),
-            Rule::string => Literal::String(unquote(&text[1..text.len() - 1])),
-            Rule::number => {
-                if text == "-INF" {
-                    Literal::Double(f64::NEG_INFINITY)
-                } else if text.contains(['e', 'E']) {
-                    match text.parse::<f64>() {
-                        Ok(v) if v.is_finite() => Literal::Double(v),
-                        _ => {
-                            return Err(invalid(format!(
-                                "the number {text} is out of the range of Edm.Double"
-                            )))
-                        }
-                    }
-                } else if text.contains('.') {
-                    Literal::Decimal(text.strip_prefix('+').unwrap_or(text).to_string())
-                } else {
-                    match text.parse::<i64>() {
-                        Ok(v) => Literal::Int(v),
-                        Err(_) => {
-                            return Err(invalid(format!(
-                                "the integer {text} is out of the Int64 range \
-                                 (-9223372036854775808 to 9223372036854775807)"
-                            )))
-                        }
-                    }
-                }
-            }
-            Rule::guid => Literal::Guid(
-                Uuid::parse_str(text).map_err(|e| invalid(format!("invalid Guid {text}: {e}")))?,
-            ),
-            Rule::date => Literal::Date(parse_date(text).map_err(|b| self.bad(span, 0, b))?),
-            Rule::date_time_offset => Literal::DateTimeOffset(
-                parse_date_time_offset(text).map_err(|b| self.bad(span, 0, b))?,
-            ),
-            Rule::time_of_day => {
-                Literal::TimeOfDay(parse_time(text).map_err(|b| self.bad(span, 0, b))?)
-            }
-            Rule::duration => {
-                let value = quoted_part(text);
-                let value_start = text.len() - 1 - value.len();
-                check_duration(value).map_err(|b| self.bad(span, value_start, b))?;
-                Literal::Duration(value.to_string())
-            }
-            Rule::binary => {
-                use base64::Engine as _;
-                let value = quoted_part(text);
-                let engine = base64::engine::GeneralPurpose::new(
-                    &base64::alphabet::URL_SAFE,
-                    base64::engine::GeneralPurposeConfig::new()
-                        .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent)
-                        .with_decode_allow_trailing_bits(true),
-                );
-                Literal::Binary(engine.decode(value).map_err(|e| {
-                    invalid(format!("invalid binary literal (base64url expected): {e}"))
-                })?)
-            }
-            Rule::geo => {
-                let geography = text[..9].eq_ignore_ascii_case("geography");
-                let body = quoted_part(text);
-                let kind = if geography { "geography" } else { "geometry" };
-                self.check_inside(Rule::geo_text, text, span, || {
-                    format!("the {kind} literal {text} is not well-known text such as SRID=0;Point(142.1 64.1)")
-                })?;
-                Literal::Geo {
-                    geography,
-                    text: body.to_string(),
-                }
-            }
-            Rule::enum_literal => {
-                let quote = text.find('\'').expect("enum literal has a quote");
-                let value = &text[quote + 1..text.len() - 1];
-                if value.is_empty() {
-                    return Err(invalid(format!("the enum literal {text} names no member")));
-                }
-                self.check_inside(Rule::enum_text, text, span, || {
-                    format!(
-                        "the enum literal {text} must hold member names or integers separated by \
-                         commas, such as Ns.Color'Red,Blue'"
-                    )
-                })?;
-                Literal::Enum {
-                    type_name: text[..quote].to_string(),
-                    value: value.to_string(),
-                }
-            }
-            other => unreachable!("not a literal: {other:?}"),
-        })
+        literal::convert(pair.as_rule(), pair.as_str()).map_err(|b| self.bad(span_of(pair), 0, b))
     }
-}
-
-/// The text between the first quote and the closing one: `duration'P1D'` → `P1D`.
-fn quoted_part(text: &str) -> &str {
-    let start = text.find('\'').expect("quoted literal") + 1;
-    &text[start..text.len() - 1]
-}
-
-/// Turns `''` into `'` in the body of a string literal.
-fn unquote(body: &str) -> String {
-    if body.contains('\'') {
-        body.replace("''", "'")
-    } else {
-        body.to_string()
-    }
-}
-
-/// What is wrong with a literal, and where inside its text (byte range).
-struct Bad {
-    message: String,
-    at: std::ops::Range<usize>,
-}
-
-impl Bad {
-    fn new(message: String, at: std::ops::Range<usize>) -> Self {
-        Bad { message, at }
-    }
-
-    /// The same problem in a larger text where this one starts at `offset` and reads `whole`.
-    fn within(mut self, offset: usize, part: &str, whole: &str) -> Self {
-        self.at = self.at.start + offset..self.at.end + offset;
-        self.message = self.message.replace(part, whole);
-        self
-    }
-}
-
-fn parse_date(text: &str) -> Result<DateLiteral, Bad> {
-    // Year may be negative and longer than four digits: split from the right.
-    let malformed = || {
-        Bad::new(
-            format!("{text} is not a date such as 2024-01-31"),
-            0..text.len(),
-        )
-    };
-    let (rest, day_text) = text.rsplit_once('-').ok_or_else(malformed)?;
-    let (year_text, month_text) = rest.rsplit_once('-').ok_or_else(malformed)?;
-    let (month_at, day_at) = (rest.len() - 2, text.len() - 2);
-    let year: i32 = year_text.parse().map_err(|_| {
-        Bad::new(
-            format!("the year {year_text} is out of range"),
-            0..year_text.len(),
-        )
-    })?;
-    let month: u8 = month_text.parse().map_err(|_| malformed())?;
-    let day: u8 = day_text.parse().map_err(|_| malformed())?;
-    let date = DateLiteral { year, month, day };
-    if !(1..=12).contains(&month) {
-        return Err(Bad::new(
-            format!("{text} is not a valid date: month {month_text} is not 01 to 12"),
-            month_at..month_at + 2,
-        ));
-    }
-    if date.to_naive().is_none() {
-        return Err(Bad::new(
-            format!("{text} is not a valid date: day {day_text} does not exist in that month"),
-            day_at..day_at + 2,
-        ));
-    }
-    Ok(date)
-}
-
-fn parse_time(text: &str) -> Result<TimeOfDayLiteral, Bad> {
-    let b = text.as_bytes();
-    let two = |i: usize| (b[i] - b'0') * 10 + (b[i + 1] - b'0');
-    let hour = two(0);
-    let minute = two(3);
-    let (second, fraction) = if b.len() > 5 {
-        let second = two(6);
-        let fraction = if b.len() > 8 {
-            Some(text[9..].to_string())
-        } else {
-            None
-        };
-        (Some(second), fraction)
-    } else {
-        (None, None)
-    };
-    if hour > 23 {
-        return Err(Bad::new(
-            format!("{text} is not a valid time: hour {hour} is not 00 to 23"),
-            0..2,
-        ));
-    }
-    if minute > 59 {
-        return Err(Bad::new(
-            format!("{text} is not a valid time: minute {minute} is not 00 to 59"),
-            3..5,
-        ));
-    }
-    if let Some(s) = second {
-        // 60 is a leap second, as the ABNF's `second` allows.
-        if s > 60 {
-            return Err(Bad::new(
-                format!("{text} is not a valid time: second {s} is not 00 to 60"),
-                6..8,
-            ));
-        }
-    }
-    if let Some(f) = &fraction {
-        if f.len() > 12 {
-            return Err(Bad::new(
-                format!(
-                    "{text} has {} fractional-second digits; at most 12 are allowed",
-                    f.len()
-                ),
-                9 + 12..text.len(),
-            ));
-        }
-    }
-    Ok(TimeOfDayLiteral {
-        hour,
-        minute,
-        second,
-        fraction,
-    })
-}
-
-fn parse_date_time_offset(text: &str) -> Result<DateTimeOffsetLiteral, Bad> {
-    // Offset: trailing Z, or ±hh:mm (six bytes).
-    let (body, offset) = if text.ends_with(['Z', 'z']) {
-        (&text[..text.len() - 1], UtcOffset::Z)
-    } else {
-        let (body, off) = text.split_at(text.len() - 6);
-        let ob = off.as_bytes();
-        let hours = (ob[1] - b'0') * 10 + (ob[2] - b'0');
-        let minutes = (ob[4] - b'0') * 10 + (ob[5] - b'0');
-        if hours > 23 || minutes > 59 {
-            return Err(Bad::new(
-                format!("{text} has an invalid offset {off}"),
-                body.len()..text.len(),
-            ));
-        }
-        (
-            body,
-            UtcOffset::Fixed {
-                negative: ob[0] == b'-',
-                hours,
-                minutes,
-            },
-        )
-    };
-    let (date, time) = match body.find(['T', 't']) {
-        Some(t) => (&body[..t], Some((t + 1, &body[t + 1..]))),
-        None => (body, None),
-    };
-    let date = parse_date(date).map_err(|e| e.within(0, date, text))?;
-    let time = match time {
-        Some((at, t)) => Some(parse_time(t).map_err(|e| e.within(at, t, text))?),
-        None => None,
-    };
-    Ok(DateTimeOffsetLiteral { date, time, offset })
-}
-
-/// Checks an ISO 8601 duration `[-]P[nD][T[nH][nM][n[.n]S]]` with at least one component; the error
-/// points at the first character that does not fit.
-fn check_duration(value: &str) -> Result<(), Bad> {
-    let b = value.as_bytes();
-    let bad = |at: usize| {
-        let unit = b.get(at).copied();
-        let hint = match unit {
-            Some(b'Y' | b'W') => ": years and weeks are not allowed in an Edm.Duration, use days",
-            Some(b'M') if !value[..at].contains('T') => {
-                ": months are not allowed in an Edm.Duration, use days (PT…M are minutes)"
-            }
-            _ => "",
-        };
-        Bad::new(
-            format!("'{value}' is not a duration such as P1DT2H30M or PT0.5S{hint}"),
-            at..(at + 1).min(b.len()).max(at),
-        )
-    };
-    let digits = |from: usize| b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
-    let mut i = usize::from(b.first() == Some(&b'-'));
-    if b.get(i) != Some(&b'P') {
-        return Err(bad(i));
-    }
-    i += 1;
-    let mut components = 0;
-    let n = digits(i);
-    if n > 0 {
-        if b.get(i + n) != Some(&b'D') {
-            return Err(bad(i + n));
-        }
-        i += n + 1;
-        components += 1;
-    }
-    if b.get(i) == Some(&b'T') {
-        i += 1;
-        let mut units: &[u8] = b"HMS";
-        let time_start = i;
-        while i < b.len() {
-            let n = digits(i);
-            if n == 0 {
-                return Err(bad(i));
-            }
-            let mut j = i + n;
-            if b.get(j) == Some(&b'.') {
-                let f = digits(j + 1);
-                if f == 0 {
-                    return Err(bad(j + 1));
-                }
-                j += 1 + f;
-                // Only seconds may have a fraction.
-                if b.get(j) != Some(&b'S') {
-                    return Err(bad(j));
-                }
-            }
-            match units.iter().position(|u| b.get(j) == Some(u)) {
-                Some(p) => units = &units[p + 1..],
-                None => return Err(bad(j)),
-            }
-            i = j + 1;
-            components += 1;
-        }
-        if i == time_start {
-            return Err(bad(i));
-        }
-    }
-    if i < b.len() || components == 0 {
-        return Err(bad(i));
-    }
-    Ok(())
 }
 
 /// " Did you mean 'x'?" for the closest candidate within a small edit distance, or "".

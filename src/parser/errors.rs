@@ -10,7 +10,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
     use Rule::*;
     Some(match rule {
         op_and | op_or | op_eq | op_ne | op_gt | op_ge | op_lt | op_le | op_has | op_add
-        | op_sub | op_mul | op_div | op_divby | op_mod | in_set => "operator",
+        | op_sub | op_mul | op_div | op_divby | op_mod | in_set | operator_expected => "operator",
         EOI => "end",
         expr
         | paren

@@ -4,13 +4,14 @@
 //! 1. [`prescan`]: one pass over the bytes that enforces the length and nesting limits and reports
 //!    unterminated strings and unbalanced parentheses, before any recursive descent can overflow the stack;
 //! 2. the pest grammar `grammar/odata.pest` recognises the text;
-//! 3. [`build`] turns pest's pairs into the AST, folding operators by precedence climbing, converting
-//!    literals and checking function arity and the node limits. pest's errors are translated into
-//!    OData terms there too; no grammar rule name reaches the user.
+//! 3. [`build`] turns pest's pairs into the AST, folding operators by precedence climbing and checking
+//!    function arity and the node limits; [`literal`] converts literal text to values. pest's errors
+//!    are translated into OData terms (`errors`); no grammar rule name reaches the user.
 
 mod build;
 mod errors;
 mod grammar;
+mod literal;
 mod prescan;
 
 use crate::ast::Expr;
@@ -28,7 +29,7 @@ use crate::error::Error;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Longest `$filter` accepted, in bytes after percent-decoding. Default 8 KiB (8,192), as
-    /// SEMANTICS §8 decides: far above any real MDE query, small enough to bound the work of a request.
+    /// `docs/semantics.md` §8 decides: far above any real MDE query, small enough to bound the work of a request.
     pub max_length: usize,
     /// Deepest nesting accepted. Default 100. Each open `(`, `[` or `{` (grouping, call, list, lambda,
     /// JSON) is one level, and so is each prefix operator (`not`, `-`) in a row before an operand: the

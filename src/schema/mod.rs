@@ -2,8 +2,8 @@
 //!
 //! The validator resolves every name of a `$filter` against an [`EntitySet`]; what it resolves to is a
 //! [`PropertyId`] (an index into a [`StructuredType`]'s property list), so that later stages never look a
-//! name up again. Two MDE entity sets are built in ([`machine_actions`], [`machines`]); any other schema is
-//! built in code with the builders:
+//! name up again. A schema is derived from Rust types ([`crate::typed`]; the built-in MDE sets are in
+//! [`crate::mde`]) or built in code with the builders:
 //!
 //! ```
 //! use odata_filter::schema::{EdmType, EntitySet, EnumType, StructuredType};
@@ -29,12 +29,8 @@
 //! assert!(orders.is_filterable(id));
 //! ```
 
-mod mde;
-
 use std::fmt;
 use std::sync::Arc;
-
-pub use mde::{machine_actions, machines, MDE_NAMESPACE};
 
 /// A type of the Entity Data Model: a primitive, an enum, a complex type or a collection of one of those.
 ///
@@ -482,7 +478,7 @@ impl StructuredType {
     /// ignoring ASCII case.
     ///
     /// ```
-    /// use odata_filter::schema::{machine_actions, Lookup};
+    /// use odata_filter::{mde::machine_actions, schema::Lookup};
     /// let ty = machine_actions().entity_type();
     /// let id = ty.property_id("creationDateTimeUtc").unwrap();
     /// assert_eq!(ty.lookup("CreationDateTimeUtc", true), Lookup::Found(id));
@@ -599,6 +595,7 @@ pub struct EntitySet {
     entity_type: Arc<StructuredType>,
     filterable: Vec<bool>,
     top_cap: Option<u64>,
+    default_order: Vec<(PropertyId, bool)>,
 }
 
 impl EntitySet {
@@ -611,6 +608,7 @@ impl EntitySet {
             filterable: Vec::new(),
             all_filterable: false,
             top_cap: None,
+            default_order: Vec::new(),
         }
     }
 
@@ -642,6 +640,12 @@ impl EntitySet {
     pub fn top_cap(&self) -> Option<u64> {
         self.top_cap
     }
+
+    /// The order of results when a query has no `$orderby`: (property, descending) keys, most
+    /// significant first; empty for the records' own order.
+    pub fn default_order(&self) -> &[(PropertyId, bool)] {
+        &self.default_order
+    }
 }
 
 /// Builds an [`EntitySet`]; see [`EntitySet::builder`].
@@ -652,6 +656,7 @@ pub struct EntitySetBuilder {
     filterable: Vec<String>,
     all_filterable: bool,
     top_cap: Option<u64>,
+    default_order: Vec<(String, bool)>,
 }
 
 impl EntitySetBuilder {
@@ -677,6 +682,12 @@ impl EntitySetBuilder {
         self
     }
 
+    /// Appends a key to the order of results without `$orderby` (default: the records' own order).
+    pub fn default_order_key(mut self, name: impl Into<String>, descending: bool) -> Self {
+        self.default_order.push((name.into(), descending));
+        self
+    }
+
     /// The entity set; fails when a filterable name is not a property or the type is not an entity type.
     pub fn build(self) -> Result<EntitySet, SchemaError> {
         if self.entity_type.kind != StructuredKind::Entity {
@@ -695,11 +706,22 @@ impl EntitySetBuilder {
             })?;
             filterable[id.index()] = true;
         }
+        let mut default_order = Vec::with_capacity(self.default_order.len());
+        for (name, descending) in &self.default_order {
+            let id = self.entity_type.property_id(name).ok_or_else(|| {
+                SchemaError(format!(
+                    "default order property '{name}' is not a property of '{}'",
+                    self.entity_type.name
+                ))
+            })?;
+            default_order.push((id, *descending));
+        }
         Ok(EntitySet {
             name: self.name,
             entity_type: self.entity_type,
             filterable,
             top_cap: self.top_cap,
+            default_order,
         })
     }
 }
@@ -720,89 +742,6 @@ mod tests {
             .property("nullable", EdmType::String)
             .build()
             .is_ok());
-    }
-
-    #[test]
-    fn machine_actions_matches_the_documented_table() {
-        let set = machine_actions();
-        let ty = set.entity_type();
-        assert_eq!(set.name(), "MachineActions");
-        assert_eq!(ty.name(), "MachineAction");
-        assert_eq!(ty.properties().len(), 20);
-        let filterable: Vec<&str> = set
-            .filterable_properties()
-            .map(|id| ty.properties()[id.index()].name())
-            .collect();
-        assert_eq!(
-            filterable,
-            [
-                "id",
-                "type",
-                "requestor",
-                "status",
-                "machineId",
-                "creationDateTimeUtc"
-            ]
-        );
-        assert_eq!(set.top_cap(), Some(10_000));
-        let status = &ty.properties()[ty.property_id("status").unwrap().index()];
-        let EdmType::Enum(e) = status.ty() else {
-            panic!("status is not an enum")
-        };
-        let names: Vec<&str> = e.members().iter().map(|m| m.name()).collect();
-        assert_eq!(
-            names,
-            [
-                "Pending",
-                "InProgress",
-                "Succeeded",
-                "Failed",
-                "TimeOut",
-                "Cancelled"
-            ]
-        );
-        assert_eq!(
-            e.qualified_name(),
-            "microsoft.windowsDefenderATP.api.MachineActionStatus"
-        );
-        // The documented order of MachineActionType (it decides `gt`/`lt` on `type`).
-        let action_type = &ty.properties()[ty.property_id("type").unwrap().index()];
-        let EdmType::Enum(t) = action_type.ty() else {
-            panic!("type is not an enum")
-        };
-        let names: Vec<&str> = t.members().iter().map(|m| m.name()).collect();
-        assert_eq!(
-            names,
-            [
-                "RunAntiVirusScan",
-                "Offboard",
-                "LiveResponse",
-                "CollectInvestigationPackage",
-                "Isolate",
-                "Unisolate",
-                "StopAndQuarantineFile",
-                "RestrictCodeExecution",
-                "UnrestrictCodeExecution"
-            ]
-        );
-        let machine_id = ty.property(ty.property_id("machineId").unwrap()).unwrap();
-        assert!(machine_id.is_nullable());
-        assert_eq!(
-            ty.property(ty.property_id("commands").unwrap())
-                .unwrap()
-                .ty()
-                .to_string(),
-            "Collection(microsoft.windowsDefenderATP.api.LiveResponseCommand)"
-        );
-    }
-
-    #[test]
-    fn machines_has_its_filterable_set() {
-        let set = machines();
-        assert_eq!(set.filterable_properties().count(), 14);
-        let ty = set.entity_type();
-        let tags = ty.property(ty.property_id("machineTags").unwrap()).unwrap();
-        assert_eq!(tags.ty(), &EdmType::Collection(Box::new(EdmType::String)));
     }
 
     #[test]

@@ -1,16 +1,25 @@
 //! The typed IR: what a validated `$filter` means, with every name resolved and every literal typed.
 //!
-//! Nodes are built only by the validator (and the typed builder), through constructors that keep the
-//! invariants: properties exist, operand types fit their operators, literals have the type of what they
-//! are compared with. Back ends read the tree through [`TypedFilter::root`] and the accessors of each
-//! node; nothing in it needs a string lookup.
+//! Nodes are built only through the checked constructors below (`TypedExpr::compare`,
+//! `PropertyRef::root`, …), which the validator and the typed builder both use. They keep the
+//! invariants: properties exist (and are filterable unless the options allow all), operand types fit
+//! their operators, literals have the type of what they are compared with, `and`/`or` are n-ary with
+//! Boolean operands. Back ends (the interpreter, the compiled filter) read the tree through
+//! [`TypedFilter::root`] and the accessors of each node; nothing in it needs a string lookup.
 
 use std::fmt;
 use std::sync::Arc;
 
-use crate::ast::{Function, LambdaKind};
+use crate::ast::{BinaryOp, Function, LambdaKind, MEMBERSHIP_PRECEDENCE, UNARY_PRECEDENCE};
 use crate::schema::{EdmType, PropertyId, StructuredType};
+pub use crate::semantics::{ArithmeticOp, CompareOp, LogicalOp};
 use crate::value::{EnumValue, Value};
+
+mod construct;
+mod display;
+
+pub(crate) use construct::InvalidNode;
+pub(crate) use display::expr_to_string;
 
 static BOOLEAN: EdmType = EdmType::Boolean;
 static INT64: EdmType = EdmType::Int64;
@@ -21,7 +30,7 @@ static INT64: EdmType = EdmType::Int64;
 /// validates back to an equal `TypedFilter`:
 ///
 /// ```
-/// use odata_filter::schema::machine_actions;
+/// use odata_filter::mde::machine_actions;
 /// use odata_filter::validate::{validate_text, ValidateOptions};
 /// let f = validate_text(
 ///     "Status eq 'Succeeded' and creationdatetimeutc ge 2018-08-01Z",
@@ -66,7 +75,7 @@ impl TypedFilter {
     /// once.
     ///
     /// ```
-    /// use odata_filter::schema::machine_actions;
+    /// use odata_filter::mde::machine_actions;
     /// use odata_filter::validate::{validate_text, ValidateOptions};
     /// let f = validate_text("status eq 'Failed' or type eq 'Isolate' or status eq 'Pending'",
     ///     machine_actions(), &ValidateOptions::default()).unwrap();
@@ -81,11 +90,7 @@ impl TypedFilter {
 
 impl fmt::Display for TypedFilter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut p = Printer {
-            entity_type: &self.entity_type,
-            vars: Vec::new(),
-        };
-        p.expr(f, &self.root, 0)
+        display::write_expr(f, &self.root, &self.entity_type)
     }
 }
 
@@ -93,7 +98,7 @@ impl fmt::Display for TypedFilter {
 /// in its predicate, and so on (the lambda nesting depth at which it is bound). An interpreter keeps a
 /// stack of current elements and reads entry `index`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct VarId(pub(crate) u32);
+pub struct VarId(u32);
 
 impl VarId {
     /// The nesting depth of the lambda that binds the variable (0 = outermost).
@@ -114,15 +119,13 @@ pub enum Base {
 /// A typed expression node. Each variant wraps a struct whose fields are private; read them with its
 /// accessors. [`TypedExpr::ty`] gives any node's type.
 ///
-/// Depth: nesting other than `and`/`or` chains is at most 200 levels (the validator's guard; parsed
-/// filters are bounded by the parser's depth limit, default 100). A chain `a or b or c …` is a
-/// left-nested [`TypedExpr::Logical`] as deep as it is long (up to ~500 within the parser's default node
-/// limit): walkers that recurse should loop down the left spine of same-operator chains, as the
-/// validator and printer do.
+/// Depth: nesting is at most 200 levels (the validator's guard; parsed filters are bounded by the
+/// parser's depth limit, default 100). A chain `a or b or c …` is one n-ary [`TypedExpr::Logical`]
+/// node, however long, and never has an operand with the same operator.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TypedExpr {
     /// A literal value.
-    Literal(Literal),
+    Literal(TypedLiteral),
     /// A property path.
     Property(PropertyRef),
     /// The number of elements of a collection: `commands/$count` (Edm.Int64).
@@ -131,7 +134,7 @@ pub enum TypedExpr {
     Not(Unary),
     /// `-x` on a number or duration (never on a numeric literal: the sign is folded into it).
     Neg(Unary),
-    /// `and` / `or`.
+    /// `a and b and …` / `a or b or …`: n-ary, operands evaluated left to right.
     Logical(Logical),
     /// `eq ne gt ge lt le`.
     Compare(Compare),
@@ -148,7 +151,7 @@ pub enum TypedExpr {
     /// `isof(x, Type)`.
     IsOf(Cast),
     /// `collection/any(…)` or `collection/all(…)`.
-    Lambda(Lambda),
+    Lambda(TypedLambda),
 }
 
 impl TypedExpr {
@@ -173,50 +176,41 @@ impl TypedExpr {
     }
 
     /// The literal, if this node is one.
-    pub fn as_literal(&self) -> Option<&Literal> {
+    pub fn as_literal(&self) -> Option<&TypedLiteral> {
         match self {
             TypedExpr::Literal(l) => Some(l),
             _ => None,
         }
     }
 
+    /// How tightly the node binds when printed (the AST's table: [`BinaryOp::precedence`]).
     fn precedence(&self) -> u8 {
+        const ATOM: u8 = MEMBERSHIP_PRECEDENCE + 1;
         match self {
-            TypedExpr::Logical(l) => match l.op {
-                LogicalOp::Or => 1,
-                LogicalOp::And => 2,
-            },
-            TypedExpr::Compare(c) => match c.op {
-                CompareOp::Eq | CompareOp::Ne => 3,
-                _ => 4,
-            },
-            TypedExpr::Arithmetic(a) => match a.op {
-                ArithmeticOp::Add | ArithmeticOp::Sub => 5,
-                _ => 6,
-            },
-            TypedExpr::Not(_) | TypedExpr::Neg(_) => 7,
-            TypedExpr::Has(_) | TypedExpr::In(_) => 8,
-            TypedExpr::Literal(Literal {
+            TypedExpr::Logical(l) => l.op.binary().precedence(),
+            TypedExpr::Compare(c) => c.op.binary().precedence(),
+            TypedExpr::Arithmetic(a) => a.op.binary().precedence(),
+            TypedExpr::Not(_) | TypedExpr::Neg(_) => UNARY_PRECEDENCE,
+            TypedExpr::Has(_) => BinaryOp::Has.precedence(),
+            TypedExpr::In(_) => MEMBERSHIP_PRECEDENCE,
+            // A negative number prints with its sign, like a negation.
+            TypedExpr::Literal(TypedLiteral {
                 value: Value::Int(i),
                 ..
-            }) if *i < 0 => 7,
-            TypedExpr::Literal(Literal {
+            }) if *i < 0 => UNARY_PRECEDENCE,
+            TypedExpr::Literal(TypedLiteral {
                 value: Value::Decimal(d),
                 ..
-            }) if d.is_sign_negative() => 7,
-            TypedExpr::Literal(Literal {
+            }) if d.is_sign_negative() => UNARY_PRECEDENCE,
+            TypedExpr::Literal(TypedLiteral {
                 value: Value::Double(d),
                 ..
-            }) if d.is_sign_negative() && !d.is_nan() => 7,
-            TypedExpr::Literal(Literal {
-                value: Value::Duration(d),
-                ..
-            }) if *d < 0 => 9,
-            _ => 9,
+            }) if d.is_sign_negative() && !d.is_nan() => UNARY_PRECEDENCE,
+            _ => ATOM,
         }
     }
 
-    /// Pushes the top-level properties read by this tree (iteratively: long `and`/`or` chains are deep).
+    /// Pushes the top-level properties read by this tree.
     fn collect_root_properties(&self, out: &mut Vec<PropertyId>) {
         enum Item<'a> {
             Expr(&'a TypedExpr),
@@ -240,10 +234,7 @@ impl TypedExpr {
                 TypedExpr::Literal(_) => {}
                 TypedExpr::Property(p) | TypedExpr::Count(p) => stack.push(Item::Prop(p)),
                 TypedExpr::Not(u) | TypedExpr::Neg(u) => stack.push(Item::Expr(&u.operand)),
-                TypedExpr::Logical(b) => {
-                    stack.push(Item::Expr(&b.right));
-                    stack.push(Item::Expr(&b.left));
-                }
+                TypedExpr::Logical(l) => stack.extend(l.operands.iter().rev().map(Item::Expr)),
                 TypedExpr::Compare(b) => {
                     stack.push(Item::Expr(&b.right));
                     stack.push(Item::Expr(&b.left));
@@ -274,12 +265,12 @@ impl TypedExpr {
 
 /// A typed literal.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Literal {
-    pub(crate) value: Value,
-    pub(crate) ty: Option<EdmType>,
+pub struct TypedLiteral {
+    value: Value,
+    ty: Option<EdmType>,
 }
 
-impl Literal {
+impl TypedLiteral {
     /// The value (already converted to the type it is compared with: a quoted enum member is a
     /// [`Value::Enum`], `2018-08-01Z` a [`Value::DateTimeOffset`], …).
     pub fn value(&self) -> &Value {
@@ -295,13 +286,13 @@ impl Literal {
 /// A resolved property path: a base, then property ids each relative to the previous segment's type.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PropertyRef {
-    pub(crate) base: Base,
+    base: Base,
     /// The structured type the first id belongs to (`None` when the base is a variable over primitive
     /// elements, whose path is empty).
-    pub(crate) start: Option<Arc<StructuredType>>,
-    pub(crate) path: Vec<PropertyId>,
-    pub(crate) ty: EdmType,
-    pub(crate) nullable: bool,
+    start: Option<Arc<StructuredType>>,
+    path: Vec<PropertyId>,
+    ty: EdmType,
+    nullable: bool,
 }
 
 impl PropertyRef {
@@ -352,7 +343,7 @@ impl PropertyRef {
 /// The operand of `not` or unary `-`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Unary {
-    pub(crate) operand: Box<TypedExpr>,
+    operand: Box<TypedExpr>,
 }
 
 impl Unary {
@@ -362,21 +353,11 @@ impl Unary {
     }
 }
 
-/// `and` or `or`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum LogicalOp {
-    /// `and`
-    And,
-    /// `or`
-    Or,
-}
-
-/// A logical operation on two Boolean operands.
+/// `and` or `or` over two or more Boolean operands, none of which has the same operator.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Logical {
-    pub(crate) op: LogicalOp,
-    pub(crate) left: Box<TypedExpr>,
-    pub(crate) right: Box<TypedExpr>,
+    op: LogicalOp,
+    operands: Vec<TypedExpr>,
 }
 
 impl Logical {
@@ -384,54 +365,19 @@ impl Logical {
     pub fn op(&self) -> LogicalOp {
         self.op
     }
-    /// The left operand (Boolean).
-    pub fn left(&self) -> &TypedExpr {
-        &self.left
-    }
-    /// The right operand (Boolean).
-    pub fn right(&self) -> &TypedExpr {
-        &self.right
-    }
-}
-
-/// A comparison operator.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum CompareOp {
-    /// `eq`
-    Eq,
-    /// `ne`
-    Ne,
-    /// `gt`
-    Gt,
-    /// `ge`
-    Ge,
-    /// `lt`
-    Lt,
-    /// `le`
-    Le,
-}
-
-impl CompareOp {
-    /// The keyword: `eq`, …
-    pub fn keyword(self) -> &'static str {
-        match self {
-            CompareOp::Eq => "eq",
-            CompareOp::Ne => "ne",
-            CompareOp::Gt => "gt",
-            CompareOp::Ge => "ge",
-            CompareOp::Lt => "lt",
-            CompareOp::Le => "le",
-        }
+    /// The operands (Boolean), in order: at least two.
+    pub fn operands(&self) -> &[TypedExpr] {
+        &self.operands
     }
 }
 
 /// A comparison of two operands of one (promoted) type.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Compare {
-    pub(crate) op: CompareOp,
-    pub(crate) left: Box<TypedExpr>,
-    pub(crate) right: Box<TypedExpr>,
-    pub(crate) operand_type: Option<EdmType>,
+    op: CompareOp,
+    left: Box<TypedExpr>,
+    right: Box<TypedExpr>,
+    operand_type: Option<EdmType>,
 }
 
 impl Compare {
@@ -454,44 +400,13 @@ impl Compare {
     }
 }
 
-/// An arithmetic operator.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ArithmeticOp {
-    /// `add`
-    Add,
-    /// `sub`
-    Sub,
-    /// `mul`
-    Mul,
-    /// `div`
-    Div,
-    /// `divby`
-    DivBy,
-    /// `mod`
-    Mod,
-}
-
-impl ArithmeticOp {
-    /// The keyword: `add`, …
-    pub fn keyword(self) -> &'static str {
-        match self {
-            ArithmeticOp::Add => "add",
-            ArithmeticOp::Sub => "sub",
-            ArithmeticOp::Mul => "mul",
-            ArithmeticOp::Div => "div",
-            ArithmeticOp::DivBy => "divby",
-            ArithmeticOp::Mod => "mod",
-        }
-    }
-}
-
 /// An arithmetic operation.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Arithmetic {
-    pub(crate) op: ArithmeticOp,
-    pub(crate) left: Box<TypedExpr>,
-    pub(crate) right: Box<TypedExpr>,
-    pub(crate) ty: Option<EdmType>,
+    op: ArithmeticOp,
+    left: Box<TypedExpr>,
+    right: Box<TypedExpr>,
+    ty: Option<EdmType>,
 }
 
 impl Arithmetic {
@@ -517,8 +432,8 @@ impl Arithmetic {
 /// `operand has flags`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Has {
-    pub(crate) operand: Box<TypedExpr>,
-    pub(crate) flags: EnumValue,
+    operand: Box<TypedExpr>,
+    flags: EnumValue,
 }
 
 impl Has {
@@ -544,8 +459,8 @@ pub enum InSet {
 /// `operand in set`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct In {
-    pub(crate) operand: Box<TypedExpr>,
-    pub(crate) set: InSet,
+    operand: Box<TypedExpr>,
+    set: InSet,
 }
 
 impl In {
@@ -562,9 +477,9 @@ impl In {
 /// A built-in function call with type-checked arguments.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Call {
-    pub(crate) function: Function,
-    pub(crate) args: Vec<TypedExpr>,
-    pub(crate) ty: EdmType,
+    function: Function,
+    args: Vec<TypedExpr>,
+    ty: EdmType,
 }
 
 impl Call {
@@ -585,8 +500,8 @@ impl Call {
 /// `cast(operand, target)` or `isof(operand, target)`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Cast {
-    pub(crate) operand: Box<TypedExpr>,
-    pub(crate) target: EdmType,
+    operand: Box<TypedExpr>,
+    target: EdmType,
 }
 
 impl Cast {
@@ -602,15 +517,15 @@ impl Cast {
 
 /// `collection/any(var: predicate)`, `collection/all(var: predicate)` or `collection/any()`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Lambda {
-    pub(crate) kind: LambdaKind,
-    pub(crate) collection: PropertyRef,
-    pub(crate) variable: VarId,
-    pub(crate) name: String,
-    pub(crate) predicate: Option<Box<TypedExpr>>,
+pub struct TypedLambda {
+    kind: LambdaKind,
+    collection: PropertyRef,
+    variable: VarId,
+    name: String,
+    predicate: Option<Box<TypedExpr>>,
 }
 
-impl Lambda {
+impl TypedLambda {
     /// `any` or `all`.
     pub fn kind(&self) -> LambdaKind {
         self.kind
@@ -631,246 +546,4 @@ impl Lambda {
     pub fn predicate(&self) -> Option<&TypedExpr> {
         self.predicate.as_deref()
     }
-}
-
-/// Prints the normalized filter text.
-struct Printer<'a> {
-    entity_type: &'a Arc<StructuredType>,
-    /// Names of the range variables in scope, outermost first.
-    vars: Vec<&'a str>,
-}
-
-impl<'a> Printer<'a> {
-    fn expr(&mut self, f: &mut fmt::Formatter<'_>, e: &'a TypedExpr, min: u8) -> fmt::Result {
-        let prec = e.precedence();
-        if prec < min {
-            f.write_str("(")?;
-            self.bare(f, e)?;
-            f.write_str(")")
-        } else {
-            self.bare(f, e)
-        }
-    }
-
-    fn binary(
-        &mut self,
-        f: &mut fmt::Formatter<'_>,
-        e: &'a TypedExpr,
-        left: &'a TypedExpr,
-        keyword: &str,
-        right: &'a TypedExpr,
-        qualify: bool,
-    ) -> fmt::Result {
-        let prec = e.precedence();
-        self.operand(f, left, prec, qualify)?;
-        write!(f, " {keyword} ")?;
-        self.operand(f, right, prec + 1, qualify)
-    }
-
-    fn operand(
-        &mut self,
-        f: &mut fmt::Formatter<'_>,
-        e: &'a TypedExpr,
-        min: u8,
-        qualify: bool,
-    ) -> fmt::Result {
-        match e {
-            TypedExpr::Literal(l) if qualify => {
-                if e.precedence() < min {
-                    f.write_str("(")?;
-                    literal(f, &l.value, true)?;
-                    f.write_str(")")
-                } else {
-                    literal(f, &l.value, true)
-                }
-            }
-            _ => self.expr(f, e, min),
-        }
-    }
-
-    fn bare(&mut self, f: &mut fmt::Formatter<'_>, e: &'a TypedExpr) -> fmt::Result {
-        match e {
-            TypedExpr::Literal(l) => literal(f, &l.value, false),
-            TypedExpr::Property(p) => self.path(f, p),
-            TypedExpr::Count(p) => {
-                self.path(f, p)?;
-                f.write_str("/$count")
-            }
-            TypedExpr::Not(u) => {
-                f.write_str("not ")?;
-                self.expr(f, &u.operand, 7)
-            }
-            TypedExpr::Neg(u) => {
-                f.write_str("-")?;
-                // `--x` would not read back; `-(-x)` does.
-                let min = if matches!(*u.operand, TypedExpr::Neg(_)) {
-                    8
-                } else {
-                    7
-                };
-                self.expr(f, &u.operand, min)
-            }
-            TypedExpr::Logical(l) => {
-                let kw = match l.op {
-                    LogicalOp::And => "and",
-                    LogicalOp::Or => "or",
-                };
-                // A chain `a or b or c …` is printed in a loop: it is as deep as it is long.
-                let mut rights = vec![&*l.right];
-                let mut first = &*l.left;
-                while let TypedExpr::Logical(inner) = first {
-                    if inner.op != l.op {
-                        break;
-                    }
-                    rights.push(&inner.right);
-                    first = &inner.left;
-                }
-                let prec = e.precedence();
-                self.expr(f, first, prec)?;
-                for r in rights.into_iter().rev() {
-                    write!(f, " {kw} ")?;
-                    self.expr(f, r, prec + 1)?;
-                }
-                Ok(())
-            }
-            TypedExpr::Compare(c) => {
-                // Between two literals no property gives an enum literal its type: write it qualified.
-                let qualify = c.left.as_literal().is_some() && c.right.as_literal().is_some();
-                self.binary(f, e, &c.left, c.op.keyword(), &c.right, qualify)
-            }
-            TypedExpr::Arithmetic(a) => self.binary(f, e, &a.left, a.op.keyword(), &a.right, false),
-            TypedExpr::Has(h) => {
-                let qualify = h.operand.as_literal().is_some();
-                self.operand(f, &h.operand, 9, qualify)?;
-                f.write_str(" has ")?;
-                let flags = Value::Enum(h.flags.clone());
-                literal(f, &flags, qualify)
-            }
-            TypedExpr::In(i) => {
-                let qualify = i.operand.as_literal().is_some();
-                self.operand(f, &i.operand, 9, qualify)?;
-                f.write_str(" in ")?;
-                match &i.set {
-                    InSet::Values(values) => {
-                        f.write_str("(")?;
-                        for (n, v) in values.iter().enumerate() {
-                            if n > 0 {
-                                f.write_str(", ")?;
-                            }
-                            literal(f, v, qualify)?;
-                        }
-                        f.write_str(")")
-                    }
-                    InSet::Collection(p) => self.path(f, p),
-                }
-            }
-            TypedExpr::Call(c) => {
-                write!(f, "{}(", c.function.name())?;
-                for (n, a) in c.args.iter().enumerate() {
-                    if n > 0 {
-                        f.write_str(", ")?;
-                    }
-                    self.expr(f, a, 0)?;
-                }
-                f.write_str(")")
-            }
-            TypedExpr::Cast(c) | TypedExpr::IsOf(c) => {
-                let name = if matches!(e, TypedExpr::Cast(_)) {
-                    "cast"
-                } else {
-                    "isof"
-                };
-                write!(f, "{name}(")?;
-                self.expr(f, &c.operand, 0)?;
-                write!(f, ", {})", c.target)
-            }
-            TypedExpr::Lambda(l) => {
-                self.path(f, &l.collection)?;
-                let kw = match l.kind {
-                    LambdaKind::Any => "any",
-                    LambdaKind::All => "all",
-                };
-                match &l.predicate {
-                    None => write!(f, "/{kw}()"),
-                    Some(p) => {
-                        write!(f, "/{kw}({}: ", l.name)?;
-                        self.vars.push(&l.name);
-                        let r = self.expr(f, p, 0);
-                        self.vars.pop();
-                        r?;
-                        f.write_str(")")
-                    }
-                }
-            }
-        }
-    }
-
-    fn path(&mut self, f: &mut fmt::Formatter<'_>, p: &PropertyRef) -> fmt::Result {
-        let mut ty: Option<Arc<StructuredType>> = match p.base {
-            Base::Root => Some(Arc::clone(self.entity_type)),
-            Base::Variable(_) => p.start.clone(),
-        };
-        let mut first = true;
-        match p.base {
-            Base::Variable(v) => {
-                let name = self.vars.get(v.index()).copied().unwrap_or("$this");
-                // A nested lambda may shadow the name; `$this` is not printable then, but shadowing
-                // is rare and only the innermost variable can be shadowed out of reach.
-                f.write_str(name)?;
-                first = false;
-            }
-            Base::Root => {
-                // Inside a lambda a first segment naming a range variable would read as the variable.
-                let shadowed = p.path.first().and_then(|id| {
-                    self.entity_type
-                        .property(*id)
-                        .map(|prop| self.vars.contains(&prop.name()))
-                });
-                if shadowed == Some(true) {
-                    f.write_str("$it")?;
-                    first = false;
-                }
-            }
-        }
-        for id in &p.path {
-            let Some(prop) = ty.as_ref().and_then(|t| t.property(*id)) else {
-                break;
-            };
-            if !first {
-                f.write_str("/")?;
-            }
-            first = false;
-            f.write_str(prop.name())?;
-            let next = prop.ty().as_complex().cloned().or_else(|| {
-                prop.ty()
-                    .element_type()
-                    .and_then(|t| t.as_complex().cloned())
-            });
-            ty = next;
-        }
-        Ok(())
-    }
-}
-
-/// Writes a value; enum values `qualified` as `Ns.Type'Member'` when nothing else gives them a type.
-fn literal(f: &mut fmt::Formatter<'_>, v: &Value, qualified: bool) -> fmt::Result {
-    match v {
-        Value::Enum(e) if qualified => write!(f, "{}'{}'", e.ty.qualified_name(), e),
-        _ => write!(f, "{v}"),
-    }
-}
-
-/// The canonical text of one expression over `entity_type` (used for `$orderby` keys).
-pub(crate) fn expr_to_string(e: &TypedExpr, entity_type: &Arc<StructuredType>) -> String {
-    struct Show<'a>(&'a TypedExpr, &'a Arc<StructuredType>);
-    impl fmt::Display for Show<'_> {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut p = Printer {
-                entity_type: self.1,
-                vars: Vec::new(),
-            };
-            p.expr(f, self.0, 0)
-        }
-    }
-    Show(e, entity_type).to_string()
 }

@@ -1,4 +1,4 @@
-//! Type checking a `$filter` against an entity set (SEMANTICS §5), producing the typed IR
+//! Type checking a `$filter` against an entity set (`docs/semantics.md` §5), producing the typed IR
 //! ([`TypedFilter`]) that back ends accept.
 //!
 //! [`validate`] resolves property names (case-insensitively unless [`ValidateOptions::strict_case`]),
@@ -8,7 +8,7 @@
 //! variables, and requires a Boolean result. Every error of the query is reported, each with its span:
 //!
 //! ```
-//! use odata_filter::schema::machine_actions;
+//! use odata_filter::mde::machine_actions;
 //! use odata_filter::validate::{validate_text, ValidateOptions};
 //! use odata_filter::ErrorKind;
 //!
@@ -33,7 +33,7 @@
 //! [`VarId`]) and [`PropertyId`](crate::schema::PropertyId)s, so an interpreter reads values by index:
 //!
 //! ```
-//! use odata_filter::schema::machine_actions;
+//! use odata_filter::mde::machine_actions;
 //! use odata_filter::validate::{validate_text, Base, TypedExpr, ValidateOptions};
 //! use odata_filter::value::Value;
 //!
@@ -50,9 +50,10 @@ mod check;
 mod ir;
 
 pub(crate) use ir::expr_to_string;
+pub(crate) use ir::InvalidNode;
 pub use ir::{
-    Arithmetic, ArithmeticOp, Base, Call, Cast, Compare, CompareOp, Has, In, InSet, Lambda,
-    Literal, Logical, LogicalOp, PropertyRef, TypedExpr, TypedFilter, Unary, VarId,
+    Arithmetic, ArithmeticOp, Base, Call, Cast, Compare, CompareOp, Has, In, InSet, Logical,
+    LogicalOp, PropertyRef, TypedExpr, TypedFilter, TypedLambda, TypedLiteral, Unary, VarId,
 };
 
 use std::sync::Arc;
@@ -118,7 +119,7 @@ impl ValidateOptions {
 /// a text, and its errors carry it.
 ///
 /// ```
-/// use odata_filter::schema::machine_actions;
+/// use odata_filter::mde::machine_actions;
 /// use odata_filter::validate::{validate, ValidateOptions};
 /// let expr = odata_filter::parse_filter("type eq 'Isolate' and requestor eq 'me@contoso.com'").unwrap();
 /// let f = validate(&expr, machine_actions(), &ValidateOptions::default()).unwrap();
@@ -172,7 +173,7 @@ pub(crate) fn validate_sort_key(
 /// Parses and validates a `$filter` text; errors (syntax or validation) point into `text`.
 ///
 /// ```
-/// use odata_filter::schema::machine_actions;
+/// use odata_filter::mde::machine_actions;
 /// use odata_filter::validate::{validate_text, ValidateOptions};
 /// let err = validate_text("stauts eq 'Pending'", machine_actions(), &ValidateOptions::default())
 ///     .unwrap_err();
@@ -195,7 +196,8 @@ pub fn validate_text(
 mod tests {
     use super::*;
     use crate::ast::{BinaryOp, ExprKind, Literal as AstLiteral, UnaryOp};
-    use crate::schema::{machine_actions, EdmType, EnumType, StructuredType};
+    use crate::mde::machine_actions;
+    use crate::schema::{EdmType, EnumType, StructuredType};
     use crate::ErrorKind;
 
     #[test]

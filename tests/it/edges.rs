@@ -5,8 +5,8 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use odata_filter::mde::machine_actions;
 use odata_filter::query::Query;
-use odata_filter::schema::machine_actions;
 use proptest::prelude::*;
 
 fn cli(args: &[&str]) -> (i32, String, String) {
@@ -151,7 +151,7 @@ fn alias_expansion_is_bounded_before_the_work() {
 
 #[test]
 fn patterns_compile_once_and_within_limits() {
-    let records = odata_filter::sample::machine_actions(1_000, 1);
+    let records = odata_filter::mde::sample::machine_actions(1_000, 1);
     let q = Query::from_query_string(
         "$filter=matchesPattern(tolower(requestor), '\\w{100}')",
         machine_actions(),
@@ -232,7 +232,8 @@ proptest! {
 }
 
 fn built_queries() -> impl Strategy<Value = odata_filter::builder::QueryBuilder> {
-    use odata_filter::builder::{machine_actions as ma, QueryBuilder};
+    use odata_filter::builder::QueryBuilder;
+    use odata_filter::mde::handles::machine_actions as ma;
     let requestor = "[a-z@. +&'%]{0,12}";
     (
         requestor,

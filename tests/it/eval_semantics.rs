@@ -1,8 +1,8 @@
-//! SEMANTICS §6 end to end: filter text → parse → validate → evaluate, by both the interpreter and the
+//! `docs/semantics.md` §6 end to end: filter text → parse → validate → evaluate, by both the interpreter and the
 //! compiled filter, on JSON and typed records.
 
 use odata_filter::eval::interp::evaluate_at;
-use odata_filter::schema::machine_actions;
+use odata_filter::mde::machine_actions;
 use odata_filter::validate::{validate_text, ValidateOptions};
 use serde_json::{json, Value as Json};
 
@@ -16,9 +16,8 @@ fn outcome(filter: &str, record: &Json) -> Option<bool> {
     let opts = ValidateOptions::default().allow_all_properties(true);
     let f =
         validate_text(filter, machine_actions(), &opts).unwrap_or_else(|e| panic!("{filter}: {e}"));
-    let ir = f.to_ir();
-    let compiled = odata_filter::eval::compile::CompiledFilter::with_now(&ir, now());
-    let a = evaluate_at(&ir, record, &now());
+    let compiled = odata_filter::eval::compile::CompiledFilter::with_now(&f, now());
+    let a = evaluate_at(&f, record, &now());
     let b = compiled.evaluate(record);
     assert_eq!(
         a, b,
@@ -320,7 +319,7 @@ fn in_is_a_set_test() {
 #[test]
 fn lambdas_over_commands() {
     let live = serde_json::to_value(
-        odata_filter::sample::machine_actions(400, 2)
+        odata_filter::mde::sample::machine_actions(400, 2)
             .into_iter()
             .find(|a| a.commands.len() >= 2)
             .unwrap(),
@@ -352,7 +351,7 @@ fn lambdas_over_commands() {
 
 #[test]
 fn typed_and_json_records_agree_on_real_queries() {
-    let records = odata_filter::sample::machine_actions(2000, 4);
+    let records = odata_filter::mde::sample::machine_actions(2000, 4);
     let opts = ValidateOptions::default().allow_all_properties(true);
     for filter in [
         "status eq 'Succeeded' and type eq 'Isolate' and creationDateTimeUtc ge 2024-06-01T00:00:00Z",

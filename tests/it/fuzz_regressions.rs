@@ -1,22 +1,24 @@
 //! Inputs kept from fuzzing (`fuzz/`, targets `parse` and `roundtrip`) and from the speed work on the
 //! grammar and the operator fold, with what must happen to each.
 //!
-//! Every input a fuzz run reports goes into `CRASH_INPUTS` (it must not panic, and must round-trip if it
-//! parses) with a test of its own for the behaviour. The other tests pin the shortcuts the grammar takes for speed (names tested once,
-//! string bodies scanned to the next quote) and the precedence fold that replaced pest's `PrattParser`:
-//! each is an input where a shortcut could plausibly go wrong.
+//! Every input a fuzz run reports goes into `CRASH_INPUTS` with its expected outcome (it must not panic;
+//! it parses and round-trips, or it is rejected) with a test of its own for the behaviour. The other
+//! tests pin the shortcuts the grammar takes for speed (names scanned once and keyword literals told
+//! apart by the builder, plain numbers before dates, the whitespace after an operand read once, string
+//! bodies scanned to the next quote) and the precedence fold: each is an input where a shortcut could
+//! plausibly go wrong.
 
-use odata_filter::ast::{BinaryOp, ExprKind, UnaryOp};
+use odata_filter::ast::{BinaryOp, ExprKind, Literal, UnaryOp};
 use odata_filter::{parse_filter, ErrorKind, Limits, Parser};
 
-/// Inputs found by `cargo fuzz`, as found.
-const CRASH_INPUTS: &[&str] = &[
+/// Inputs found by `cargo fuzz`, as found, each with whether it must parse (`true`: and round-trip).
+const CRASH_INPUTS: &[(&str, bool)] = &[
     // roundtrip, 2026-11-27: 100 negations of the literal `-0` (depth 100, the default limit) print as
     // 100 `-` and `(0)`, one level deeper (now `- 0`); see `negated_literal_at_the_depth_limit`.
-    "unknown  eq ---------------------------------------------------------------------------n eq known eq ---------------------------------------------------------------n eq --------------------------------------------------------------n eq known eq ---------------------------------------------------------------n eq known eq -------------------------------------------------------------------------n eq known eq ---------------------------------------------------------------n eq --------------------------------------------------------------n eq known eq -----------------------------------------------------------------------------------------------------0",
+    ("unknown  eq ---------------------------------------------------------------------------n eq known eq ---------------------------------------------------------------n eq --------------------------------------------------------------n eq known eq ---------------------------------------------------------------n eq known eq -------------------------------------------------------------------------n eq known eq ---------------------------------------------------------------n eq --------------------------------------------------------------n eq known eq -----------------------------------------------------------------------------------------------------0", true),
     // roundtrip, 2026-11-27: an annotation path as the set of `in` printed without parentheses could
     // not be read back (`in @uf.owni` stopped after the alias `@uf`); see `annotation_path_as_in_set`.
-    "satu in((@uf.owni)) in  ((ni)) in((nn ))",
+    ("satu in((@uf.owni)) in  ((ni)) in((nn ))", true),
 ];
 
 /// Reads printed text back: any length and node count (printing may lengthen the text), the default
@@ -40,9 +42,13 @@ fn round_trips(input: &str) -> String {
 
 #[test]
 fn crash_inputs_neither_panic_nor_break_the_round_trip() {
-    for input in CRASH_INPUTS {
-        if parse_filter(input).is_ok() {
-            round_trips(input);
+    for &(input, parses) in CRASH_INPUTS {
+        match parse_filter(input) {
+            Ok(_) => {
+                assert!(parses, "{input:?} must be rejected");
+                round_trips(input);
+            }
+            Err(e) => assert!(!parses, "{input:?} must parse:\n{e}"),
         }
     }
 }
@@ -254,4 +260,113 @@ fn long_chains_and_deep_nesting() {
         parse_filter(&too_deep).unwrap_err().kind(),
         ErrorKind::LimitExceeded
     );
+}
+
+/// The literal `input` parses to.
+fn literal(input: &str) -> Literal {
+    match parse_filter(input).map(|e| e.kind) {
+        Ok(ExprKind::Literal(l)) => l,
+        other => panic!("{input:?} is not a literal: {other:?}"),
+    }
+}
+
+#[test]
+fn keyword_literals_read_as_names_are_literals() {
+    // The grammar matches them as one-segment paths; the builder turns them into literals.
+    assert_eq!(literal("null"), Literal::Null);
+    assert_eq!(literal("true"), Literal::Boolean(true));
+    assert_eq!(literal("TRUE"), Literal::Boolean(true));
+    assert_eq!(literal("False"), Literal::Boolean(false));
+    assert_eq!(literal("INF"), Literal::Double(f64::INFINITY));
+    assert_eq!(literal("NaN"), Literal::Double(f64::NAN));
+    // `null`, `INF` and `NaN` are case-sensitive: other spellings are names.
+    for name in ["NULL", "inf", "nan", "Null"] {
+        assert!(
+            matches!(parse_filter(name).unwrap().kind, ExprKind::Path(_)),
+            "{name}"
+        );
+    }
+    assert_eq!(
+        round_trips("a eq true and b ne null"),
+        "a eq true and b ne null"
+    );
+    assert_eq!(
+        round_trips("x in (true, null, INF)"),
+        "x in (true, null, INF)"
+    );
+    // A literal has no members.
+    for input in ["null/x eq 1", "true/a", "a eq INF/b"] {
+        let err = parse_filter(input).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Syntax, "{input}");
+        let slash = input.find('/').unwrap();
+        assert_eq!(err.span().start, slash, "{input}: {err}");
+    }
+}
+
+#[test]
+fn numbers_before_dates_guids_and_times() {
+    assert_eq!(literal("42"), Literal::Int(42));
+    assert_eq!(literal("+42"), Literal::Int(42));
+    assert_eq!(literal("-7"), Literal::Int(-7));
+    assert_eq!(literal("-0"), Literal::Int(0));
+    assert_eq!(
+        literal("999999999999999999"),
+        Literal::Int(999_999_999_999_999_999)
+    );
+    assert_eq!(literal("9223372036854775807"), Literal::Int(i64::MAX));
+    assert_eq!(literal("-9223372036854775808"), Literal::Int(i64::MIN));
+    assert_eq!(
+        parse_filter("9223372036854775808").unwrap_err().kind(),
+        ErrorKind::InvalidLiteral
+    );
+    assert_eq!(literal("1.50"), Literal::Decimal("1.50".into()));
+    assert_eq!(literal("1e3"), Literal::Double(1000.0));
+    // Digits followed by `-` or `:` are no number.
+    assert!(matches!(literal("2024-01-31"), Literal::Date(_)));
+    assert!(matches!(
+        literal("2024-01-31T10:00:00Z"),
+        Literal::DateTimeOffset(_)
+    ));
+    assert!(matches!(literal("-2024-01-31"), Literal::Date(_)));
+    assert!(matches!(literal("12:30"), Literal::TimeOfDay(_)));
+    assert!(matches!(
+        literal("12345678-1234-1234-1234-123456789012"),
+        Literal::Guid(_)
+    ));
+    assert!(matches!(
+        literal("1234abcd-1234-1234-1234-123456789012"),
+        Literal::Guid(_)
+    ));
+    for bad in ["a eq 1-2", "a eq 12:", "a eq 1x", "a eq 1.", "a eq 1:2"] {
+        assert_eq!(
+            parse_filter(bad).unwrap_err().kind(),
+            ErrorKind::Syntax,
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn whitespace_after_an_operand_is_read_once() {
+    assert_eq!(round_trips("a in (1, 2) eq true"), "a in (1, 2) eq true");
+    assert_eq!(round_trips("not a in (1)"), "not a in (1)");
+    assert_eq!(round_trips("a in (1) in (true)"), "a in (1) in (true)");
+    assert_eq!(round_trips("  a eq 1  "), "a eq 1");
+    assert_eq!(
+        round_trips("indexOf eq 1 and inx in ('i')"),
+        "indexOf eq 1 and inx in ('i')"
+    );
+    // An operand glued to what follows: the error is there, and asks for an operator.
+    for (input, at) in [("a eq 'x'in ('y')", 8), ("a eq 1,", 6), ("(a eq 1)b", 8)] {
+        let err = parse_filter(input).unwrap_err();
+        assert_eq!(err.span().start, at, "{input}: {err}");
+        assert!(err.message().contains("operator"), "{input}: {err}");
+    }
+}
+
+#[test]
+fn identifiers_outside_ascii() {
+    assert_eq!(round_trips("名前 eq 1"), "名前 eq 1");
+    assert_eq!(round_trips("café/x́ eq 'é'"), "café/x́ eq 'é'");
+    assert_eq!(round_trips("a_1 eq b٣"), "a_1 eq b٣");
 }

@@ -1,4 +1,4 @@
-//! The grammar on its own (STYLE habit 10): precedence of every pair of levels of SEMANTICS §2, keywords
+//! The grammar on its own (STYLE habit 10): precedence of every pair of levels of `docs/semantics.md` §2, keywords
 //! against identifiers, the case rules of §3, string escapes, every literal kind with its AST shape,
 //! lambdas, `in` lists and node spans.
 //!
@@ -77,7 +77,7 @@ fn property(e: &Expr) -> Option<&str> {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Precedence (SEMANTICS §2): or < and < eq ne < gt ge lt le < add sub < mul div divby mod < - not < has in
+// Precedence (`docs/semantics.md` §2): or < and < eq ne < gt ge lt le < add sub < mul div divby mod < - not < has in
 
 /// The binary operators with their level (higher binds tighter); prefix operators are level 7.
 const BINARY_LEVELS: &[(&str, u8)] = &[
@@ -231,7 +231,7 @@ fn keywords_are_names_where_a_name_is_expected() {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Case rules (SEMANTICS §3)
+// Case rules (`docs/semantics.md` §3)
 
 #[test]
 fn operators_functions_and_keyword_literals_match_in_any_case() {

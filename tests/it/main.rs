@@ -1,14 +1,17 @@
 //! All integration tests in one binary (one link instead of one per file).
 
 mod abnf_conformance;
+#[cfg(feature = "cli")] // runs the binary
 mod cli_check;
 mod compiled_agrees;
+mod derive;
 mod edges;
 mod error_snapshots;
 mod eval_semantics;
 mod fuzz_regressions;
 mod grammar;
 mod limits;
+#[cfg(feature = "cli")] // runs the binary too
 mod query_execute;
 mod query_no_panic;
 mod roundtrip;

@@ -1,6 +1,6 @@
 //! Data-driven validation cases: `tests/data/validate_cases.txt` (format described at its top).
 
-use odata_filter::schema::machine_actions;
+use odata_filter::mde::machine_actions;
 use odata_filter::validate::{validate_text, ValidateOptions};
 use odata_filter::ErrorKind;
 

@@ -3,9 +3,11 @@
 //! validation unchanged.
 
 use chrono::{FixedOffset, TimeZone};
-use odata_filter::builder::machine_actions::{self as ma, MachineActionStatus, MachineActionType};
+use odata_filter::mde::handles::machine_actions::{
+    self as ma, MachineActionStatus, MachineActionType,
+};
+use odata_filter::mde::machine_actions;
 use odata_filter::query::Query;
-use odata_filter::schema::machine_actions;
 use odata_filter::validate::{validate_text, ValidateOptions};
 use proptest::prelude::*;
 

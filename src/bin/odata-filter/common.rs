@@ -3,8 +3,9 @@
 
 use std::io::Write;
 
+use odata_filter::mde::{machine_actions, machines};
 use odata_filter::query::{Query, ValidatedQuery};
-use odata_filter::schema::{machine_actions, machines, EntitySet};
+use odata_filter::schema::EntitySet;
 use odata_filter::validate::ValidateOptions;
 use odata_filter::{Errors, Limits, Parser};
 

@@ -27,7 +27,7 @@ pub struct Args {
     #[arg(long, default_value_t = 10_000)]
     records: usize,
     /// The generator seed (without --data).
-    #[arg(long, default_value_t = odata_filter::sample::DEFAULT_SEED)]
+    #[arg(long, default_value_t = odata_filter::mde::sample::DEFAULT_SEED)]
     seed: u64,
     /// On an invalid query print MDE's JSON error body on stdout instead of the caret rendering on
     /// stderr.
@@ -109,7 +109,7 @@ fn execute(
     common::warn(err, &query);
     let body = match data {
         DataSource::Generated { records, seed } => {
-            let records = odata_filter::sample::machine_actions(records, seed);
+            let records = odata_filter::mde::sample::machine_actions(records, seed);
             query.response(&records, set.name())
         }
         DataSource::File(path) => {

@@ -184,14 +184,8 @@ impl<'a> Checker<'a> {
                 _ => EdmType::Decimal,
             },
         };
-        Some(Checked {
-            expr: TypedExpr::Call(Call {
-                function,
-                args: checked.into_iter().map(|c| c.expr).collect(),
-                ty,
-            }),
-            konst: None,
-        })
+        let args = checked.into_iter().map(|c| c.expr).collect();
+        self.built(TypedExpr::call(function, args, ty), span)
     }
 
     /// The pattern of a `matchesPattern` call: at most [`crate::pattern::MAX_PATTERNS`] per filter, and a
@@ -285,18 +279,12 @@ impl<'a> Checker<'a> {
                 return None;
             }
         }
-        let node = Cast {
-            operand: Box::new(o.expr),
-            target: target_ty,
+        let node = if function == Function::Cast {
+            TypedExpr::cast(o.expr, target_ty)
+        } else {
+            TypedExpr::is_of(o.expr, target_ty)
         };
-        Some(Checked {
-            expr: if function == Function::Cast {
-                TypedExpr::Cast(node)
-            } else {
-                TypedExpr::IsOf(node)
-            },
-            konst: None,
-        })
+        self.built(node, span)
     }
 }
 

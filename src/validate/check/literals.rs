@@ -111,15 +111,14 @@ pub(super) fn mismatch_hint(lit: &Expr, expected: Option<&EdmType>) -> Option<St
 }
 
 impl<'a> Checker<'a> {
-    pub(super) fn lit(value: Value, ty: Option<EdmType>) -> Option<Checked> {
-        let konst = match value {
+    pub(super) fn lit(&mut self, span: Span, value: Value, ty: Option<EdmType>) -> Option<Checked> {
+        let constant = match value {
             Value::Int(i) => Some(i),
             _ => None,
         };
-        Some(Checked {
-            expr: TypedExpr::Literal(Literal { value, ty }),
-            konst,
-        })
+        let mut c = self.built(TypedExpr::literal(value, ty), span)?;
+        c.constant = constant;
+        Some(c)
     }
 
     pub(super) fn literal(
@@ -131,11 +130,11 @@ impl<'a> Checker<'a> {
         use ast::Literal as L;
         let hint = hint.filter(|h| !matches!(h, EdmType::Collection(_) | EdmType::Complex(_)));
         match (l, hint) {
-            (L::Null, _) => Self::lit(Value::Null, hint.cloned()),
+            (L::Null, _) => self.lit(span, Value::Null, hint.cloned()),
             (L::String(s), Some(EdmType::Enum(e))) => {
                 let e = Arc::clone(e);
                 let v = self.enum_members(&e, s, span)?;
-                Self::lit(Value::Enum(v), Some(EdmType::Enum(e)))
+                self.lit(span, Value::Enum(v), Some(EdmType::Enum(e)))
             }
             (L::Enum { type_name, value }, _) => {
                 let e = match hint {
@@ -150,10 +149,10 @@ impl<'a> Checker<'a> {
                     },
                 };
                 let v = self.enum_members(&e, value, span)?;
-                Self::lit(Value::Enum(v), Some(EdmType::Enum(e)))
+                self.lit(span, Value::Enum(v), Some(EdmType::Enum(e)))
             }
             (L::String(s), Some(EdmType::Guid)) => match is_guid_text(s) {
-                Some(g) => Self::lit(Value::Guid(g), Some(EdmType::Guid)),
+                Some(g) => self.lit(span, Value::Guid(g), Some(EdmType::Guid)),
                 None => {
                     let msg = format!(
                         "The string '{s}' is not a valid Edm.Guid (expected the form 05c7bba5-828c-4451-9867-1191919f897e)."
@@ -162,27 +161,31 @@ impl<'a> Checker<'a> {
                     None
                 }
             },
-            (L::String(s), _) => Self::lit(Value::String(s.clone()), Some(EdmType::String)),
-            (L::Boolean(b), _) => Self::lit(Value::Boolean(*b), Some(EdmType::Boolean)),
+            (L::String(s), _) => self.lit(span, Value::String(s.clone()), Some(EdmType::String)),
+            (L::Boolean(b), _) => self.lit(span, Value::Boolean(*b), Some(EdmType::Boolean)),
             (L::Int(i), Some(h)) if h.is_numeric() => {
                 let natural = int_literal_type(*i);
                 match promote(&natural, h) {
-                    Some(EdmType::Decimal) => {
-                        Self::lit(Value::Decimal(Decimal::from(*i)), Some(EdmType::Decimal))
-                    }
+                    Some(EdmType::Decimal) => self.lit(
+                        span,
+                        Value::Decimal(Decimal::from(*i)),
+                        Some(EdmType::Decimal),
+                    ),
                     Some(EdmType::Double) => {
-                        Self::lit(Value::Double(*i as f64), Some(EdmType::Double))
+                        self.lit(span, Value::Double(*i as f64), Some(EdmType::Double))
                     }
-                    _ => Self::lit(Value::Int(*i), Some(natural)),
+                    _ => self.lit(span, Value::Int(*i), Some(natural)),
                 }
             }
-            (L::Int(i), _) => Self::lit(Value::Int(*i), Some(int_literal_type(*i))),
+            (L::Int(i), _) => self.lit(span, Value::Int(*i), Some(int_literal_type(*i))),
             (L::Decimal(text), _) => {
                 let as_double = matches!(hint, Some(EdmType::Double | EdmType::Single));
                 match text.parse::<Decimal>() {
-                    Ok(d) if !as_double => Self::lit(Value::Decimal(d), Some(EdmType::Decimal)),
+                    Ok(d) if !as_double => {
+                        self.lit(span, Value::Decimal(d), Some(EdmType::Decimal))
+                    }
                     _ => match text.parse::<f64>() {
-                        Ok(f) => Self::lit(Value::Double(f), Some(EdmType::Double)),
+                        Ok(f) => self.lit(span, Value::Double(f), Some(EdmType::Double)),
                         Err(_) => {
                             let msg = format!("'{text}' is not a valid number.");
                             self.error(ErrorKind::InvalidLiteral, span, msg);
@@ -191,16 +194,20 @@ impl<'a> Checker<'a> {
                     },
                 }
             }
-            (L::Double(d), _) => Self::lit(Value::Double(*d), Some(EdmType::Double)),
-            (L::Guid(g), _) => Self::lit(Value::Guid(*g), Some(EdmType::Guid)),
+            (L::Double(d), _) => self.lit(span, Value::Double(*d), Some(EdmType::Double)),
+            (L::Guid(g), _) => self.lit(span, Value::Guid(*g), Some(EdmType::Guid)),
             (L::Date(d), Some(EdmType::DateTimeOffset)) => {
                 match d.to_naive().and_then(midnight_utc) {
-                    Some(dt) => Self::lit(Value::DateTimeOffset(dt), Some(EdmType::DateTimeOffset)),
+                    Some(dt) => self.lit(
+                        span,
+                        Value::DateTimeOffset(dt),
+                        Some(EdmType::DateTimeOffset),
+                    ),
                     None => self.bad_literal(span),
                 }
             }
             (L::Date(d), _) => match d.to_naive() {
-                Some(d) => Self::lit(Value::Date(d), Some(EdmType::Date)),
+                Some(d) => self.lit(span, Value::Date(d), Some(EdmType::Date)),
                 None => self.bad_literal(span),
             },
             (L::DateTimeOffset(dt), _)
@@ -214,7 +221,11 @@ impl<'a> Checker<'a> {
                 None
             }
             (L::DateTimeOffset(dt), _) => match dt.to_chrono() {
-                Some(v) => Self::lit(Value::DateTimeOffset(v), Some(EdmType::DateTimeOffset)),
+                Some(v) => self.lit(
+                    span,
+                    Value::DateTimeOffset(v),
+                    Some(EdmType::DateTimeOffset),
+                ),
                 None => self.bad_literal(span),
             },
             (L::TimeOfDay(t), _) => {
@@ -222,12 +233,12 @@ impl<'a> Checker<'a> {
                 let secs = u32::try_from(nanos / 1_000_000_000).ok();
                 let frac = (nanos % 1_000_000_000) as u32;
                 match secs.and_then(|s| NaiveTime::from_num_seconds_from_midnight_opt(s, frac)) {
-                    Some(v) => Self::lit(Value::TimeOfDay(v), Some(EdmType::TimeOfDay)),
+                    Some(v) => self.lit(span, Value::TimeOfDay(v), Some(EdmType::TimeOfDay)),
                     None => self.bad_literal(span),
                 }
             }
             (L::Duration(text), _) => match parse_duration(text) {
-                Some(n) => Self::lit(Value::Duration(n), Some(EdmType::Duration)),
+                Some(n) => self.lit(span, Value::Duration(n), Some(EdmType::Duration)),
                 None => {
                     let msg = format!(
                         "'{text}' is not a valid Edm.Duration (expected days, hours, minutes and seconds, e.g. P1DT2H30M)."
@@ -236,7 +247,7 @@ impl<'a> Checker<'a> {
                     None
                 }
             },
-            (L::Binary(b), _) => Self::lit(Value::Binary(b.clone()), Some(EdmType::Binary)),
+            (L::Binary(b), _) => self.lit(span, Value::Binary(b.clone()), Some(EdmType::Binary)),
             (L::Geo { .. }, _) => {
                 self.error(
                     ErrorKind::Unsupported,

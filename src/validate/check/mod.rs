@@ -10,28 +10,34 @@ use std::sync::Arc;
 use chrono::{FixedOffset, NaiveTime};
 
 use super::ir::*;
-use super::ValidateOptions;
+use super::{InvalidNode, ValidateOptions};
 use crate::ast::{
     self, BinaryOp, Expr, ExprKind, Function, LambdaKind, PathRoot, SegmentKind, Span, UnaryOp,
 };
 use crate::error::{Error, ErrorKind};
 use crate::schema::{EdmType, EntitySet, EnumType, Lookup, StructuredType};
+use crate::semantics::{arithmetic_type, compare_type, promote, scalar::int_arith};
 use crate::suggest::closest;
 use crate::value::{parse_duration, Decimal, EnumValue, Uuid, Value};
-
 use literals::*;
-use operators::*;
 
 /// The result of checking one node.
 struct Checked {
     expr: TypedExpr,
     /// The value of a constant integer expression (for overflow detection).
-    konst: Option<i64>,
+    constant: Option<i64>,
 }
 
 impl Checked {
     fn ty(&self) -> Option<&EdmType> {
         self.expr.ty()
+    }
+
+    fn plain(expr: TypedExpr) -> Checked {
+        Checked {
+            expr,
+            constant: None,
+        }
     }
 }
 
@@ -89,6 +95,19 @@ impl<'a> Checker<'a> {
             .push(Error::new(kind, span, message, Arc::clone(&self.source)));
     }
 
+    /// A node from a checked constructor. The checks before it make a refusal impossible; should one
+    /// happen anyway, it is reported as a type error at `span` rather than lost.
+    fn built(&mut self, node: Result<TypedExpr, InvalidNode>, span: Span) -> Option<Checked> {
+        match node {
+            Ok(expr) => Some(Checked::plain(expr)),
+            Err(e) => {
+                let msg = format!("The expression is not well typed: {e}.");
+                self.error(ErrorKind::TypeMismatch, span, msg);
+                None
+            }
+        }
+    }
+
     /// An error whose message ends with the suggestion, which it also carries as data.
     fn error_suggesting(
         &mut self,
@@ -106,6 +125,13 @@ impl<'a> Checker<'a> {
             None => Error::new(kind, span, message, source),
         };
         self.errors.push(error);
+    }
+
+    /// Adds a help line to the error reported last.
+    fn help_last(&mut self, help: String) {
+        if let Some(e) = self.errors.pop() {
+            self.errors.push(e.with_help(help));
+        }
     }
 
     /// Checks the whole filter, which must be Boolean.

@@ -1,4 +1,4 @@
-//! Operators: comparison, logical chains, arithmetic, `has`, `in`, and the numeric promotion rules.
+//! Operators: comparison, logical chains, arithmetic, `has`, `in`.
 
 use super::*;
 
@@ -23,42 +23,6 @@ pub(super) fn operator_kind(op: BinaryOp) -> &'static str {
     }
 }
 
-pub(super) fn numeric_rank(t: &EdmType) -> Option<u8> {
-    match t {
-        EdmType::Byte | EdmType::SByte | EdmType::Int16 | EdmType::Int32 => Some(0),
-        EdmType::Int64 => Some(1),
-        EdmType::Decimal => Some(2),
-        EdmType::Single | EdmType::Double => Some(3),
-        _ => None,
-    }
-}
-
-pub(super) fn promote(a: &EdmType, b: &EdmType) -> Option<EdmType> {
-    let r = numeric_rank(a)?.max(numeric_rank(b)?);
-    Some(match r {
-        0 => EdmType::Int32,
-        1 => EdmType::Int64,
-        2 => EdmType::Decimal,
-        _ => EdmType::Double,
-    })
-}
-
-pub(super) fn orderable(t: &EdmType) -> bool {
-    t.is_numeric()
-        || matches!(
-            t,
-            EdmType::Boolean
-                | EdmType::String
-                | EdmType::Guid
-                | EdmType::Date
-                | EdmType::DateTimeOffset
-                | EdmType::TimeOfDay
-                | EdmType::Duration
-                | EdmType::Binary
-                | EdmType::Enum(_)
-        )
-}
-
 impl<'a> Checker<'a> {
     pub(super) fn unary(
         &mut self,
@@ -72,7 +36,7 @@ impl<'a> Checker<'a> {
             UnaryOp::Neg => {
                 let c = self.check(operand, hint)?;
                 if let TypedExpr::Literal(l) = &c.expr {
-                    let negated = match &l.value {
+                    let negated = match l.value() {
                         Value::Int(i) => match i.checked_neg() {
                             Some(n) => Some(Value::Int(n)),
                             None => {
@@ -90,11 +54,11 @@ impl<'a> Checker<'a> {
                         _ => None,
                     };
                     if let Some(v) = negated {
-                        let ty = l.ty.clone();
-                        return Self::lit(v, ty);
+                        let ty = l.ty().cloned();
+                        return self.lit(span, v, ty);
                     }
                 }
-                if c.konst.is_some_and(|k| k.checked_neg().is_none()) {
+                if c.constant.is_some_and(|k| k.checked_neg().is_none()) {
                     self.error(
                         ErrorKind::Overflow,
                         span,
@@ -104,12 +68,12 @@ impl<'a> Checker<'a> {
                 }
                 match c.ty() {
                     None => Some(c),
-                    Some(t) if t.is_numeric() || *t == EdmType::Duration => Some(Checked {
-                        konst: c.konst.and_then(i64::checked_neg),
-                        expr: TypedExpr::Neg(Unary {
-                            operand: Box::new(c.expr),
-                        }),
-                    }),
+                    Some(t) if t.is_numeric() || *t == EdmType::Duration => {
+                        let constant = c.constant.and_then(i64::checked_neg);
+                        let mut n = self.built(TypedExpr::neg(c.expr), span)?;
+                        n.constant = constant;
+                        Some(n)
+                    }
                     Some(t) => {
                         let msg = format!(
                             "The operand of '-' must be a number or a duration, but it is of type '{t}'."
@@ -122,12 +86,7 @@ impl<'a> Checker<'a> {
             UnaryOp::Not => {
                 let c = self.check(operand, None)?;
                 match c.ty() {
-                    None | Some(EdmType::Boolean) => Some(Checked {
-                        expr: TypedExpr::Not(Unary {
-                            operand: Box::new(c.expr),
-                        }),
-                        konst: None,
-                    }),
+                    None | Some(EdmType::Boolean) => self.built(TypedExpr::not(c.expr), span),
                     Some(t) => {
                         let what = match &operand.kind {
                             ExprKind::Path(_) | ExprKind::Call { .. } => {
@@ -228,43 +187,12 @@ impl<'a> Checker<'a> {
             | BinaryOp::Ge
             | BinaryOp::Lt
             | BinaryOp::Le => {
-                let equality = matches!(op, BinaryOp::Eq | BinaryOp::Ne);
-                let operand_type = match (&lt, &rt) {
-                    (None, None) => None,
-                    (Some(t), None) | (None, Some(t)) => {
-                        if !equality && !orderable(t) || matches!(t, EdmType::Collection(_)) {
-                            self.mismatch(op, left, lt.as_ref(), right, rt.as_ref(), span);
-                            return None;
-                        }
-                        Some(t.clone())
-                    }
-                    (Some(a), Some(b)) => {
-                        let common = if let Some(p) = promote(a, b) {
-                            Some(p)
-                        } else if a == b && (a.is_primitive() || matches!(a, EdmType::Enum(_))) {
-                            Some(a.clone())
-                        } else {
-                            None
-                        };
-                        match common {
-                            Some(t) if equality || orderable(&t) => Some(t),
-                            _ => {
-                                self.mismatch(op, left, lt.as_ref(), right, rt.as_ref(), span);
-                                return None;
-                            }
-                        }
-                    }
-                };
-                let op = CompareOp::from_binary(op).unwrap_or(CompareOp::Le);
-                Some(Checked {
-                    expr: TypedExpr::Compare(Compare {
-                        op,
-                        left: Box::new(l.expr),
-                        right: Box::new(r.expr),
-                        operand_type,
-                    }),
-                    konst: None,
-                })
+                let cop = CompareOp::from_binary(op).unwrap_or(CompareOp::Le);
+                if compare_type(cop, lt.as_ref(), rt.as_ref()).is_none() {
+                    self.mismatch(op, left, lt.as_ref(), right, rt.as_ref(), span);
+                    return None;
+                }
+                self.built(TypedExpr::compare(cop, l.expr, r.expr), span)
             }
             _ => self.arithmetic(op, l, r, left, right, span),
         }
@@ -312,17 +240,14 @@ impl<'a> Checker<'a> {
                         self.mismatch(op, l_expr, lt.as_ref(), r_expr, rt.as_ref(), node_span);
                         None
                     } else {
-                        Some(TypedExpr::Logical(Logical {
-                            op: logical,
-                            left: Box::new(l),
-                            right: Box::new(r),
-                        }))
+                        self.built(TypedExpr::logical(logical, vec![l, r]), node_span)
+                            .map(|c| c.expr)
                     }
                 }
                 _ => None,
             };
         }
-        acc.map(|expr| Checked { expr, konst: None })
+        acc.map(Checked::plain)
     }
 
     pub(super) fn arithmetic(
@@ -336,46 +261,15 @@ impl<'a> Checker<'a> {
     ) -> Option<Checked> {
         use EdmType as T;
         let (lt, rt) = (l.ty(), r.ty());
-        let ty: Option<Option<EdmType>> = match (op, lt, rt) {
-            (_, None, None) => Some(None),
-            (_, Some(t), None) | (_, None, Some(t))
-                if t.is_numeric() || matches!(t, T::Duration | T::DateTimeOffset | T::Date) =>
-            {
-                Some(Some(t.clone()))
-            }
-            (BinaryOp::DivBy, Some(a), Some(b)) => promote(a, b).map(|p| {
-                Some(if p == T::Double {
-                    T::Double
-                } else {
-                    T::Decimal
-                })
-            }),
-            (_, Some(a), Some(b)) if a.is_numeric() && b.is_numeric() => promote(a, b).map(Some),
-            (BinaryOp::Add, Some(T::DateTimeOffset), Some(T::Duration))
-            | (BinaryOp::Sub, Some(T::DateTimeOffset), Some(T::Duration)) => {
-                Some(Some(T::DateTimeOffset))
-            }
-            (BinaryOp::Add, Some(T::Date), Some(T::Duration))
-            | (BinaryOp::Sub, Some(T::Date), Some(T::Duration)) => Some(Some(T::Date)),
-            (BinaryOp::Add | BinaryOp::Sub, Some(T::Duration), Some(T::Duration))
-            | (BinaryOp::Sub, Some(T::DateTimeOffset), Some(T::DateTimeOffset))
-            | (BinaryOp::Sub, Some(T::Date), Some(T::Date)) => Some(Some(T::Duration)),
-            _ => None,
-        };
+        let aop = ArithmeticOp::from_binary(op).unwrap_or(ArithmeticOp::Mod);
+        let ty = arithmetic_type(aop, lt, rt);
         let Some(ty) = ty else {
             self.mismatch(op, left, lt, right, rt, span);
             return None;
         };
-        let konst = match (l.konst, r.konst) {
+        let constant = match (l.constant, r.constant) {
             (Some(a), Some(b)) if matches!(ty, Some(T::Int32 | T::Int64)) => {
-                let v = match op {
-                    BinaryOp::Add => a.checked_add(b),
-                    BinaryOp::Sub => a.checked_sub(b),
-                    BinaryOp::Mul => a.checked_mul(b),
-                    BinaryOp::Div => a.checked_div(b),
-                    BinaryOp::Mod => a.checked_rem(b),
-                    _ => None,
-                };
+                let v = int_arith(aop, a, b);
                 match v {
                     Some(v) => Some(v),
                     None => {
@@ -397,16 +291,9 @@ impl<'a> Checker<'a> {
             }
             _ => None,
         };
-        let aop = ArithmeticOp::from_binary(op).unwrap_or(ArithmeticOp::Mod);
-        Some(Checked {
-            expr: TypedExpr::Arithmetic(Arithmetic {
-                op: aop,
-                left: Box::new(l.expr),
-                right: Box::new(r.expr),
-                ty,
-            }),
-            konst,
-        })
+        let mut c = self.built(TypedExpr::arithmetic(aop, l.expr, r.expr), span)?;
+        c.constant = constant;
+        Some(c)
     }
 
     pub(super) fn has(&mut self, left: &'a Expr, right: &'a Expr, span: Span) -> Option<Checked> {
@@ -414,20 +301,14 @@ impl<'a> Checker<'a> {
         let hint = l.as_ref().and_then(|l| l.ty().cloned());
         let r = self.check(right, hint.as_ref());
         let (l, r) = (l?, r?);
-        match (l.ty(), &r.expr) {
-            (
-                Some(EdmType::Enum(e)),
-                TypedExpr::Literal(Literal {
-                    value: Value::Enum(v),
-                    ..
-                }),
-            ) if Arc::ptr_eq(e, &v.ty) || **e == *v.ty => Some(Checked {
-                expr: TypedExpr::Has(Has {
-                    operand: Box::new(l.expr),
-                    flags: v.clone(),
-                }),
-                konst: None,
-            }),
+        let flags = match r.expr.as_literal().map(|l| l.value()) {
+            Some(Value::Enum(v)) => Some(v.clone()),
+            _ => None,
+        };
+        match (l.ty(), flags) {
+            (Some(EdmType::Enum(e)), Some(v)) if Arc::ptr_eq(e, &v.ty) || **e == *v.ty => {
+                self.built(TypedExpr::has(l.expr, v), span)
+            }
             (Some(EdmType::Enum(_)), _) => {
                 let msg = format!(
                     "The right operand of 'has' must be a member of the left operand's enum type (a quoted member name), found '{}'.",
@@ -465,7 +346,7 @@ impl<'a> Checker<'a> {
                     );
                     return None;
                 };
-                let fits = match (p.ty.element_type(), o.ty()) {
+                let fits = match (p.ty().element_type(), o.ty()) {
                     (Some(_), None) => true,
                     (Some(e), Some(t)) => e == t || promote(e, t).is_some(),
                     (None, _) => false,
@@ -475,18 +356,12 @@ impl<'a> Checker<'a> {
                         "The right side of 'in' must be a collection of '{}', but '{}' is of type '{}'.",
                         type_name(o.ty()),
                         p.path_text(),
-                        p.ty
+                        p.ty()
                     );
                     self.error(ErrorKind::TypeMismatch, set.span, msg);
                     return None;
                 }
-                return Some(Checked {
-                    expr: TypedExpr::In(In {
-                        operand: Box::new(o.expr),
-                        set: InSet::Collection(p),
-                    }),
-                    konst: None,
-                });
+                return self.built(TypedExpr::in_collection(o.expr, p), span);
             }
             _ => {
                 self.check(set, None);
@@ -540,20 +415,14 @@ impl<'a> Checker<'a> {
                 ok = false;
                 continue;
             }
-            if let TypedExpr::Literal(l) = c.expr {
-                values.push(l.value);
+            if let Some(l) = c.expr.as_literal() {
+                values.push(l.value().clone());
             }
         }
         let o = o?;
         if !ok {
             return None;
         }
-        Some(Checked {
-            expr: TypedExpr::In(In {
-                operand: Box::new(o.expr),
-                set: InSet::Values(values),
-            }),
-            konst: None,
-        })
+        self.built(TypedExpr::in_values(o.expr, values), span)
     }
 }

@@ -5,7 +5,7 @@ use super::*;
 impl<'a> Checker<'a> {
     pub(super) fn path(&mut self, p: &'a ast::Path, span: Span) -> Option<Checked> {
         let mut segments = p.segments.as_slice();
-        let (base, mut ty, mut structured, mut nullable) = match p.root {
+        let (base, mut ty, mut structured) = match p.root {
             PathRoot::Implicit | PathRoot::This => {
                 let var = match (p.root, segments.first()) {
                     (PathRoot::This, _) => match self.vars.len().checked_sub(1) {
@@ -35,13 +35,12 @@ impl<'a> Checker<'a> {
                     Some(i) => {
                         let elem = self.vars[i].elem.clone();
                         let s = elem.as_complex().cloned();
-                        (Base::Variable(VarId(i as u32)), elem, s, false)
+                        (Base::Variable(VarId::new(i)), elem, s)
                     }
                     None => (
                         Base::Root,
                         EdmType::Boolean,
                         Some(Arc::clone(self.set.entity_type())),
-                        false,
                     ),
                 }
             }
@@ -49,7 +48,6 @@ impl<'a> Checker<'a> {
                 Base::Root,
                 EdmType::Boolean,
                 Some(Arc::clone(self.set.entity_type())),
-                false,
             ),
             PathRoot::Root => {
                 self.error(
@@ -68,7 +66,6 @@ impl<'a> Checker<'a> {
             );
             return None;
         }
-        let start = structured.clone();
         let mut ids = Vec::with_capacity(segments.len());
         let mut count = false;
         for (i, seg) in segments.iter().enumerate() {
@@ -148,7 +145,7 @@ impl<'a> Checker<'a> {
                         let msg = format!(
                             "The property '{}' cannot be used in the {} query option.",
                             prop.name(),
-                            self.option,
+                            self.option
                         );
                         self.error(ErrorKind::PropertyNotFilterable, seg.ident.span, msg);
                         if let Some(h) = self.filterable_list() {
@@ -157,7 +154,6 @@ impl<'a> Checker<'a> {
                         return None;
                     }
                     ids.push(id);
-                    nullable |= prop.is_nullable();
                     ty = prop.ty().clone();
                     structured = ty.as_complex().cloned();
                 }
@@ -188,12 +184,17 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        let prop = PropertyRef {
-            base,
-            start,
-            path: ids,
-            ty,
-            nullable,
+        let built = match base {
+            Base::Root => PropertyRef::root(self.set, ids, self.options.allow_all_properties),
+            Base::Variable(v) => PropertyRef::variable(v, &self.vars[v.index()].elem, ids),
+        };
+        let prop = match built {
+            Ok(prop) => prop,
+            Err(e) => {
+                let msg = format!("The expression is not well typed: {e}.");
+                self.error(ErrorKind::TypeMismatch, span, msg);
+                return None;
+            }
         };
         if count {
             if p.lambda.is_some() {
@@ -204,16 +205,10 @@ impl<'a> Checker<'a> {
                 );
                 return None;
             }
-            return Some(Checked {
-                expr: TypedExpr::Count(prop),
-                konst: None,
-            });
+            return self.built(TypedExpr::count(prop), span);
         }
         match &p.lambda {
-            None => Some(Checked {
-                expr: TypedExpr::Property(prop),
-                konst: None,
-            }),
+            None => Some(Checked::plain(TypedExpr::property(prop))),
             Some(l) => self.lambda(prop, l, span),
         }
     }
@@ -228,11 +223,11 @@ impl<'a> Checker<'a> {
             LambdaKind::Any => "any",
             LambdaKind::All => "all",
         };
-        let Some(elem) = collection.ty.element_type().cloned() else {
+        let Some(elem) = collection.ty().element_type().cloned() else {
             let msg = format!(
                 "The '{kw}' operator needs a collection, but '{}' is of type '{}'.",
                 collection.path_text(),
-                collection.ty
+                collection.ty()
             );
             self.error(ErrorKind::TypeMismatch, span, msg);
             return None;
@@ -244,7 +239,7 @@ impl<'a> Checker<'a> {
             self.error(ErrorKind::LimitExceeded, span, msg);
             return None;
         }
-        let variable = VarId(self.vars.len() as u32);
+        let variable = VarId::new(self.vars.len());
         let (name, predicate) = match &l.predicate {
             None => (String::new(), None),
             Some((ident, body)) => {
@@ -263,19 +258,13 @@ impl<'a> Checker<'a> {
                     self.error(ErrorKind::TypeMismatch, body.span, msg);
                     return None;
                 }
-                (ident.name.clone(), Some(Box::new(checked.expr)))
+                (ident.name.clone(), Some(checked.expr))
             }
         };
-        Some(Checked {
-            expr: TypedExpr::Lambda(Lambda {
-                kind: l.kind,
-                collection,
-                variable,
-                name,
-                predicate,
-            }),
-            konst: None,
-        })
+        self.built(
+            TypedExpr::lambda(l.kind, collection, variable, name, predicate),
+            span,
+        )
     }
 
     /// "Filterable properties: a, b, c." (`None` when all are filterable).
@@ -301,12 +290,5 @@ impl<'a> Checker<'a> {
                 .or_else(|| p.ty().element_type()?.as_enum())?;
             e.member(name).map(|_| e.qualified_name())
         })
-    }
-
-    /// Adds a help line to the error reported last.
-    fn help_last(&mut self, help: String) {
-        if let Some(e) = self.errors.pop() {
-            self.errors.push(e.with_help(help));
-        }
     }
 }

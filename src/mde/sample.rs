@@ -8,16 +8,16 @@
 //! actions the docs show.
 //!
 //! ```
-//! let records = odata_filter::sample::machine_actions(1000, 42);
+//! let records = odata_filter::mde::sample::machine_actions(1000, 42);
 //! assert_eq!(records.len(), 1000);
-//! assert_eq!(records, odata_filter::sample::machine_actions(1000, 42));
+//! assert_eq!(records, odata_filter::mde::sample::machine_actions(1000, 42));
 //! assert_eq!(records[0].id.to_string(), "69dc3630-1ccc-4342-acf3-35286eec741d");
 //! ```
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use uuid::Uuid;
 
-use crate::model::{
+use crate::mde::{
     Command, CommandParam, CommandStatus, FileIdentifierType, LiveResponseCommand,
     LiveResponseCommandType, MachineAction, MachineActionStatus, MachineActionType,
     RelatedFileInfo,
@@ -33,8 +33,8 @@ pub const DOCS_MACHINE_ID: &str = "f46b9bb259ed4a7fb9981b73510e3cc7aa81ec1f";
 /// sample data (not for anything secret).
 ///
 /// ```
-/// let mut a = odata_filter::sample::SplitMix64::new(1);
-/// let mut b = odata_filter::sample::SplitMix64::new(1);
+/// let mut a = odata_filter::mde::sample::SplitMix64::new(1);
+/// let mut b = odata_filter::mde::sample::SplitMix64::new(1);
 /// assert_eq!(a.next_u64(), b.next_u64());
 /// assert!(a.below(10) < 10);
 /// ```
@@ -108,12 +108,12 @@ pub fn machine_actions(count: usize, seed: u64) -> Vec<MachineAction> {
 /// The three actions of the List MachineActions documentation (Example 1), newest first.
 ///
 /// ```
-/// let docs = odata_filter::sample::docs_example_actions();
+/// let docs = odata_filter::mde::sample::docs_example_actions();
 /// assert_eq!(docs.len(), 3);
 /// assert!(docs[0].creation_date_time_utc > docs[1].creation_date_time_utc);
 /// ```
 pub fn docs_example_actions() -> Vec<MachineAction> {
-    let t = |s: &str| crate::model::parse_wire_datetime(s).unwrap_or_default();
+    let t = |s: &str| crate::mde::parse_wire_datetime(s).unwrap_or_default();
     let base = |id: &str, ty, comment: &str, created: &str, updated: &str| MachineAction {
         id: Uuid::try_parse(id).unwrap_or_default(),
         action_type: ty,
@@ -173,7 +173,7 @@ struct Machine {
 /// An endless, deterministic stream of machine actions (the docs' three first).
 ///
 /// ```
-/// let first: Vec<_> = odata_filter::sample::Generator::new(7).take(5).collect();
+/// let first: Vec<_> = odata_filter::mde::sample::Generator::new(7).take(5).collect();
 /// assert_eq!(first.len(), 5);
 /// ```
 pub struct Generator {

@@ -1,11 +1,13 @@
-//! The MDE `MachineAction` entity as a typed Rust struct whose serde form is the service's wire format.
+//! MDE's entities as typed Rust structs: `MachineAction` and `Machine`. Each struct is declared once;
+//! its serde form is the service's wire format and its derives make the entity set for validation and
+//! the typed record access of compiled filters.
 //!
 //! Keys are written in the order a real response has them (`id, type, title, requestor, …,
 //! troubleshootInfo`), every nullable property is written (as `null` when absent), and date-times carry
 //! seven fractional digits and `Z`, as .NET writes them: `2018-12-04T12:43:57.2011911Z`.
 //!
 //! ```
-//! use odata_filter::model::MachineAction;
+//! use odata_filter::mde::MachineAction;
 //! let json = r#"{"id":"2e9da30d-27f6-4208-81f2-9cd3d67893ba","type":"RunAntiVirusScan",
 //!   "requestor":"Analyst@contoso.com","status":"Succeeded",
 //!   "creationDateTimeUtc":"2018-12-04T12:18:27.1293487Z",
@@ -25,21 +27,25 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use uuid::Uuid;
 
+use super::MDE_NAMESPACE;
+use crate::typed::Enum;
+use crate::{ComplexType, EntityType, EnumType};
+
 macro_rules! wire_enum {
     ($(#[$doc:meta])* $name:ident { $( $(#[$vdoc:meta])* $variant:ident ),* $(,)? }) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, EnumType)]
         $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         pub enum $name {
             $( $(#[$vdoc])* $variant, )*
         }
 
         impl $name {
             /// Every member, in declared order (the order `gt`/`lt` compare by).
-            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+            pub const ALL: &'static [$name] = <$name as Enum>::MEMBERS;
 
             /// The member name as written on the wire.
-            pub const fn name(self) -> &'static str {
-                match self { $($name::$variant => stringify!($variant),)* }
+            pub fn name(self) -> &'static str {
+                self.member_name()
             }
 
             /// The member with this exact (case-sensitive) name.
@@ -63,9 +69,10 @@ macro_rules! wire_enum {
 
 wire_enum! {
     /// `MachineActionType`: what the action does.
+    #[odata(namespace = MDE_NAMESPACE)]
     ///
     /// ```
-    /// use odata_filter::model::MachineActionType;
+    /// use odata_filter::mde::MachineActionType;
     /// assert_eq!(MachineActionType::from_name("Isolate"), Some(MachineActionType::Isolate));
     /// assert_eq!(MachineActionType::Isolate.ordinal(), 4);
     /// ```
@@ -93,9 +100,10 @@ wire_enum! {
 
 wire_enum! {
     /// `MachineActionStatus`: where the action is in its life cycle.
+    #[odata(namespace = MDE_NAMESPACE)]
     ///
     /// ```
-    /// use odata_filter::model::MachineActionStatus;
+    /// use odata_filter::mde::MachineActionStatus;
     /// assert!(MachineActionStatus::Pending < MachineActionStatus::Succeeded);
     /// ```
     MachineActionStatus {
@@ -116,6 +124,7 @@ wire_enum! {
 
 wire_enum! {
     /// The kind of hash in `relatedFileInfo`.
+    #[odata(namespace = MDE_NAMESPACE)]
     FileIdentifierType {
         /// SHA-1 (40 hex digits).
         Sha1,
@@ -128,6 +137,7 @@ wire_enum! {
 
 wire_enum! {
     /// The status of one live response command.
+    #[odata(namespace = MDE_NAMESPACE, name = "LiveResponseCommandStatus")]
     CommandStatus {
         /// Queued.
         Created,
@@ -140,6 +150,7 @@ wire_enum! {
 
 wire_enum! {
     /// The kind of a live response command.
+    #[odata(namespace = MDE_NAMESPACE)]
     LiveResponseCommandType {
         /// Upload a file from the library to the device.
         PutFile,
@@ -151,26 +162,33 @@ wire_enum! {
 }
 
 /// The file a `StopAndQuarantineFile` action is about.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ComplexType)]
 #[serde(rename_all = "camelCase")]
+#[odata(namespace = MDE_NAMESPACE)]
 pub struct RelatedFileInfo {
     /// The hash, in hex.
+    #[odata(nullable)]
     pub file_identifier: String,
     /// Which hash.
+    #[odata(nullable)]
     pub file_identifier_type: FileIdentifierType,
 }
 
 /// A `{key, value}` parameter of a live response command.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ComplexType)]
+#[odata(namespace = MDE_NAMESPACE, name = "KeyValuePair")]
 pub struct CommandParam {
     /// Parameter name: `ScriptName`, `Path`, `FileName`, `Args`.
+    #[odata(nullable)]
     pub key: String,
     /// Parameter value.
+    #[odata(nullable)]
     pub value: String,
 }
 
 /// The command of a live response step.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ComplexType)]
+#[odata(namespace = MDE_NAMESPACE, name = "LiveResponseCommandDefinition")]
 pub struct Command {
     /// What to do.
     #[serde(rename = "type")]
@@ -181,8 +199,9 @@ pub struct Command {
 }
 
 /// One element of `commands` (`LiveResponseCommand`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ComplexType)]
 #[serde(rename_all = "camelCase")]
+#[odata(namespace = MDE_NAMESPACE)]
 pub struct LiveResponseCommand {
     /// Position in the session, from 0.
     pub index: i32,
@@ -198,37 +217,53 @@ pub struct LiveResponseCommand {
     #[serde(default)]
     pub errors: Vec<String>,
     /// The command itself.
+    #[odata(nullable)]
     pub command: Command,
 }
 
-/// An MDE machine action (the `MachineAction` entity), in the wire format's key order.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// An MDE machine action (the `MachineAction` entity of the `MachineActions` set of "List
+/// MachineActions"), in the wire format's key order: `$filter` on `id`, `type`, `requestor`, `status`,
+/// `machineId`, `creationDateTimeUtc`; `$top` capped at 10,000; newest first, then by id, without
+/// `$orderby`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, EntityType)]
 #[serde(rename_all = "camelCase")]
+#[odata(
+    namespace = MDE_NAMESPACE,
+    entity_set = "MachineActions",
+    top_cap = 10_000,
+    default_order = "creationDateTimeUtc desc, id"
+)]
 pub struct MachineAction {
     /// Identity of the action.
     #[serde(with = "wire_guid")]
+    #[odata(filterable)]
     pub id: Uuid,
     /// The kind of action (`type` on the wire).
     #[serde(rename = "type")]
+    #[odata(filterable)]
     pub action_type: MachineActionType,
     /// Title.
     #[serde(default)]
     pub title: Option<String>,
     /// Who asked for it: a UPN or an application id.
+    #[odata(filterable)]
     pub requestor: String,
     /// The comment given with the request.
     #[serde(default)]
     pub requestor_comment: Option<String>,
     /// Current status.
+    #[odata(filterable)]
     pub status: MachineActionStatus,
     /// The device (40 hex digits).
     #[serde(default)]
+    #[odata(filterable)]
     pub machine_id: Option<String>,
     /// The device's DNS name.
     #[serde(default)]
     pub computer_dns_name: Option<String>,
     /// When the action was created.
     #[serde(with = "wire_datetime")]
+    #[odata(filterable)]
     pub creation_date_time_utc: DateTime<Utc>,
     /// When its status last changed.
     #[serde(with = "wire_datetime")]
@@ -260,9 +295,203 @@ pub struct MachineAction {
     /// The steps of a `LiveResponse` action (empty otherwise).
     #[serde(default, deserialize_with = "null_as_empty")]
     pub commands: Vec<LiveResponseCommand>,
-    /// Not documented; `null` in every capture. Kept as raw JSON.
+    /// Not documented; `null` in every capture. Kept as raw JSON; its type is unknown, so the schema
+    /// says string.
     #[serde(default)]
+    #[odata(edm = "Edm.String")]
     pub troubleshoot_info: Option<serde_json::Value>,
+}
+
+wire_enum! {
+    /// `DeviceHealthStatus`: whether the sensor reports.
+    #[odata(namespace = MDE_NAMESPACE)]
+    DeviceHealthStatus {
+        /// Reporting normally.
+        Active,
+        /// Stopped reporting.
+        Inactive,
+        /// Impaired communication.
+        ImpairedCommunication,
+        /// No sensor data.
+        NoSensorData,
+        /// No sensor data and impaired communication.
+        NoSensorDataImpairedCommunication,
+        /// Unknown.
+        Unknown,
+    }
+}
+
+wire_enum! {
+    /// `DeviceRiskScore`
+    #[odata(namespace = MDE_NAMESPACE)]
+    DeviceRiskScore {
+        /// No risk.
+        None,
+        /// Informational.
+        Informational,
+        /// Low.
+        Low,
+        /// Medium.
+        Medium,
+        /// High.
+        High,
+    }
+}
+
+wire_enum! {
+    /// `ExposureLevel`
+    #[odata(namespace = MDE_NAMESPACE)]
+    ExposureLevel {
+        /// No exposure.
+        None,
+        /// Low.
+        Low,
+        /// Medium.
+        Medium,
+        /// High.
+        High,
+    }
+}
+
+wire_enum! {
+    /// `OnboardingStatus`
+    #[odata(namespace = MDE_NAMESPACE)]
+    OnboardingStatus {
+        /// Onboarded.
+        Onboarded,
+        /// Can be onboarded.
+        CanBeOnboarded,
+        /// Unsupported.
+        Unsupported,
+        /// Not enough information.
+        InsufficientInfo,
+    }
+}
+
+wire_enum! {
+    /// `DeviceValue`
+    #[odata(namespace = MDE_NAMESPACE)]
+    DeviceValue {
+        /// Normal.
+        Normal,
+        /// Low.
+        Low,
+        /// High.
+        High,
+    }
+}
+
+/// One network adapter of a machine (`IpAddress`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ComplexType)]
+#[serde(rename_all = "camelCase")]
+#[odata(namespace = MDE_NAMESPACE)]
+pub struct IpAddress {
+    /// The address.
+    #[serde(default)]
+    pub ip_address: Option<String>,
+    /// The adapter's MAC address.
+    #[serde(default)]
+    pub mac_address: Option<String>,
+    /// The adapter type, e.g. `Ethernet`.
+    #[serde(default, rename = "type")]
+    pub address_type: Option<String>,
+    /// `Up`, `Down`, …
+    #[serde(default)]
+    pub operational_status: Option<String>,
+}
+
+/// An MDE device (the `Machine` entity of the `Machines` set of "List machines"): `$filter` on
+/// `computerDnsName`, `id`, `version`, `deviceValue`, `aadDeviceId`, `machineTags`, `lastSeen`,
+/// `exposureLevel`, `onboardingStatus`, `lastIpAddress`, `healthStatus`, `osPlatform`, `riskScore`,
+/// `rbacGroupId`; `$top` capped at 10,000.
+///
+/// ```
+/// use odata_filter::mde::Machine;
+/// let json = r#"{"id":"1e5bc9d7e413ddd7902c2932e418702b84d0cc07","computerDnsName":"mymachine1.contoso.com",
+///   "lastSeen":"2018-08-02T14:55:03.7791856Z","healthStatus":"Active","riskScore":"Low",
+///   "exposureLevel":"Medium","onboardingStatus":"Onboarded","deviceValue":"Normal",
+///   "machineTags":["test tag 1"],"aadDeviceId":"80fe8ff8-2624-418e-9591-41f0491218f9"}"#;
+/// let machine: Machine = serde_json::from_str(json).unwrap();
+/// assert_eq!(machine.machine_tags, ["test tag 1"]);
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, EntityType)]
+#[serde(rename_all = "camelCase")]
+#[odata(namespace = MDE_NAMESPACE, entity_set = "Machines", top_cap = 10_000)]
+pub struct Machine {
+    /// Identity of the device (40 hex digits).
+    #[odata(filterable)]
+    pub id: String,
+    /// Fully qualified DNS name.
+    #[serde(default)]
+    #[odata(filterable)]
+    pub computer_dns_name: Option<String>,
+    /// When MDE first saw the device.
+    #[serde(with = "opt_wire_datetime", default)]
+    pub first_seen: Option<DateTime<Utc>>,
+    /// When the device last reported.
+    #[serde(with = "opt_wire_datetime", default)]
+    #[odata(filterable)]
+    pub last_seen: Option<DateTime<Utc>>,
+    /// Operating system, e.g. `Windows10`.
+    #[serde(default)]
+    #[odata(filterable)]
+    pub os_platform: Option<String>,
+    /// Operating system version.
+    #[serde(default)]
+    pub os_version: Option<String>,
+    /// Processor architecture.
+    #[serde(default)]
+    pub os_processor: Option<String>,
+    /// Operating system build version.
+    #[serde(default)]
+    #[odata(filterable)]
+    pub version: Option<String>,
+    /// The last local IP address.
+    #[serde(default)]
+    #[odata(filterable)]
+    pub last_ip_address: Option<String>,
+    /// The last IP address seen from the internet.
+    #[serde(default)]
+    pub last_external_ip_address: Option<String>,
+    /// Operating system build number.
+    #[serde(default)]
+    pub os_build: Option<i64>,
+    /// Sensor health.
+    #[odata(filterable)]
+    pub health_status: DeviceHealthStatus,
+    /// The RBAC group's id.
+    #[serde(default)]
+    #[odata(filterable)]
+    pub rbac_group_id: Option<i64>,
+    /// The RBAC group's name.
+    #[serde(default)]
+    pub rbac_group_name: Option<String>,
+    /// Risk score.
+    #[odata(filterable)]
+    pub risk_score: DeviceRiskScore,
+    /// Exposure level.
+    #[odata(filterable)]
+    pub exposure_level: ExposureLevel,
+    /// Joined to Microsoft Entra ID.
+    #[serde(default)]
+    pub is_aad_joined: Option<bool>,
+    /// The Entra ID device id.
+    #[serde(with = "opt_wire_guid", default)]
+    #[odata(filterable)]
+    pub aad_device_id: Option<Uuid>,
+    /// Tags.
+    #[serde(default, deserialize_with = "null_as_empty")]
+    #[odata(filterable)]
+    pub machine_tags: Vec<String>,
+    /// Onboarding status.
+    #[odata(filterable)]
+    pub onboarding_status: OnboardingStatus,
+    /// The device's value to the organisation.
+    #[odata(filterable)]
+    pub device_value: DeviceValue,
+    /// Network adapters.
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub ip_addresses: Vec<IpAddress>,
 }
 
 /// The wire form of a date-time: UTC with seven fractional digits, `2018-12-04T12:43:57.2011911Z`.
@@ -270,7 +499,7 @@ pub struct MachineAction {
 /// ```
 /// use chrono::{TimeZone, Utc};
 /// let t = Utc.with_ymd_and_hms(2018, 12, 4, 12, 43, 57).unwrap();
-/// assert_eq!(odata_filter::model::format_wire_datetime(&t), "2018-12-04T12:43:57.0000000Z");
+/// assert_eq!(odata_filter::mde::format_wire_datetime(&t), "2018-12-04T12:43:57.0000000Z");
 /// ```
 pub fn format_wire_datetime(t: &DateTime<Utc>) -> String {
     use chrono::{Datelike, Timelike};
@@ -295,8 +524,8 @@ pub fn format_wire_datetime(t: &DateTime<Utc>) -> String {
 /// `±hh:mm`) into UTC. Returns `None` for anything else.
 ///
 /// ```
-/// let t = odata_filter::model::parse_wire_datetime("2018-12-04T14:43:57.2011911+02:00").unwrap();
-/// assert_eq!(odata_filter::model::format_wire_datetime(&t), "2018-12-04T12:43:57.2011911Z");
+/// let t = odata_filter::mde::parse_wire_datetime("2018-12-04T14:43:57.2011911+02:00").unwrap();
+/// assert_eq!(odata_filter::mde::format_wire_datetime(&t), "2018-12-04T12:43:57.2011911Z");
 /// ```
 pub fn parse_wire_datetime(text: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text)
@@ -350,6 +579,26 @@ mod wire_guid {
         let text = std::borrow::Cow::<str>::deserialize(d)?;
         Uuid::try_parse(&text)
             .map_err(|_| serde::de::Error::custom(format!("invalid guid '{text}'")))
+    }
+}
+
+mod opt_wire_guid {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(id: &Option<Uuid>, s: S) -> Result<S::Ok, S::Error> {
+        match id {
+            Some(id) => s.collect_str(&id.hyphenated()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Uuid>, D::Error> {
+        match Option::<std::borrow::Cow<str>>::deserialize(d)? {
+            None => Ok(None),
+            Some(text) => Uuid::try_parse(&text)
+                .map(Some)
+                .map_err(|_| serde::de::Error::custom(format!("invalid guid '{text}'"))),
+        }
     }
 }
 

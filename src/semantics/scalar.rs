@@ -1,15 +1,6 @@
-//! The evaluation rules of `SEMANTICS.md` §6 on plain Rust values, shared by the reference interpreter
-//! and the compiled filter so that both apply exactly the same rules.
-//!
-//! Three-valued logic uses `Option<bool>` (`None` is null):
-//!
-//! ```
-//! use odata_filter::eval::semantics::{and3, not3, or3};
-//! assert_eq!(and3(None, Some(false)), Some(false));
-//! assert_eq!(and3(None, Some(true)), None);
-//! assert_eq!(or3(None, Some(true)), Some(true));
-//! assert_eq!(not3(None), None);
-//! ```
+//! The rules of `docs/semantics.md` §6 on plain Rust values (strings, numbers, date-times): ordinal
+//! string order, checked arithmetic, rounding, date parts. The [`values`](super::values) rules and
+//! both evaluators build on these.
 
 use std::cmp::Ordering;
 
@@ -17,103 +8,7 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeDelta, T
 use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
 use rust_decimal::{Decimal, RoundingStrategy};
 
-/// `a and b`: false wins over null, null wins over true.
-#[inline]
-pub fn and3(a: Option<bool>, b: Option<bool>) -> Option<bool> {
-    match (a, b) {
-        (Some(false), _) | (_, Some(false)) => Some(false),
-        (Some(true), Some(true)) => Some(true),
-        _ => None,
-    }
-}
-
-/// `a or b`: true wins over null, null wins over false.
-#[inline]
-pub fn or3(a: Option<bool>, b: Option<bool>) -> Option<bool> {
-    match (a, b) {
-        (Some(true), _) | (_, Some(true)) => Some(true),
-        (Some(false), Some(false)) => Some(false),
-        _ => None,
-    }
-}
-
-/// `not a`: null stays null.
-#[inline]
-pub fn not3(a: Option<bool>) -> Option<bool> {
-    a.map(|b| !b)
-}
-
-/// The comparison operators: the validator's [`crate::validate::CompareOp`], with the evaluator's methods.
-pub use crate::validate::CompareOp as CmpOp;
-
-impl CmpOp {
-    /// The operator for an AST operator, if it is a comparison.
-    pub fn from_binary(op: crate::ast::BinaryOp) -> Option<CmpOp> {
-        use crate::ast::BinaryOp as B;
-        Some(match op {
-            B::Eq => CmpOp::Eq,
-            B::Ne => CmpOp::Ne,
-            B::Gt => CmpOp::Gt,
-            B::Ge => CmpOp::Ge,
-            B::Lt => CmpOp::Lt,
-            B::Le => CmpOp::Le,
-            _ => return None,
-        })
-    }
-
-    /// The operator with its operands swapped: `a gt b` is `b lt a`.
-    pub fn flip(self) -> CmpOp {
-        match self {
-            CmpOp::Gt => CmpOp::Lt,
-            CmpOp::Ge => CmpOp::Le,
-            CmpOp::Lt => CmpOp::Gt,
-            CmpOp::Le => CmpOp::Ge,
-            other => other,
-        }
-    }
-
-    /// The outcome for an ordering of the two operands; `None` means unordered (`NaN`): only `ne` holds.
-    ///
-    /// ```
-    /// use odata_filter::eval::semantics::CmpOp;
-    /// use std::cmp::Ordering;
-    /// assert!(CmpOp::Ge.holds(Some(Ordering::Equal)));
-    /// assert!(!CmpOp::Eq.holds(None));
-    /// assert!(CmpOp::Ne.holds(None));
-    /// ```
-    #[inline]
-    pub fn holds(self, ord: Option<Ordering>) -> bool {
-        match ord {
-            None => self == CmpOp::Ne,
-            Some(o) => match self {
-                CmpOp::Eq => o == Ordering::Equal,
-                CmpOp::Ne => o != Ordering::Equal,
-                CmpOp::Gt => o == Ordering::Greater,
-                CmpOp::Ge => o != Ordering::Less,
-                CmpOp::Lt => o == Ordering::Less,
-                CmpOp::Le => o != Ordering::Greater,
-            },
-        }
-    }
-
-    /// The outcome when at least one operand is null: `eq` is true only when both are, `ne` the
-    /// opposite, and the order comparisons are false.
-    ///
-    /// ```
-    /// use odata_filter::eval::semantics::CmpOp;
-    /// assert!(CmpOp::Eq.with_null(true, true));
-    /// assert!(CmpOp::Ne.with_null(true, false));
-    /// assert!(!CmpOp::Le.with_null(true, true));
-    /// ```
-    #[inline]
-    pub fn with_null(self, left_null: bool, right_null: bool) -> bool {
-        match self {
-            CmpOp::Eq => left_null && right_null,
-            CmpOp::Ne => left_null != right_null,
-            _ => false,
-        }
-    }
-}
+use super::ArithmeticOp;
 
 /// Ordinal string order (by Unicode scalar value; UTF-8 byte order is the same order).
 #[inline]
@@ -131,7 +26,7 @@ pub fn cmp_f64(a: f64, b: f64) -> Option<Ordering> {
 /// range of years 1..=9999 at nanosecond precision.
 ///
 /// ```
-/// use odata_filter::eval::semantics::instant_nanos;
+/// use odata_filter::semantics::scalar::instant_nanos;
 /// let a = chrono::DateTime::parse_from_rfc3339("2024-01-01T02:00:00+02:00").unwrap();
 /// let b = chrono::DateTime::parse_from_rfc3339("2024-01-01T00:00:00Z").unwrap();
 /// assert_eq!(instant_nanos(&a), instant_nanos(&b));
@@ -149,7 +44,7 @@ pub fn length(s: &str) -> i64 {
 /// Character position of the first occurrence of `needle`, or -1.
 ///
 /// ```
-/// use odata_filter::eval::semantics::index_of;
+/// use odata_filter::semantics::scalar::index_of;
 /// assert_eq!(index_of("héllo", "llo"), 2);
 /// assert_eq!(index_of("abc", ""), 0);
 /// assert_eq!(index_of("abc", "x"), -1);
@@ -165,7 +60,7 @@ pub fn index_of(s: &str, needle: &str) -> i64 {
 /// gives `''`; a negative length gives `''`.
 ///
 /// ```
-/// use odata_filter::eval::semantics::substring;
+/// use odata_filter::semantics::scalar::substring;
 /// assert_eq!(substring("héllo", 1, None), "éllo");
 /// assert_eq!(substring("héllo", 1, Some(2)), "él");
 /// assert_eq!(substring("abc", 10, None), "");
@@ -187,76 +82,58 @@ pub fn trim(s: &str) -> &str {
     s.trim()
 }
 
-/// The arithmetic operators: the validator's [`crate::validate::ArithmeticOp`], with the evaluator's
-/// methods.
-pub use crate::validate::ArithmeticOp as ArithOp;
-
-impl ArithOp {
-    /// The operator for an AST operator, if it is arithmetic.
-    pub fn from_binary(op: crate::ast::BinaryOp) -> Option<ArithOp> {
-        use crate::ast::BinaryOp as B;
-        Some(match op {
-            B::Add => ArithOp::Add,
-            B::Sub => ArithOp::Sub,
-            B::Mul => ArithOp::Mul,
-            B::Div => ArithOp::Div,
-            B::DivBy => ArithOp::DivBy,
-            B::Mod => ArithOp::Mod,
-            _ => return None,
-        })
-    }
-}
-
 /// Checked Int64 arithmetic: overflow and division by zero give `None` (null). `divby` is not an
 /// integer operation (see [`decimal_arith`]); here it gives `None`.
 ///
 /// ```
-/// use odata_filter::eval::semantics::{int_arith, ArithOp};
-/// assert_eq!(int_arith(ArithOp::Div, 7, -2), Some(-3));
-/// assert_eq!(int_arith(ArithOp::Mod, -7, 2), Some(-1));
-/// assert_eq!(int_arith(ArithOp::Add, i64::MAX, 1), None);
-/// assert_eq!(int_arith(ArithOp::Div, i64::MIN, -1), None);
-/// assert_eq!(int_arith(ArithOp::Mod, 1, 0), None);
+/// use odata_filter::semantics::scalar::int_arith;
+/// use odata_filter::semantics::ArithmeticOp;
+/// assert_eq!(int_arith(ArithmeticOp::Div, 7, -2), Some(-3));
+/// assert_eq!(int_arith(ArithmeticOp::Mod, -7, 2), Some(-1));
+/// assert_eq!(int_arith(ArithmeticOp::Add, i64::MAX, 1), None);
+/// assert_eq!(int_arith(ArithmeticOp::Div, i64::MIN, -1), None);
+/// assert_eq!(int_arith(ArithmeticOp::Mod, 1, 0), None);
 /// ```
 #[inline]
-pub fn int_arith(op: ArithOp, a: i64, b: i64) -> Option<i64> {
+pub fn int_arith(op: ArithmeticOp, a: i64, b: i64) -> Option<i64> {
     match op {
-        ArithOp::Add => a.checked_add(b),
-        ArithOp::Sub => a.checked_sub(b),
-        ArithOp::Mul => a.checked_mul(b),
-        ArithOp::Div => a.checked_div(b),
-        ArithOp::Mod => a.checked_rem(b),
-        ArithOp::DivBy => None,
+        ArithmeticOp::Add => a.checked_add(b),
+        ArithmeticOp::Sub => a.checked_sub(b),
+        ArithmeticOp::Mul => a.checked_mul(b),
+        ArithmeticOp::Div => a.checked_div(b),
+        ArithmeticOp::Mod => a.checked_rem(b),
+        ArithmeticOp::DivBy => None,
     }
 }
 
 /// Checked decimal arithmetic: overflow and division by zero give `None`.
 ///
 /// ```
-/// use odata_filter::eval::semantics::{decimal_arith, ArithOp};
+/// use odata_filter::semantics::scalar::decimal_arith;
+/// use odata_filter::semantics::ArithmeticOp;
 /// use rust_decimal::Decimal;
 /// let d = |s: &str| s.parse::<Decimal>().unwrap();
-/// assert_eq!(decimal_arith(ArithOp::Add, d("0.1"), d("0.2")), Some(d("0.3")));
-/// assert_eq!(decimal_arith(ArithOp::DivBy, d("1"), d("0")), None);
+/// assert_eq!(decimal_arith(ArithmeticOp::Add, d("0.1"), d("0.2")), Some(d("0.3")));
+/// assert_eq!(decimal_arith(ArithmeticOp::DivBy, d("1"), d("0")), None);
 /// ```
-pub fn decimal_arith(op: ArithOp, a: Decimal, b: Decimal) -> Option<Decimal> {
+pub fn decimal_arith(op: ArithmeticOp, a: Decimal, b: Decimal) -> Option<Decimal> {
     match op {
-        ArithOp::Add => a.checked_add(b),
-        ArithOp::Sub => a.checked_sub(b),
-        ArithOp::Mul => a.checked_mul(b),
-        ArithOp::Div | ArithOp::DivBy => a.checked_div(b),
-        ArithOp::Mod => a.checked_rem(b),
+        ArithmeticOp::Add => a.checked_add(b),
+        ArithmeticOp::Sub => a.checked_sub(b),
+        ArithmeticOp::Mul => a.checked_mul(b),
+        ArithmeticOp::Div | ArithmeticOp::DivBy => a.checked_div(b),
+        ArithmeticOp::Mod => a.checked_rem(b),
     }
 }
 
 /// IEEE double arithmetic (`1 div 0.0` is `INF`, `0 div 0.0` is `NaN`).
-pub fn double_arith(op: ArithOp, a: f64, b: f64) -> f64 {
+pub fn double_arith(op: ArithmeticOp, a: f64, b: f64) -> f64 {
     match op {
-        ArithOp::Add => a + b,
-        ArithOp::Sub => a - b,
-        ArithOp::Mul => a * b,
-        ArithOp::Div | ArithOp::DivBy => a / b,
-        ArithOp::Mod => a % b,
+        ArithmeticOp::Add => a + b,
+        ArithmeticOp::Sub => a - b,
+        ArithmeticOp::Mul => a * b,
+        ArithmeticOp::Div | ArithmeticOp::DivBy => a / b,
+        ArithmeticOp::Mod => a % b,
     }
 }
 
@@ -278,7 +155,7 @@ pub fn f64_to_decimal(f: f64) -> Option<Decimal> {
 /// `round`: to the nearest integer, midpoints away from zero (OData's rule, not banker's rounding).
 ///
 /// ```
-/// use odata_filter::eval::semantics::round_f64;
+/// use odata_filter::semantics::scalar::round_f64;
 /// assert_eq!(round_f64(2.5), 3.0);
 /// assert_eq!(round_f64(-2.5), -3.0);
 /// assert!(round_f64(f64::NAN).is_nan());
@@ -323,7 +200,7 @@ pub enum DatePart {
 /// A date part of a date-time, in the value's own offset.
 ///
 /// ```
-/// use odata_filter::eval::semantics::{dto_part, DatePart};
+/// use odata_filter::semantics::scalar::{dto_part, DatePart};
 /// let t = chrono::DateTime::parse_from_rfc3339("2024-01-01T01:30:00+02:00").unwrap();
 /// assert_eq!(dto_part(&t, DatePart::Year), 2024);
 /// assert_eq!(dto_part(&t, DatePart::Hour), 1);
@@ -364,7 +241,7 @@ pub fn time_part(t: &NaiveTime, part: DatePart) -> Option<i64> {
 /// (leap-second nanoseconds above 10^9 are folded back).
 ///
 /// ```
-/// assert_eq!(odata_filter::eval::semantics::fractional_seconds(201_191_100).to_string(), "0.2011911");
+/// assert_eq!(odata_filter::semantics::scalar::fractional_seconds(201_191_100).to_string(), "0.2011911");
 /// ```
 pub fn fractional_seconds(nanos: u32) -> Decimal {
     Decimal::new(i64::from(nanos % 1_000_000_000), 9).normalize()
@@ -378,7 +255,7 @@ pub fn total_offset_minutes(t: &DateTime<FixedOffset>) -> i64 {
 /// `totalseconds` of a duration in nanoseconds, as a decimal.
 ///
 /// ```
-/// assert_eq!(odata_filter::eval::semantics::total_seconds(1_500_000_000).unwrap().to_string(), "1.5");
+/// assert_eq!(odata_filter::semantics::scalar::total_seconds(1_500_000_000).unwrap().to_string(), "1.5");
 /// ```
 pub fn total_seconds(nanos: i128) -> Option<Decimal> {
     let n = i64::try_from(nanos).ok()?;
@@ -435,61 +312,7 @@ pub fn parse_datetime(text: &str) -> Option<DateTime<FixedOffset>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn kleene_truth_tables() {
-        let vals = [Some(true), Some(false), None];
-        let and_expected = [
-            [Some(true), Some(false), None],
-            [Some(false), Some(false), Some(false)],
-            [None, Some(false), None],
-        ];
-        let or_expected = [
-            [Some(true), Some(true), Some(true)],
-            [Some(true), Some(false), None],
-            [Some(true), None, None],
-        ];
-        for (i, a) in vals.iter().enumerate() {
-            for (j, b) in vals.iter().enumerate() {
-                assert_eq!(and3(*a, *b), and_expected[i][j], "{a:?} and {b:?}");
-                assert_eq!(or3(*a, *b), or_expected[i][j], "{a:?} or {b:?}");
-            }
-        }
-        assert_eq!(not3(Some(true)), Some(false));
-        assert_eq!(not3(Some(false)), Some(true));
-        assert_eq!(not3(None), None);
-    }
-
-    #[test]
-    fn comparison_outcomes_for_every_ordering() {
-        use Ordering::*;
-        let table = [
-            (CmpOp::Eq, [false, true, false, false]),
-            (CmpOp::Ne, [true, false, true, true]),
-            (CmpOp::Gt, [false, false, true, false]),
-            (CmpOp::Ge, [false, true, true, false]),
-            (CmpOp::Lt, [true, false, false, false]),
-            (CmpOp::Le, [true, true, false, false]),
-        ];
-        for (op, expected) in table {
-            let got = [Some(Less), Some(Equal), Some(Greater), None].map(|o| op.holds(o));
-            assert_eq!(got, expected, "{op:?}");
-            assert_eq!(op.flip().flip(), op);
-        }
-    }
-
-    #[test]
-    fn null_comparisons() {
-        for op in [CmpOp::Gt, CmpOp::Ge, CmpOp::Lt, CmpOp::Le] {
-            assert!(!op.with_null(true, false));
-            assert!(!op.with_null(false, true));
-            assert!(!op.with_null(true, true));
-        }
-        assert!(CmpOp::Eq.with_null(true, true));
-        assert!(!CmpOp::Eq.with_null(true, false));
-        assert!(!CmpOp::Ne.with_null(true, true));
-        assert!(CmpOp::Ne.with_null(false, true));
-    }
+    use std::cmp::Ordering;
 
     #[test]
     fn strings_are_ordinal_and_case_sensitive() {
@@ -513,8 +336,8 @@ mod tests {
         assert_eq!(cmp_f64(f64::INFINITY, f64::INFINITY), Some(Ordering::Equal));
         assert_eq!(cmp_f64(f64::NEG_INFINITY, -1e308), Some(Ordering::Less));
         assert_eq!(cmp_f64(f64::NAN, f64::NAN), None);
-        assert!(double_arith(ArithOp::Div, 1.0, 0.0).is_infinite());
-        assert!(double_arith(ArithOp::Div, 0.0, 0.0).is_nan());
+        assert!(double_arith(ArithmeticOp::Div, 1.0, 0.0).is_infinite());
+        assert!(double_arith(ArithmeticOp::Div, 0.0, 0.0).is_nan());
         assert_eq!(round_f64(0.5), 1.0);
         assert_eq!(round_f64(-0.5), -1.0);
         assert_eq!(round_f64(1.4999), 1.0);
@@ -522,12 +345,12 @@ mod tests {
 
     #[test]
     fn checked_integer_arithmetic() {
-        assert_eq!(int_arith(ArithOp::Mul, i64::MAX, 2), None);
-        assert_eq!(int_arith(ArithOp::Sub, i64::MIN, 1), None);
-        assert_eq!(int_arith(ArithOp::Div, 1, 0), None);
-        assert_eq!(int_arith(ArithOp::Mod, i64::MIN, -1), None);
-        assert_eq!(int_arith(ArithOp::Sub, 5, 7), Some(-2));
-        assert_eq!(int_arith(ArithOp::DivBy, 5, 2), None);
+        assert_eq!(int_arith(ArithmeticOp::Mul, i64::MAX, 2), None);
+        assert_eq!(int_arith(ArithmeticOp::Sub, i64::MIN, 1), None);
+        assert_eq!(int_arith(ArithmeticOp::Div, 1, 0), None);
+        assert_eq!(int_arith(ArithmeticOp::Mod, i64::MIN, -1), None);
+        assert_eq!(int_arith(ArithmeticOp::Sub, 5, 7), Some(-2));
+        assert_eq!(int_arith(ArithmeticOp::DivBy, 5, 2), None);
     }
 
     #[test]
@@ -537,12 +360,12 @@ mod tests {
         assert_eq!(round_decimal(d("-2.5")), d("-3"));
         assert_eq!(floor_decimal(d("-2.5")), d("-3"));
         assert_eq!(ceiling_decimal(d("-2.5")), d("-2"));
-        assert_eq!(decimal_arith(ArithOp::Mul, Decimal::MAX, d("2")), None);
+        assert_eq!(decimal_arith(ArithmeticOp::Mul, Decimal::MAX, d("2")), None);
         assert_eq!(
-            decimal_arith(ArithOp::Mod, d("7.5"), d("2")),
+            decimal_arith(ArithmeticOp::Mod, d("7.5"), d("2")),
             Some(d("1.5"))
         );
-        assert_eq!(decimal_arith(ArithOp::Mod, d("1"), d("0")), None);
+        assert_eq!(decimal_arith(ArithmeticOp::Mod, d("1"), d("0")), None);
     }
 
     #[test]

@@ -1,0 +1,383 @@
+//! Literal text to [`Literal`] values: numbers, strings, dates and times, durations, Guids, binary, geo
+//! and enum literals. The grammar has already matched the token's shape; this module converts it and
+//! checks what the grammar cannot (ranges, calendar dates, base64, the inside of quoted literals), with
+//! the place inside the literal where a problem is.
+
+use pest::Parser as _;
+
+use super::grammar::{ODataGrammar, Rule};
+use crate::ast::*;
+
+/// The value of the literal `text` matched by the grammar rule `rule`.
+pub(super) fn convert(rule: Rule, text: &str) -> Result<Literal, Bad> {
+    let whole = |message: String| Bad::new(message, 0..text.len());
+    Ok(match rule {
+        Rule::null => Literal::Null,
+        Rule::boolean => Literal::Boolean(text.eq_ignore_ascii_case("true")),
+        Rule::nan_inf => Literal::Double(if text == "INF" {
+            f64::INFINITY
+        } else {
+            f64::NAN
+        }),
+        Rule::string => Literal::String(unquote(&text[1..text.len() - 1])),
+        Rule::number => number(text)?,
+        Rule::guid => Literal::Guid(
+            Uuid::parse_str(text).map_err(|e| whole(format!("invalid Guid {text}: {e}")))?,
+        ),
+        Rule::date => Literal::Date(parse_date(text)?),
+        Rule::date_time_offset => Literal::DateTimeOffset(parse_date_time_offset(text)?),
+        Rule::time_of_day => Literal::TimeOfDay(parse_time(text)?),
+        Rule::duration => {
+            let value = quoted_part(text);
+            let value_start = text.len() - 1 - value.len();
+            check_duration(value).map_err(|b| b.moved(value_start))?;
+            Literal::Duration(value.to_string())
+        }
+        Rule::binary => {
+            use base64::Engine as _;
+            let engine = base64::engine::GeneralPurpose::new(
+                &base64::alphabet::URL_SAFE,
+                base64::engine::GeneralPurposeConfig::new()
+                    .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent)
+                    .with_decode_allow_trailing_bits(true),
+            );
+            Literal::Binary(
+                engine.decode(quoted_part(text)).map_err(|e| {
+                    whole(format!("invalid binary literal (base64url expected): {e}"))
+                })?,
+            )
+        }
+        Rule::geo => {
+            let geography = text[..9].eq_ignore_ascii_case("geography");
+            let kind = if geography { "geography" } else { "geometry" };
+            check_inside(Rule::geo_text, text, || {
+                format!("the {kind} literal {text} is not well-known text such as SRID=0;Point(142.1 64.1)")
+            })?;
+            Literal::Geo {
+                geography,
+                text: quoted_part(text).to_string(),
+            }
+        }
+        Rule::enum_literal => {
+            let quote = text.find('\'').expect("enum literal has a quote");
+            let value = &text[quote + 1..text.len() - 1];
+            if value.is_empty() {
+                return Err(whole(format!("the enum literal {text} names no member")));
+            }
+            check_inside(Rule::enum_text, text, || {
+                format!(
+                    "the enum literal {text} must hold member names or integers separated by \
+                     commas, such as Ns.Color'Red,Blue'"
+                )
+            })?;
+            Literal::Enum {
+                type_name: text[..quote].to_string(),
+                value: value.to_string(),
+            }
+        }
+        other => unreachable!("not a literal: {other:?}"),
+    })
+}
+
+/// The literal that a name stands for: `null`, `true`/`false` (any case), `INF`, `NaN`.
+pub(super) fn keyword(name: &str) -> Option<Literal> {
+    Some(match name {
+        "null" => Literal::Null,
+        "INF" => Literal::Double(f64::INFINITY),
+        "NaN" => Literal::Double(f64::NAN),
+        _ if name.len() == 4 && name.eq_ignore_ascii_case("true") => Literal::Boolean(true),
+        _ if name.len() == 5 && name.eq_ignore_ascii_case("false") => Literal::Boolean(false),
+        _ => return None,
+    })
+}
+
+/// An integer (`Int64`), a decimal (kept as text) or a double (with an exponent), or `-INF`.
+fn number(text: &str) -> Result<Literal, Bad> {
+    let whole = |message: String| Bad::new(message, 0..text.len());
+    if text == "-INF" {
+        return Ok(Literal::Double(f64::NEG_INFINITY));
+    }
+    let b = text.as_bytes();
+    let digits = b.strip_prefix(b"-").or(b.strip_prefix(b"+")).unwrap_or(b);
+    if !digits.is_empty() && digits.len() <= 18 && digits.iter().all(u8::is_ascii_digit) {
+        // Up to 18 digits always fit in an i64.
+        let v = digits
+            .iter()
+            .fold(0i64, |v, d| v * 10 + i64::from(d - b'0'));
+        return Ok(Literal::Int(if b[0] == b'-' { -v } else { v }));
+    }
+    if text.contains(['e', 'E']) {
+        match text.parse::<f64>() {
+            Ok(v) if v.is_finite() => Ok(Literal::Double(v)),
+            _ => Err(whole(format!(
+                "the number {text} is out of the range of Edm.Double"
+            ))),
+        }
+    } else if text.contains('.') {
+        Ok(Literal::Decimal(
+            text.strip_prefix('+').unwrap_or(text).to_string(),
+        ))
+    } else {
+        text.parse::<i64>().map(Literal::Int).map_err(|_| {
+            whole(format!(
+                "the integer {text} is out of the Int64 range \
+                 (-9223372036854775808 to 9223372036854775807)"
+            ))
+        })
+    }
+}
+
+/// Parses the quoted part of `text` with the grammar rule `rule`; on failure the problem is the first
+/// character that does not fit.
+fn check_inside(rule: Rule, text: &str, message: impl FnOnce() -> String) -> Result<(), Bad> {
+    let body = quoted_part(text);
+    let Err(e) = ODataGrammar::parse(rule, body) else {
+        return Ok(());
+    };
+    let at = match e.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    };
+    let start = text.len() - 1 - body.len() + at;
+    Err(Bad::new(message(), start..start + 1))
+}
+
+/// The text between the first quote and the closing one: `duration'P1D'` → `P1D`.
+fn quoted_part(text: &str) -> &str {
+    let start = text.find('\'').expect("quoted literal") + 1;
+    &text[start..text.len() - 1]
+}
+
+/// Turns `''` into `'` in the body of a string literal.
+fn unquote(body: &str) -> String {
+    if body.contains('\'') {
+        body.replace("''", "'")
+    } else {
+        body.to_string()
+    }
+}
+
+/// What is wrong with a literal, and where inside its text (byte range).
+pub(super) struct Bad {
+    /// The message, in the user's terms.
+    pub(super) message: String,
+    /// Where in the literal's text.
+    pub(super) at: std::ops::Range<usize>,
+}
+
+impl Bad {
+    fn new(message: String, at: std::ops::Range<usize>) -> Self {
+        Bad { message, at }
+    }
+
+    /// The same problem in a larger text where this one starts at `offset` and reads `whole`.
+    fn within(self, offset: usize, part: &str, whole: &str) -> Self {
+        let mut moved = self.moved(offset);
+        moved.message = moved.message.replace(part, whole);
+        moved
+    }
+
+    /// The same problem in a larger text where this one starts at `offset`.
+    fn moved(mut self, offset: usize) -> Self {
+        self.at = self.at.start + offset..self.at.end + offset;
+        self
+    }
+}
+
+fn parse_date(text: &str) -> Result<DateLiteral, Bad> {
+    // Year may be negative and longer than four digits: split from the right.
+    let malformed = || {
+        Bad::new(
+            format!("{text} is not a date such as 2024-01-31"),
+            0..text.len(),
+        )
+    };
+    let (rest, day_text) = text.rsplit_once('-').ok_or_else(malformed)?;
+    let (year_text, month_text) = rest.rsplit_once('-').ok_or_else(malformed)?;
+    let (month_at, day_at) = (rest.len() - 2, text.len() - 2);
+    let year: i32 = year_text.parse().map_err(|_| {
+        Bad::new(
+            format!("the year {year_text} is out of range"),
+            0..year_text.len(),
+        )
+    })?;
+    let month: u8 = month_text.parse().map_err(|_| malformed())?;
+    let day: u8 = day_text.parse().map_err(|_| malformed())?;
+    let date = DateLiteral { year, month, day };
+    if !(1..=12).contains(&month) {
+        return Err(Bad::new(
+            format!("{text} is not a valid date: month {month_text} is not 01 to 12"),
+            month_at..month_at + 2,
+        ));
+    }
+    if date.to_naive().is_none() {
+        return Err(Bad::new(
+            format!("{text} is not a valid date: day {day_text} does not exist in that month"),
+            day_at..day_at + 2,
+        ));
+    }
+    Ok(date)
+}
+
+fn parse_time(text: &str) -> Result<TimeOfDayLiteral, Bad> {
+    let b = text.as_bytes();
+    let two = |i: usize| (b[i] - b'0') * 10 + (b[i + 1] - b'0');
+    let hour = two(0);
+    let minute = two(3);
+    let (second, fraction) = if b.len() > 5 {
+        let second = two(6);
+        let fraction = if b.len() > 8 {
+            Some(text[9..].to_string())
+        } else {
+            None
+        };
+        (Some(second), fraction)
+    } else {
+        (None, None)
+    };
+    if hour > 23 {
+        return Err(Bad::new(
+            format!("{text} is not a valid time: hour {hour} is not 00 to 23"),
+            0..2,
+        ));
+    }
+    if minute > 59 {
+        return Err(Bad::new(
+            format!("{text} is not a valid time: minute {minute} is not 00 to 59"),
+            3..5,
+        ));
+    }
+    if let Some(s) = second {
+        // 60 is a leap second, as the ABNF's `second` allows.
+        if s > 60 {
+            return Err(Bad::new(
+                format!("{text} is not a valid time: second {s} is not 00 to 60"),
+                6..8,
+            ));
+        }
+    }
+    if let Some(f) = &fraction {
+        if f.len() > 12 {
+            return Err(Bad::new(
+                format!(
+                    "{text} has {} fractional-second digits; at most 12 are allowed",
+                    f.len()
+                ),
+                9 + 12..text.len(),
+            ));
+        }
+    }
+    Ok(TimeOfDayLiteral {
+        hour,
+        minute,
+        second,
+        fraction,
+    })
+}
+
+fn parse_date_time_offset(text: &str) -> Result<DateTimeOffsetLiteral, Bad> {
+    // Offset: trailing Z, or ±hh:mm (six bytes).
+    let (body, offset) = if text.ends_with(['Z', 'z']) {
+        (&text[..text.len() - 1], UtcOffset::Z)
+    } else {
+        let (body, off) = text.split_at(text.len() - 6);
+        let ob = off.as_bytes();
+        let hours = (ob[1] - b'0') * 10 + (ob[2] - b'0');
+        let minutes = (ob[4] - b'0') * 10 + (ob[5] - b'0');
+        if hours > 23 || minutes > 59 {
+            return Err(Bad::new(
+                format!("{text} has an invalid offset {off}"),
+                body.len()..text.len(),
+            ));
+        }
+        (
+            body,
+            UtcOffset::Fixed {
+                negative: ob[0] == b'-',
+                hours,
+                minutes,
+            },
+        )
+    };
+    let (date, time) = match body.find(['T', 't']) {
+        Some(t) => (&body[..t], Some((t + 1, &body[t + 1..]))),
+        None => (body, None),
+    };
+    let date = parse_date(date).map_err(|e| e.within(0, date, text))?;
+    let time = match time {
+        Some((at, t)) => Some(parse_time(t).map_err(|e| e.within(at, t, text))?),
+        None => None,
+    };
+    Ok(DateTimeOffsetLiteral { date, time, offset })
+}
+
+/// Checks an ISO 8601 duration `[-]P[nD][T[nH][nM][n[.n]S]]` with at least one component; the error
+/// points at the first character that does not fit.
+fn check_duration(value: &str) -> Result<(), Bad> {
+    let b = value.as_bytes();
+    let bad = |at: usize| {
+        let unit = b.get(at).copied();
+        let hint = match unit {
+            Some(b'Y' | b'W') => ": years and weeks are not allowed in an Edm.Duration, use days",
+            Some(b'M') if !value[..at].contains('T') => {
+                ": months are not allowed in an Edm.Duration, use days (PT…M are minutes)"
+            }
+            _ => "",
+        };
+        Bad::new(
+            format!("'{value}' is not a duration such as P1DT2H30M or PT0.5S{hint}"),
+            at..(at + 1).min(b.len()).max(at),
+        )
+    };
+    let digits = |from: usize| b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let mut i = usize::from(b.first() == Some(&b'-'));
+    if b.get(i) != Some(&b'P') {
+        return Err(bad(i));
+    }
+    i += 1;
+    let mut components = 0;
+    let n = digits(i);
+    if n > 0 {
+        if b.get(i + n) != Some(&b'D') {
+            return Err(bad(i + n));
+        }
+        i += n + 1;
+        components += 1;
+    }
+    if b.get(i) == Some(&b'T') {
+        i += 1;
+        let mut units: &[u8] = b"HMS";
+        let time_start = i;
+        while i < b.len() {
+            let n = digits(i);
+            if n == 0 {
+                return Err(bad(i));
+            }
+            let mut j = i + n;
+            if b.get(j) == Some(&b'.') {
+                let f = digits(j + 1);
+                if f == 0 {
+                    return Err(bad(j + 1));
+                }
+                j += 1 + f;
+                // Only seconds may have a fraction.
+                if b.get(j) != Some(&b'S') {
+                    return Err(bad(j));
+                }
+            }
+            match units.iter().position(|u| b.get(j) == Some(u)) {
+                Some(p) => units = &units[p + 1..],
+                None => return Err(bad(j)),
+            }
+            i = j + 1;
+            components += 1;
+        }
+        if i == time_start {
+            return Err(bad(i));
+        }
+    }
+    if i < b.len() || components == 0 {
+        return Err(bad(i));
+    }
+    Ok(())
+}
