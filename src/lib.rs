@@ -49,6 +49,9 @@ extern crate self as odata_filter;
 
 pub mod ast;
 pub mod builder;
+#[cfg(feature = "client")]
+pub mod client;
+pub mod data;
 pub mod error;
 pub mod eval;
 pub mod mde;
@@ -59,6 +62,10 @@ pub mod print;
 pub mod query;
 pub mod schema;
 pub mod semantics;
+#[cfg(feature = "server")]
+pub mod server;
+#[cfg(feature = "sql")]
+pub mod sql;
 pub mod suggest;
 pub mod typed;
 pub mod validate;

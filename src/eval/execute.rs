@@ -53,6 +53,11 @@ pub struct QueryResult {
 }
 
 impl QueryResult {
+    /// A result computed elsewhere (a SQL back end): `matched` records, the page's indices in order.
+    pub fn new(matched: usize, page: Vec<usize>) -> Self {
+        QueryResult { matched, page }
+    }
+
     /// How many records matched `$filter` (before `$skip`/`$top`): the `@odata.count`.
     pub fn matched(&self) -> usize {
         self.matched

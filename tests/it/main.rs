@@ -6,6 +6,8 @@ mod cli_check;
 mod compiled_agrees;
 mod derive;
 mod edges;
+#[cfg(all(feature = "server", feature = "client"))]
+mod emulator;
 mod error_snapshots;
 mod eval_semantics;
 mod fuzz_regressions;
@@ -15,6 +17,7 @@ mod limits;
 mod query_execute;
 mod query_no_panic;
 mod roundtrip;
+mod sql_differential;
 mod validate_cases;
 mod validate_roundtrip;
 mod validate_snapshots;

@@ -10,10 +10,13 @@ use clap::{Parser as ClapParser, Subcommand};
 
 mod check;
 mod common;
-mod data;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod load;
 mod parse;
 mod query;
 mod schema;
+#[cfg(feature = "server")]
+mod serve;
 
 /// Parse, validate, evaluate and serialize OData v4 $filter queries.
 #[derive(ClapParser)]
@@ -35,6 +38,12 @@ enum Command {
     Query(query::Args),
     /// Print the built-in entity sets: properties, types, filterable flags, enum members, $top cap.
     Schema(schema::Args),
+    /// Store MachineAction records (JSON or JSON Lines) in SQLite or PostgreSQL for `query --db`.
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
+    Load(load::Args),
+    /// Serve the MDE emulator (MachineActions and Machines APIs, tokens, limits) on loopback.
+    #[cfg(feature = "server")]
+    Serve(serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -54,5 +63,9 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Query(args) => query::run(&args),
         Command::Schema(args) => schema::run(&args),
+        #[cfg(any(feature = "sqlite", feature = "postgres"))]
+        Command::Load(args) => load::run(&args),
+        #[cfg(feature = "server")]
+        Command::Serve(args) => serve::run(&args),
     }
 }

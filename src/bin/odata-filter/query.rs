@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use odata_filter::mde;
 
 use crate::common::{self, Entity, LimitArgs, EXIT_INVALID_QUERY, EXIT_OK, EXIT_OPERATIONAL};
-use crate::data::{load_records, DataError};
+use odata_filter::data::{load_records, DataError};
 
 /// Arguments of `query`.
 #[derive(clap::Args)]
@@ -35,6 +35,10 @@ pub struct Args {
     json: bool,
     #[command(flatten)]
     limits: LimitArgs,
+    /// Query a database filled by `load` instead: `sqlite:PATH` or `postgres://…`.
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
+    #[arg(long, value_name = "URL", conflicts_with = "data")]
+    db: Option<String>,
 }
 
 /// Where the records come from.
@@ -47,6 +51,10 @@ enum DataSource {
 /// Prints the MDE response body; exit 2 for an invalid query, 1 for unreadable data, 64 for
 /// `--records` above the cap or generated records of an entity set without a generator.
 pub fn run(args: &Args) -> ExitCode {
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
+    if let Some(db) = &args.db {
+        return ExitCode::from(run_db(&args.query, db, args.json));
+    }
     let data = match &args.data {
         Some(p) if p.as_os_str() == "-" => DataSource::Stdin,
         Some(p) => DataSource::File(p.clone()),
@@ -143,6 +151,53 @@ fn execute(
         Ok(()) => EXIT_OK,
         Err(e) => {
             let _ = writeln!(err, "error: cannot write the response: {e}");
+            EXIT_OPERATIONAL
+        }
+    }
+}
+
+/// `query --db`: the same response body, computed by the database.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+fn run_db(query: &str, db: &str, json_errors: bool) -> u8 {
+    use odata_filter::mde::error_body as mde_error_body;
+    use odata_filter::query::Query;
+    use odata_filter::sql::store::{Store, StoreError};
+    use std::io::Write;
+    let set = odata_filter::mde::machine_actions();
+    let invalid = |errors: &odata_filter::Errors| {
+        if json_errors {
+            println!("{}", mde_error_body(errors, None));
+        } else {
+            eprint!("{errors}");
+        }
+        EXIT_INVALID_QUERY
+    };
+    let q = match Query::from_query_string(query, set) {
+        Ok(q) => q,
+        Err(errors) => return invalid(&errors),
+    };
+    let body = Store::open(db, set).and_then(|mut s| s.response(&q));
+    match body {
+        Ok(body) => {
+            let mut out = std::io::stdout().lock();
+            let written = serde_json::to_writer_pretty(&mut out, &body)
+                .map_err(std::io::Error::from)
+                .and_then(|()| writeln!(out));
+            match written {
+                Ok(()) => EXIT_OK,
+                Err(e) => {
+                    eprintln!("error: cannot write the response: {e}");
+                    EXIT_OPERATIONAL
+                }
+            }
+        }
+        // A valid query this engine cannot answer exactly: an operational failure, not a 400.
+        Err(StoreError::Unsupported(errors)) => {
+            eprint!("{errors}");
+            EXIT_OPERATIONAL
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
             EXIT_OPERATIONAL
         }
     }

@@ -1,4 +1,4 @@
-//! Reading records for `query --data`: a JSON array, an MDE response body, or JSON Lines.
+//! Reading records (`query --data`, `load`): a JSON array, an MDE response body, or JSON Lines.
 
 use std::io::BufRead;
 

@@ -1,0 +1,400 @@
+//! Where the emulator keeps its records: the [`Store`] trait and the in-memory [`MemoryStore`].
+//!
+//! A store answers validated queries on the two entity sets and saves machine actions. Single
+//! records are read through a query (`$filter=id eq …`), so a store needs nothing else.
+//!
+//! ```
+//! use odata_filter::query::Query;
+//! use odata_filter::mde::machine_actions;
+//! use odata_filter::server::{EntitySetKind, MemoryStore, Store};
+//! let store = MemoryStore::generated(1_000, 7);
+//! let q = Query::from_query_string("$filter=status eq 'Failed'&$top=2", machine_actions()).unwrap();
+//! let page = store.query(EntitySetKind::MachineActions, &q).unwrap();
+//! assert_eq!(page.rows.len(), 2);
+//! assert!(page.matched >= 2);
+//! ```
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::sync::RwLock;
+
+use uuid::Uuid;
+
+use crate::mde::sample::SplitMix64;
+use crate::mde::MachineAction;
+use crate::query::ValidatedQuery;
+use crate::schema::EntitySet;
+
+/// The entity sets the emulator serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EntitySetKind {
+    /// `/api/machineactions`.
+    MachineActions,
+    /// `/api/machines`.
+    Machines,
+}
+
+impl EntitySetKind {
+    /// The built-in schema of the set.
+    pub fn schema(self) -> &'static EntitySet {
+        match self {
+            EntitySetKind::MachineActions => crate::mde::machine_actions(),
+            EntitySetKind::Machines => crate::mde::machines(),
+        }
+    }
+
+    /// The set's name in context URLs (`MachineActions`).
+    pub fn name(self) -> &'static str {
+        self.schema().name()
+    }
+}
+
+/// The records of one page, in result order, and how many records matched the filter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page {
+    /// The page's records, whole (`$select` is applied when the body is written).
+    pub rows: Vec<serde_json::Value>,
+    /// Matches before `$skip`/`$top`.
+    pub matched: usize,
+}
+
+/// Why a store failed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StoreError {
+    /// The engine cannot express the query exactly (answered as a 400 `ODataError`).
+    Unsupported(crate::error::Errors),
+    /// The engine failed (answered as a 500).
+    Failed(String),
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::Unsupported(e) => write!(f, "{e}"),
+            StoreError::Failed(m) => f.write_str(m),
+        }
+    }
+}
+
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+impl From<crate::sql::store::StoreError> for StoreError {
+    fn from(e: crate::sql::store::StoreError) -> StoreError {
+        match e {
+            crate::sql::store::StoreError::Unsupported(errors) => StoreError::Unsupported(errors),
+            other => StoreError::Failed(other.to_string()),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+/// What the emulator needs from its storage. Calls may block (they run off the async threads).
+pub trait Store: Send + Sync {
+    /// Answers `query` on `set`: the page (after `$orderby`, `$skip`, `$top`) and the match count.
+    fn query(&self, set: EntitySetKind, query: &ValidatedQuery) -> Result<Page, StoreError>;
+
+    /// Saves `action`, replacing the one with the same id. When this returns `Ok` the action is
+    /// as durable as the store is.
+    fn upsert_action(&self, action: &MachineAction) -> Result<(), StoreError>;
+}
+
+/// Records in memory, typed MachineActions (the compiled filter's fast path) and JSON machines.
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    actions: RwLock<Actions>,
+    machines: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Default)]
+struct Actions {
+    records: Vec<MachineAction>,
+    by_id: HashMap<Uuid, usize>,
+}
+
+impl MemoryStore {
+    /// A store over these records.
+    pub fn new(actions: Vec<MachineAction>, machines: Vec<serde_json::Value>) -> MemoryStore {
+        let by_id = actions.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
+        MemoryStore {
+            actions: RwLock::new(Actions {
+                records: actions,
+                by_id,
+            }),
+            machines,
+        }
+    }
+
+    /// `count` generated actions ([`crate::mde::sample::machine_actions`]) and the machines they name
+    /// ([`machines_for`]).
+    pub fn generated(count: usize, seed: u64) -> MemoryStore {
+        let actions = crate::mde::sample::machine_actions(count, seed);
+        let machines = machines_for(&actions, seed);
+        MemoryStore::new(actions, machines)
+    }
+}
+
+impl Store for MemoryStore {
+    fn query(&self, set: EntitySetKind, query: &ValidatedQuery) -> Result<Page, StoreError> {
+        match set {
+            EntitySetKind::MachineActions => {
+                let actions = self
+                    .actions
+                    .read()
+                    .map_err(|_| StoreError::Failed("store lock poisoned".into()))?;
+                let result = query.execute(&actions.records);
+                let rows = result
+                    .page()
+                    .iter()
+                    .map(|&i| serde_json::to_value(&actions.records[i]))
+                    .collect::<Result<_, _>>()
+                    .map_err(|e| StoreError::Failed(e.to_string()))?;
+                Ok(Page {
+                    rows,
+                    matched: result.matched(),
+                })
+            }
+            EntitySetKind::Machines => {
+                let result = query.execute(&self.machines);
+                Ok(Page {
+                    rows: result
+                        .page()
+                        .iter()
+                        .map(|&i| self.machines[i].clone())
+                        .collect(),
+                    matched: result.matched(),
+                })
+            }
+        }
+    }
+
+    fn upsert_action(&self, action: &MachineAction) -> Result<(), StoreError> {
+        let mut actions = self
+            .actions
+            .write()
+            .map_err(|_| StoreError::Failed("store lock poisoned".into()))?;
+        match actions.by_id.get(&action.id) {
+            Some(&i) => actions.records[i] = action.clone(),
+            None => {
+                let i = actions.records.len();
+                actions.by_id.insert(action.id, i);
+                actions.records.push(action.clone());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Records in SQLite (`sqlite:PATH`, WAL) or PostgreSQL (`postgres://…`) through [`crate::sql`]:
+/// one table per entity set. Each upsert is committed before it returns.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub struct SqlStore {
+    actions: std::sync::Mutex<crate::sql::store::Store>,
+    machines: std::sync::Mutex<crate::sql::store::Store>,
+}
+
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+impl fmt::Debug for SqlStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SqlStore").finish_non_exhaustive()
+    }
+}
+
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+impl SqlStore {
+    /// Opens the database at `url` (creating the tables when missing); when the MachineActions
+    /// table is empty, fills both tables with `records` generated actions from `seed` and their
+    /// machines. Returns the store and whether it was filled.
+    pub fn open(url: &str, records: usize, seed: u64) -> Result<(SqlStore, bool), StoreError> {
+        let err = StoreError::from;
+        let mut actions =
+            crate::sql::store::Store::open(url, EntitySetKind::MachineActions.schema())
+                .map_err(err)?;
+        let mut machines =
+            crate::sql::store::Store::open(url, EntitySetKind::Machines.schema()).map_err(err)?;
+        let probe = crate::query::Query::from_query_string(
+            "$top=0&$count=true",
+            EntitySetKind::MachineActions.schema(),
+        )
+        .map_err(|e| StoreError::Failed(e.to_string()))?;
+        let (_, stored) = actions.execute(&probe).map_err(err)?;
+        let fill = stored == 0;
+        if fill {
+            let generated = crate::mde::sample::machine_actions(records, seed);
+            let machine_rows = machines_for(&generated, seed);
+            let rows: Vec<serde_json::Value> = generated
+                .iter()
+                .map(serde_json::to_value)
+                .collect::<Result<_, _>>()
+                .map_err(|e| StoreError::Failed(e.to_string()))?;
+            actions
+                .insert(&rows, "generated MachineActions")
+                .map_err(err)?;
+            machines.clear().map_err(err)?;
+            machines
+                .insert(&machine_rows, "generated Machines")
+                .map_err(err)?;
+        }
+        Ok((
+            SqlStore {
+                actions: std::sync::Mutex::new(actions),
+                machines: std::sync::Mutex::new(machines),
+            },
+            fill,
+        ))
+    }
+}
+
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+impl Store for SqlStore {
+    fn query(&self, set: EntitySetKind, query: &ValidatedQuery) -> Result<Page, StoreError> {
+        let table = match set {
+            EntitySetKind::MachineActions => &self.actions,
+            EntitySetKind::Machines => &self.machines,
+        };
+        let mut store = table
+            .lock()
+            .map_err(|_| StoreError::Failed("store lock poisoned".into()))?;
+        let (rows, matched) = store.execute(query)?;
+        Ok(Page { rows, matched })
+    }
+
+    fn upsert_action(&self, action: &MachineAction) -> Result<(), StoreError> {
+        let record = serde_json::to_value(action).map_err(|e| StoreError::Failed(e.to_string()))?;
+        self.actions
+            .lock()
+            .map_err(|_| StoreError::Failed("store lock poisoned".into()))?
+            .upsert(&record)
+            .map_err(StoreError::from)
+    }
+}
+
+/// The machines that `actions` name (each distinct `machineId`, with its `computerDnsName`), as MDE
+/// `Machine` JSON records in the schema's key order; the other properties come from `seed`.
+///
+/// ```
+/// let actions = odata_filter::mde::sample::machine_actions(200, 1);
+/// let machines = odata_filter::server::machines_for(&actions, 1);
+/// assert!(machines.iter().any(|m| m["id"] == odata_filter::mde::sample::DOCS_MACHINE_ID));
+/// assert_eq!(machines[0].as_object().unwrap().keys().next().unwrap(), "id");
+/// ```
+pub fn machines_for(actions: &[MachineAction], seed: u64) -> Vec<serde_json::Value> {
+    let mut seen: BTreeMap<&str, Option<&str>> = BTreeMap::new();
+    for a in actions {
+        if let Some(id) = &a.machine_id {
+            let dns = seen.entry(id).or_default();
+            if dns.is_none() {
+                *dns = a.computer_dns_name.as_deref();
+            }
+        }
+    }
+    let mut rng = SplitMix64::new(seed ^ 0x4d41_4348_494e_4553);
+    seen.into_iter()
+        .map(|(id, dns)| machine_record(&mut rng, id, dns))
+        .collect()
+}
+
+fn machine_record(rng: &mut SplitMix64, id: &str, dns: Option<&str>) -> serde_json::Value {
+    use serde_json::json;
+    let windows = rng.chance(85);
+    let (platform, version, build) = if windows {
+        *rng.pick(&[
+            ("Windows10", "1909", 18363),
+            ("Windows10", "22H2", 19045),
+            ("Windows11", "23H2", 22631),
+            ("WindowsServer2019", "1809", 17763),
+        ])
+    } else {
+        *rng.pick(&[("Linux", "22.04", 0), ("macOS", "14.4", 0)])
+    };
+    let day = 1 + rng.below(28);
+    let ip = format!(
+        "10.{}.{}.{}",
+        rng.below(256),
+        rng.below(256),
+        1 + rng.below(254)
+    );
+    let tags: Vec<&str> = [("ExampleTag", 20), ("Finance", 10), ("Server", 10)]
+        .iter()
+        .filter(|(_, p)| rng.chance(*p))
+        .map(|(t, _)| *t)
+        .collect();
+    let aad = rng
+        .chance(50)
+        .then(|| Uuid::from_u64_pair(rng.next_u64(), rng.next_u64()).to_string());
+    json!({
+        "id": id,
+        "computerDnsName": dns,
+        "firstSeen": format!("2023-{:02}-{day:02}T08:00:00.0000000Z", 1 + rng.below(12)),
+        "lastSeen": format!("2024-12-{day:02}T10:30:00.0000000Z"),
+        "osPlatform": platform,
+        "osVersion": version,
+        "osProcessor": "x64",
+        "version": version,
+        "lastIpAddress": ip,
+        "lastExternalIpAddress": format!("203.0.113.{}", 1 + rng.below(254)),
+        "osBuild": if build == 0 { serde_json::Value::Null } else { build.into() },
+        "healthStatus": *rng.pick(&["Active", "Active", "Active", "Inactive", "ImpairedCommunication"]),
+        "rbacGroupId": 140 + rng.below(4),
+        "rbacGroupName": *rng.pick(&["The-A-Team", "SOC", "Servers", "Laptops"]),
+        "riskScore": *rng.pick(&["None", "Informational", "Low", "Medium", "High"]),
+        "exposureLevel": *rng.pick(&["None", "Low", "Medium", "High"]),
+        "isAadJoined": aad.is_some(),
+        "aadDeviceId": aad,
+        "machineTags": tags,
+        "onboardingStatus": "Onboarded",
+        "deviceValue": *rng.pick(&["Normal", "Normal", "Low", "High"]),
+        "ipAddresses": [{"ipAddress": ip, "macAddress": format!("{:012X}", rng.below(1 << 48)), "type": "Ethernet", "operationalStatus": "Up"}],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::Query;
+
+    #[test]
+    fn machines_follow_the_schema_order() {
+        let machines = machines_for(&crate::mde::sample::machine_actions(100, 3), 3);
+        let names: Vec<&str> = crate::mde::machines()
+            .entity_type()
+            .properties()
+            .iter()
+            .map(|p| p.name())
+            .collect();
+        for m in &machines {
+            let keys: Vec<&str> = m.as_object().unwrap().keys().map(String::as_str).collect();
+            assert_eq!(keys, names);
+        }
+        let q = Query::from_query_string(
+            "$filter=machineTags/any(t: t eq 'ExampleTag') and riskScore eq 'High'",
+            crate::mde::machines(),
+        )
+        .unwrap();
+        let store = MemoryStore::new(Vec::new(), machines);
+        let page = store.query(EntitySetKind::Machines, &q).unwrap();
+        assert!(page
+            .rows
+            .iter()
+            .all(|m| m["riskScore"] == "High" && m["machineTags"][0] == "ExampleTag"));
+    }
+
+    #[test]
+    fn upsert_replaces_by_id_and_appends_new() {
+        let store = MemoryStore::generated(10, 1);
+        let mut a = crate::mde::sample::machine_actions(1, 1)[0].clone();
+        a.requestor_comment = Some("changed".into());
+        store.upsert_action(&a).unwrap();
+        a.id = Uuid::from_u128(7);
+        store.upsert_action(&a).unwrap();
+        let all = Query::from_query_string("$count=true", crate::mde::machine_actions()).unwrap();
+        let page = store.query(EntitySetKind::MachineActions, &all).unwrap();
+        assert_eq!(page.matched, 11);
+        assert_eq!(
+            page.rows
+                .iter()
+                .filter(|r| r["requestorComment"] == "changed")
+                .count(),
+            2
+        );
+    }
+}

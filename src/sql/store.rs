@@ -1,0 +1,491 @@
+//! A database holding one entity set: create it, load records, run validated queries (the response
+//! body is the in-memory path's, byte for byte), insert or replace one record. SQLite
+//! (`sqlite:PATH`, feature `sqlite`) or PostgreSQL (`postgres://…`, feature `postgres`).
+//!
+//! ```
+//! # #[cfg(feature = "sqlite")] {
+//! use odata_filter::{query::Query, mde::machine_actions, sql::store::Store};
+//! let dir = std::env::temp_dir().join(format!("odata-store-doc-{}", std::process::id()));
+//! std::fs::create_dir_all(&dir).unwrap();
+//! let path = dir.join("a.db");
+//! let _ = std::fs::remove_file(&path);
+//! let mut store = Store::open(&format!("sqlite:{}", path.display()), machine_actions()).unwrap();
+//! let records: Vec<serde_json::Value> = odata_filter::mde::sample::machine_actions(50, 1)
+//!     .iter().map(|r| serde_json::to_value(r).unwrap()).collect();
+//! store.insert(&records, "sample").unwrap();
+//! let q = Query::from_query_string("$filter=status eq 'Failed'&$top=3&$count=true", machine_actions()).unwrap();
+//! assert_eq!(store.response(&q).unwrap(), q.response(&records, "MachineActions"));
+//! # }
+//! ```
+
+use std::fmt;
+use std::io::BufRead;
+
+use crate::data::DataError;
+use crate::error::Errors;
+use crate::eval::QueryResult;
+use crate::query::ValidatedQuery;
+use crate::schema::EntitySet;
+use crate::sql::layout::{Layout, SEQ_COLUMN};
+use crate::sql::{compile_query, Dialect, Param, Statement};
+
+/// Why a store operation failed.
+#[derive(Debug)]
+pub enum StoreError {
+    /// The query uses a construct the engine cannot express exactly.
+    Unsupported(Errors),
+    /// A record cannot be stored (the file, the line, the property).
+    Data(DataError),
+    /// The URL, the connection or the engine failed.
+    Engine(String),
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::Unsupported(e) => write!(f, "{e}"),
+            StoreError::Data(e) => write!(f, "{e}"),
+            StoreError::Engine(e) => f.write_str(e),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+fn engine<E: fmt::Display>(e: E) -> StoreError {
+    StoreError::Engine(e.to_string())
+}
+
+enum Engine {
+    #[cfg(feature = "sqlite")]
+    Sqlite(rusqlite::Connection),
+    #[cfg(feature = "postgres")]
+    Postgres(Box<postgres::Client>),
+}
+
+/// One entity set stored in a database. See the [module docs](self).
+pub struct Store {
+    engine: Engine,
+    layout: Layout,
+    set_name: String,
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store")
+            .field("dialect", &self.dialect().name())
+            .field("table", &self.layout.table())
+            .finish()
+    }
+}
+
+/// Rows per multi-row `INSERT` (PostgreSQL allows 65,535 parameters per statement).
+const BATCH: usize = 200;
+
+impl Store {
+    /// Opens (creating the table and indexes when missing) the database at `url`: `sqlite:PATH`
+    /// or `postgres://…` / `postgresql://…` (libpq-style URL; `host=/dir` for a Unix socket).
+    pub fn open(url: &str, set: &EntitySet) -> Result<Store, StoreError> {
+        let engine = if let Some(path) = url.strip_prefix("sqlite:") {
+            open_sqlite(path)?
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            open_postgres(url)?
+        } else {
+            return Err(StoreError::Engine(format!(
+                "unknown database URL '{url}': expected sqlite:PATH or postgres://…"
+            )));
+        };
+        let mut store = Store {
+            engine,
+            layout: Layout::new(set),
+            set_name: set.name().to_string(),
+        };
+        for ddl in store.layout.create_statements(store.dialect()) {
+            store.execute_batch(&ddl)?;
+        }
+        Ok(store)
+    }
+
+    /// The engine's dialect.
+    pub fn dialect(&self) -> &'static dyn Dialect {
+        match &self.engine {
+            #[cfg(feature = "sqlite")]
+            Engine::Sqlite(_) => &crate::sql::Sqlite,
+            #[cfg(feature = "postgres")]
+            Engine::Postgres(_) => &crate::sql::Postgres,
+        }
+    }
+
+    /// The table layout.
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    /// Deletes every record.
+    pub fn clear(&mut self) -> Result<(), StoreError> {
+        let sql = format!(
+            "DELETE FROM {}",
+            self.dialect().quote_ident(self.layout.table())
+        );
+        self.execute_batch(&sql)
+    }
+
+    /// Appends `records` (in order, after those already stored); `name` names the source in errors.
+    /// Returns how many were stored. All or nothing.
+    pub fn insert(
+        &mut self,
+        records: &[serde_json::Value],
+        name: &str,
+    ) -> Result<usize, StoreError> {
+        let first = self.next_seq()?;
+        let mut rows = Vec::with_capacity(records.len());
+        for (seq, (i, r)) in (first..).zip(records.iter().enumerate()) {
+            rows.push(self.layout.row(seq, r).map_err(|m| {
+                StoreError::Data(DataError {
+                    file: name.to_string(),
+                    line: None,
+                    message: format!("record {}: {m}", i + 1),
+                })
+            })?);
+        }
+        self.insert_rows(rows)?;
+        Ok(records.len())
+    }
+
+    /// Appends the records of a JSON Lines stream, streaming (memory stays bounded by the batch).
+    /// Errors name `name` and the line. Returns how many were stored. All or nothing.
+    pub fn load_jsonl<R: BufRead>(&mut self, input: R, name: &str) -> Result<usize, StoreError> {
+        let err = |line: usize, message: String| {
+            StoreError::Data(DataError {
+                file: name.to_string(),
+                line: Some(line),
+                message,
+            })
+        };
+        let mut seq = self.next_seq()?;
+        self.begin()?;
+        let mut rows = Vec::new();
+        let mut count = 0;
+        for (n, line) in input.lines().enumerate() {
+            let line = line.map_err(|e| err(n + 1, e.to_string()))?;
+            let text = if n == 0 {
+                line.trim_start_matches('\u{feff}')
+            } else {
+                &line
+            };
+            if text.trim().is_empty() {
+                continue;
+            }
+            let v: serde_json::Value =
+                serde_json::from_str(text).map_err(|e| err(n + 1, e.to_string()))?;
+            rows.push(self.layout.row(seq, &v).map_err(|m| err(n + 1, m))?);
+            seq += 1;
+            count += 1;
+            if rows.len() == 10 * BATCH {
+                self.insert_batches(std::mem::take(&mut rows))?;
+            }
+        }
+        self.insert_batches(rows)?;
+        self.commit()?;
+        Ok(count)
+    }
+
+    /// Stores `record`, replacing the stored record with the same `id` (keeping its place in load
+    /// order) or appending it.
+    pub fn upsert(&mut self, record: &serde_json::Value) -> Result<(), StoreError> {
+        let d = self.dialect();
+        let Some(id_col) = self.layout.column("id") else {
+            return self
+                .insert(std::slice::from_ref(record), "record")
+                .map(|_| ());
+        };
+        let probe = self
+            .layout
+            .row(0, record)
+            .map_err(|m| StoreError::Engine(format!("record: {m}")))?;
+        let names = self.layout.physical_columns();
+        let id_pos = names.iter().position(|n| *n == id_col.name).unwrap_or(0);
+        let id = probe[id_pos].clone();
+        let table = d.quote_ident(self.layout.table());
+        let found = self.query_ints(&Statement {
+            sql: format!(
+                "SELECT {} FROM {table} WHERE {} = {}",
+                d.quote_ident(SEQ_COLUMN),
+                d.quote_ident("id"),
+                d.placeholder(1)
+            ),
+            params: vec![id],
+        })?;
+        match found.first() {
+            Some(&seq) => {
+                let row = self.layout.row(seq, record).map_err(StoreError::Engine)?;
+                let sets: Vec<String> = names
+                    .iter()
+                    .enumerate()
+                    .skip(1)
+                    .map(|(i, n)| format!("{} = {}", d.quote_ident(n), d.placeholder(i + 1)))
+                    .collect();
+                let sql = format!(
+                    "UPDATE {table} SET {} WHERE {} = {}",
+                    sets.join(", "),
+                    d.quote_ident(SEQ_COLUMN),
+                    d.placeholder(1)
+                );
+                self.run(&Statement { sql, params: row })
+            }
+            None => self
+                .insert(std::slice::from_ref(record), "record")
+                .map(|_| ()),
+        }
+    }
+
+    /// Runs `query`: the page's records (as stored) and the number of matches (computed only when
+    /// `$count=true` or there is no `$top`, otherwise the page length).
+    pub fn execute(
+        &mut self,
+        query: &ValidatedQuery,
+    ) -> Result<(Vec<serde_json::Value>, usize), StoreError> {
+        let q =
+            compile_query(query, &self.layout, self.dialect()).map_err(StoreError::Unsupported)?;
+        let docs = self.query_docs(&q.select)?;
+        let page: Vec<serde_json::Value> = docs
+            .iter()
+            .map(|d| serde_json::from_str(d).map_err(engine))
+            .collect::<Result<_, _>>()?;
+        let matched = if query.count() == Some(true) || query.top().is_none() {
+            let n = self.query_ints(&q.count)?;
+            usize::try_from(n.first().copied().unwrap_or(0)).unwrap_or(usize::MAX)
+        } else {
+            page.len()
+        };
+        Ok((page, matched))
+    }
+
+    /// The response body of `query`, as [`ValidatedQuery::response`] writes it for the same records.
+    pub fn response(&mut self, query: &ValidatedQuery) -> Result<serde_json::Value, StoreError> {
+        let (page, matched) = self.execute(query)?;
+        let result = QueryResult::new(matched, (0..page.len()).collect());
+        Ok(query.response_for(&page, &result, &self.set_name))
+    }
+
+    fn next_seq(&mut self) -> Result<i64, StoreError> {
+        let d = self.dialect();
+        let sql = format!(
+            "SELECT COALESCE(MAX({}), 0) + 1 FROM {}",
+            d.quote_ident(SEQ_COLUMN),
+            d.quote_ident(self.layout.table())
+        );
+        Ok(self
+            .query_ints(&Statement {
+                sql,
+                params: Vec::new(),
+            })?
+            .first()
+            .copied()
+            .unwrap_or(1))
+    }
+
+    fn insert_rows(&mut self, rows: Vec<Vec<Param>>) -> Result<(), StoreError> {
+        self.begin()?;
+        self.insert_batches(rows)?;
+        self.commit()
+    }
+
+    fn insert_batches(&mut self, rows: Vec<Vec<Param>>) -> Result<(), StoreError> {
+        let d = self.dialect();
+        let names = self.layout.physical_columns();
+        let width = names.len();
+        let cols: Vec<String> = names.iter().map(|n| d.quote_ident(n)).collect();
+        let head = format!(
+            "INSERT INTO {} ({}) VALUES ",
+            d.quote_ident(self.layout.table()),
+            cols.join(", ")
+        );
+        for chunk in rows.chunks(BATCH) {
+            let tuples: Vec<String> = (0..chunk.len())
+                .map(|r| {
+                    let ps: Vec<String> = (0..width)
+                        .map(|c| d.placeholder(r * width + c + 1))
+                        .collect();
+                    format!("({})", ps.join(", "))
+                })
+                .collect();
+            let sql = format!("{head}{}", tuples.join(", "));
+            let params: Vec<Param> = chunk.iter().flatten().cloned().collect();
+            self.run(&Statement { sql, params })?;
+        }
+        Ok(())
+    }
+
+    fn begin(&mut self) -> Result<(), StoreError> {
+        self.execute_batch("BEGIN")
+    }
+
+    fn commit(&mut self) -> Result<(), StoreError> {
+        self.execute_batch("COMMIT")
+    }
+
+    fn execute_batch(&mut self, sql: &str) -> Result<(), StoreError> {
+        match &mut self.engine {
+            #[cfg(feature = "sqlite")]
+            Engine::Sqlite(c) => c.execute_batch(sql).map_err(engine),
+            #[cfg(feature = "postgres")]
+            Engine::Postgres(c) => c.batch_execute(sql).map_err(engine),
+        }
+    }
+
+    fn run(&mut self, s: &Statement) -> Result<(), StoreError> {
+        match &mut self.engine {
+            #[cfg(feature = "sqlite")]
+            Engine::Sqlite(c) => {
+                let mut st = c.prepare_cached(&s.sql).map_err(engine)?;
+                st.execute(rusqlite::params_from_iter(
+                    s.params.iter().map(sqlite_value),
+                ))
+                .map_err(engine)?;
+                Ok(())
+            }
+            #[cfg(feature = "postgres")]
+            Engine::Postgres(c) => {
+                let (st, params) = pg_prepare(c, s)?;
+                c.execute(&st, &pg_refs(&params)).map_err(engine)?;
+                Ok(())
+            }
+        }
+    }
+
+    fn query_docs(&mut self, s: &Statement) -> Result<Vec<String>, StoreError> {
+        match &mut self.engine {
+            #[cfg(feature = "sqlite")]
+            Engine::Sqlite(c) => {
+                let mut st = c.prepare_cached(&s.sql).map_err(engine)?;
+                let rows = st
+                    .query_map(
+                        rusqlite::params_from_iter(s.params.iter().map(sqlite_value)),
+                        |r| r.get::<_, String>(0),
+                    )
+                    .map_err(engine)?;
+                rows.collect::<Result<Vec<_>, _>>().map_err(engine)
+            }
+            #[cfg(feature = "postgres")]
+            Engine::Postgres(c) => {
+                let (st, params) = pg_prepare(c, s)?;
+                let rows = c.query(&st, &pg_refs(&params)).map_err(engine)?;
+                rows.iter()
+                    .map(|r| r.try_get::<_, String>(0).map_err(engine))
+                    .collect()
+            }
+        }
+    }
+
+    fn query_ints(&mut self, s: &Statement) -> Result<Vec<i64>, StoreError> {
+        match &mut self.engine {
+            #[cfg(feature = "sqlite")]
+            Engine::Sqlite(c) => {
+                let mut st = c.prepare_cached(&s.sql).map_err(engine)?;
+                let rows = st
+                    .query_map(
+                        rusqlite::params_from_iter(s.params.iter().map(sqlite_value)),
+                        |r| r.get::<_, i64>(0),
+                    )
+                    .map_err(engine)?;
+                rows.collect::<Result<Vec<_>, _>>().map_err(engine)
+            }
+            #[cfg(feature = "postgres")]
+            Engine::Postgres(c) => {
+                let (st, params) = pg_prepare(c, s)?;
+                let rows = c.query(&st, &pg_refs(&params)).map_err(engine)?;
+                rows.iter()
+                    .map(|r| r.try_get::<_, i64>(0).map_err(engine))
+                    .collect()
+            }
+        }
+    }
+}
+
+#[cfg(feature = "sqlite")]
+fn open_sqlite(path: &str) -> Result<Engine, StoreError> {
+    let c = rusqlite::Connection::open(path).map_err(|e| engine(format!("{path}: {e}")))?;
+    c.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
+        .map_err(engine)?;
+    Ok(Engine::Sqlite(c))
+}
+
+#[cfg(not(feature = "sqlite"))]
+fn open_sqlite(_: &str) -> Result<Engine, StoreError> {
+    Err(StoreError::Engine(
+        "this build has no SQLite support (cargo feature `sqlite`)".into(),
+    ))
+}
+
+#[cfg(feature = "sqlite")]
+fn sqlite_value(p: &Param) -> rusqlite::types::Value {
+    use rusqlite::types::Value as V;
+    match p {
+        Param::Null(_) => V::Null,
+        Param::Text(s) => V::Text(s.clone()),
+        Param::Int(i) => V::Integer(*i),
+        Param::Int32(i) => V::Integer(i64::from(*i)),
+        Param::Bool(b) => V::Integer(i64::from(*b)),
+    }
+}
+
+#[cfg(feature = "postgres")]
+fn open_postgres(url: &str) -> Result<Engine, StoreError> {
+    let c = postgres::Client::connect(url, postgres::NoTls).map_err(engine)?;
+    Ok(Engine::Postgres(Box::new(c)))
+}
+
+#[cfg(not(feature = "postgres"))]
+fn open_postgres(_: &str) -> Result<Engine, StoreError> {
+    Err(StoreError::Engine(
+        "this build has no PostgreSQL support (cargo feature `postgres`)".into(),
+    ))
+}
+
+#[cfg(feature = "postgres")]
+type PgParam = Box<dyn postgres::types::ToSql + Sync>;
+
+#[cfg(feature = "postgres")]
+fn pg_prepare(
+    c: &mut postgres::Client,
+    s: &Statement,
+) -> Result<(postgres::Statement, Vec<PgParam>), StoreError> {
+    use crate::sql::SqlType;
+    use postgres::types::Type;
+    let types: Vec<Type> = s
+        .params
+        .iter()
+        .map(|p| match p.sql_type() {
+            SqlType::Text => Type::TEXT,
+            SqlType::Int => Type::INT8,
+            SqlType::Int32 => Type::INT4,
+            SqlType::Bool => Type::BOOL,
+        })
+        .collect();
+    let mut params: Vec<PgParam> = Vec::with_capacity(s.params.len());
+    for p in &s.params {
+        params.push(match p {
+            Param::Null(SqlType::Text) => Box::new(None::<String>),
+            Param::Null(SqlType::Int) => Box::new(None::<i64>),
+            Param::Null(SqlType::Int32) => Box::new(None::<i32>),
+            Param::Null(SqlType::Bool) => Box::new(None::<bool>),
+            Param::Text(t) if t.contains('\0') => {
+                return Err(StoreError::Engine(
+                    "a string with U+0000 is not supported by PostgreSQL".into(),
+                ))
+            }
+            Param::Text(t) => Box::new(t.clone()),
+            Param::Int(i) => Box::new(*i),
+            Param::Int32(i) => Box::new(*i),
+            Param::Bool(b) => Box::new(*b),
+        });
+    }
+    let st = c.prepare_typed(&s.sql, &types).map_err(engine)?;
+    Ok((st, params))
+}
+
+#[cfg(feature = "postgres")]
+fn pg_refs(params: &[PgParam]) -> Vec<&(dyn postgres::types::ToSql + Sync)> {
+    params.iter().map(|p| p.as_ref()).collect()
+}
