@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use odata_filter::model::MachineAction;
+use odata_filter::mde::MachineAction;
 use odata_filter::query::Query;
 use odata_filter::mde::machine_actions;
 
@@ -31,7 +31,7 @@ fuzz_target!(|data: &[u8]| {
             let again = Query::from_query_string(&printed, set)
                 .unwrap_or_else(|e| panic!("{printed:?} does not validate: {e}"));
             assert_eq!(again.to_string(), printed);
-            let _ = q.response(records(), set.name());
+            let _ = q.response(records());
         }
         Err(errors) => {
             let _ = errors.to_string();
