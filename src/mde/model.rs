@@ -645,9 +645,26 @@ mod tests {
     }
 
     #[test]
-    fn offsets_are_normalised_to_utc_and_ticks_kept() {
+    fn offsets_are_kept_as_written_and_ticks_kept() {
         let t = parse_wire_datetime("2018-12-04T13:15:40.60520299+01:00").unwrap();
-        assert_eq!(format_wire_datetime(&t), "2018-12-04T12:15:40.6052029Z");
+        assert_eq!(
+            format_wire_datetime(&t),
+            "2018-12-04T13:15:40.6052029+01:00"
+        );
+        // The same instant as before, in UTC.
+        assert_eq!(
+            format_wire_datetime(&t.to_utc()),
+            "2018-12-04T12:15:40.6052029Z"
+        );
+        let t = parse_wire_datetime("2023-12-31T23:59:59.9999999-05:00").unwrap();
+        assert_eq!(
+            format_wire_datetime(&t),
+            "2023-12-31T23:59:59.9999999-05:00"
+        );
+        assert_eq!(
+            format_wire_datetime(&parse_wire_datetime("2024-01-01T00:00:00+00:00").unwrap()),
+            "2024-01-01T00:00:00.0000000Z"
+        );
         assert!(parse_wire_datetime("2018-12-04T13:15:40").is_none());
         assert!(parse_wire_datetime("").is_none());
     }
