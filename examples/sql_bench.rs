@@ -7,7 +7,7 @@
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use odata_filter::command::load_records;
+use odata_filter::data::load_records;
 use odata_filter::mde::machine_actions;
 use odata_filter::query::Query;
 use odata_filter::sql::store::Store;

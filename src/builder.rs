@@ -435,6 +435,8 @@ pub struct QueryBuilder {
     orderby: Vec<(String, bool)>,
     top: Option<u64>,
     skip: Option<u64>,
+    select: Vec<String>,
+    count: Option<bool>,
 }
 
 impl QueryBuilder {
@@ -473,7 +475,36 @@ impl QueryBuilder {
         self
     }
 
-    /// The URL-encoded query string, options in the order `$filter $orderby $top $skip` (the order of
+    /// Appends a `$select` property.
+    pub fn select<T: FieldType>(mut self, field: Handle<T>) -> Self {
+        self.select.push(field.prop.path_text());
+        self
+    }
+
+    /// Sets `$count`.
+    pub fn count(mut self, yes: bool) -> Self {
+        self.count = Some(yes);
+        self
+    }
+
+    /// The query, validated against `set` by the same validator a server uses: a `$top` above the
+    /// set's cap, a property that is not filterable, a value too long for the parser's limits are
+    /// errors here, not at the server.
+    ///
+    /// ```
+    /// use odata_filter::builder::QueryBuilder;
+    /// use odata_filter::mde::handles::machine_actions as ma;
+    /// use odata_filter::mde::machine_actions;
+    /// let q = QueryBuilder::new().filter(ma::requestor().eq("me")).top(2).count(true);
+    /// assert_eq!(q.build(machine_actions()).unwrap().to_string(), q.to_query_string());
+    /// assert!(QueryBuilder::new().top(20_000).build(machine_actions()).is_err());
+    /// ```
+    pub fn build(&self, set: &EntitySet) -> Result<crate::query::ValidatedQuery, crate::Errors> {
+        crate::query::Query::from_query_string(&self.to_query_string(), set)
+    }
+
+    /// The URL-encoded query string, options in the order `$filter $orderby $select $top $skip $count`
+    /// (the order of
     /// [`ValidatedQuery`](crate::query::ValidatedQuery)'s `Display`).
     pub fn to_query_string(&self) -> String {
         let mut parts = Vec::new();
@@ -494,11 +525,17 @@ impl QueryBuilder {
                 .collect();
             parts.push(format!("$orderby={}", url_encode(&keys.join(","))));
         }
+        if !self.select.is_empty() {
+            parts.push(format!("$select={}", url_encode(&self.select.join(","))));
+        }
         if let Some(top) = self.top {
             parts.push(format!("$top={top}"));
         }
         if let Some(skip) = self.skip {
             parts.push(format!("$skip={skip}"));
+        }
+        if let Some(count) = self.count {
+            parts.push(format!("$count={count}"));
         }
         parts.join("&")
     }

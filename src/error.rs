@@ -8,12 +8,13 @@
 //! assert_eq!(err.kind(), odata_filter::ErrorKind::UnterminatedString);
 //! assert_eq!(
 //!     err.to_string(),
-//!     "error: unterminated string literal starting at 10\n  \
+//!     "error: the string literal \"'Pending\" has no closing quote\n  \
 //!      |\n  | status eq 'Pending\n  |           ^^^^^^^^\n"
 //! );
 //! ```
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::ast::Span;
 
@@ -66,24 +67,88 @@ pub enum ErrorKind {
     UnknownType,
 }
 
+/// A limit that was exceeded, and by how much: the data behind a [`ErrorKind::LimitExceeded`] or
+/// [`ErrorKind::TopLimitExceeded`] message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Exceeded {
+    /// The limit (`10000` for `$top` on MachineActions).
+    pub limit: u64,
+    /// The value that exceeded it (at least `limit + 1`; for counts that stop early, the count reached).
+    pub value: u64,
+}
+
 /// An error with a kind, a byte span into the source, a message, and the source itself (for rendering).
+///
+/// ## Spans
+/// A span is a pair of byte offsets into [`Error::source_text`], and nothing else: for an error of a
+/// `$filter` (or `$orderby`) value that is the *percent-decoded* value, which is what the caret rendering
+/// shows; for an error of the query string itself (a bad option name, a duplicate, a bad `$top`) it is the
+/// query string as given. [`FilterOption::span_in_query`](crate::options::FilterOption::span_in_query)
+/// maps a `$filter` span into the whole query string.
+///
+/// The source is shared ([`Arc`]): a thousand errors of one query string hold one copy of it.
+///
+/// Besides the message, an error carries what the message is made from where a caller may want to act
+/// on it: the suggested fix ([`Error::suggestion`]) and the exceeded limit ([`Error::exceeded`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
     kind: ErrorKind,
     span: Span,
     message: String,
-    source: String,
+    source: Arc<str>,
+    /// Boxed: most errors have none, and an `Error` stays small to return.
+    details: Option<Box<Details>>,
+}
+
+/// What some errors carry besides the message.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Details {
+    suggestion: Option<String>,
+    exceeded: Option<Exceeded>,
+    help: Option<String>,
 }
 
 impl Error {
-    /// An error of `kind` at `span` of `source`.
-    pub fn new(kind: ErrorKind, span: Span, message: impl Into<String>, source: &str) -> Self {
+    /// An error of `kind` at `span` of `source`. Control characters in `message` (ESC, NUL, …) are
+    /// escaped (`\u{1b}`), so that a message never carries them to a terminal.
+    pub fn new(
+        kind: ErrorKind,
+        span: Span,
+        message: impl Into<String>,
+        source: impl Into<Arc<str>>,
+    ) -> Self {
         Error {
             kind,
             span,
-            message: message.into(),
-            source: source.to_string(),
+            message: escape_controls(message.into()),
+            source: source.into(),
+            details: None,
         }
+    }
+
+    /// The same error with a suggested replacement (a name, a rewritten literal, a query text).
+    pub fn with_suggestion(mut self, suggestion: impl Into<String>) -> Self {
+        self.details.get_or_insert_with(Default::default).suggestion = Some(suggestion.into());
+        self
+    }
+
+    /// The same error with a help line: advice shown under the caret rendering (`  = help: …`) but not
+    /// part of [`Error::message`], so that the message stays the service's own wording.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.details.get_or_insert_with(Default::default).help = Some(escape_controls(help.into()));
+        self
+    }
+
+    /// The help line, if any: "Filterable properties: id, type, …".
+    pub fn help(&self) -> Option<&str> {
+        self.details.as_ref()?.help.as_deref()
+    }
+
+    /// The same error recording the limit that was exceeded and the value found.
+    pub fn with_exceeded(mut self, limit: u64, value: u64) -> Self {
+        self.details.get_or_insert_with(Default::default).exceeded =
+            Some(Exceeded { limit, value });
+        self
     }
 
     /// The category.
@@ -96,7 +161,7 @@ impl Error {
         self.span
     }
 
-    /// The message, without the source rendering: "unterminated string literal starting at 10".
+    /// The message, without the source rendering: "the string literal \"'Pending\" has no closing quote".
     pub fn message(&self) -> &str {
         &self.message
     }
@@ -106,27 +171,75 @@ impl Error {
         &self.source
     }
 
+    /// The shared source text.
+    pub fn source_arc(&self) -> &Arc<str> {
+        &self.source
+    }
+
+    /// The suggested fix, when the message offers one: the closest name for a misspelt property,
+    /// option or enum member.
+    ///
+    /// ```
+    /// use odata_filter::{mde::machine_actions, validate::{validate_text, ValidateOptions}};
+    /// let errors = validate_text("stauts eq 'Pending'", machine_actions(), &ValidateOptions::default())
+    ///     .unwrap_err();
+    /// assert_eq!(errors.as_slice()[0].suggestion(), Some("status"));
+    /// ```
+    pub fn suggestion(&self) -> Option<&str> {
+        self.details.as_ref()?.suggestion.as_deref()
+    }
+
+    /// The limit that was exceeded, and the value found.
+    pub fn exceeded(&self) -> Option<Exceeded> {
+        self.details.as_ref()?.exceeded
+    }
+
     /// The same error pointing into a larger text in which this one's source starts at `offset`
-    /// (a `$filter` value inside a query string).
-    pub fn relocate(mut self, offset: usize, source: &str) -> Self {
+    /// (an `$orderby` item inside the `$orderby` value).
+    pub(crate) fn relocate(mut self, offset: usize, source: &Arc<str>) -> Self {
         self.span = self.span.shift(offset);
-        self.source = source.to_string();
+        self.source = Arc::clone(source);
         self
     }
+}
+
+/// `message` with control characters written as `\u{…}` escapes.
+fn escape_controls(message: String) -> String {
+    if !message.chars().any(char::is_control) {
+        return message;
+    }
+    message
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "error: {}", self.message)?;
-        render_caret(f, &self.source, self.span)
+        render_caret(f, &self.source, self.span)?;
+        match self.help() {
+            Some(help) => writeln!(f, "  = help: {help}"),
+            None => Ok(()),
+        }
     }
 }
 
 impl std::error::Error for Error {}
 
+/// How many columns of the source line the caret rendering shows at most; a longer line is cut around
+/// the span, the cuts marked with `…`.
+pub const CARET_WINDOW: usize = 100;
+
 /// Draws the line of `source` that contains `span.start`, with `^` under the span (at least one caret;
 /// a span past the end points just after the last character). Control characters are shown as spaces so
-/// the carets line up.
+/// the carets line up. At most [`CARET_WINDOW`] characters of the line are shown.
 fn render_caret(f: &mut fmt::Formatter<'_>, source: &str, span: Span) -> fmt::Result {
     let start = floor_char_boundary(source, span.start.min(source.len()));
     let end = floor_char_boundary(source, span.end.clamp(start, source.len()));
@@ -134,16 +247,33 @@ fn render_caret(f: &mut fmt::Formatter<'_>, source: &str, span: Span) -> fmt::Re
     let line_end = source[start..]
         .find('\n')
         .map_or(source.len(), |i| start + i);
-    let line = &source[line_start..line_end];
-    let shown: String = line
+    let line: Vec<char> = source[line_start..line_end]
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
     let pad = source[line_start..start].chars().count();
     let width = source[start..end.min(line_end)].chars().count().max(1);
+    // The window: up to a third of it before the span, the rest after.
+    let (from, to) = if line.len() < CARET_WINDOW {
+        (0, line.len())
+    } else {
+        let from = pad.saturating_sub(CARET_WINDOW / 3);
+        let to = (from + CARET_WINDOW).min(line.len());
+        (to.saturating_sub(CARET_WINDOW).min(from), to)
+    };
+    let mut shown: String = line[from..to].iter().collect();
+    let mut caret_pad = pad - from;
+    if from > 0 {
+        shown.insert(0, '…');
+        caret_pad += 1;
+    }
+    if to < line.len() {
+        shown.push('…');
+    }
+    let width = width.min((to + 1).saturating_sub(pad).max(1));
     writeln!(f, "  |")?;
     writeln!(f, "  | {shown}")?;
-    writeln!(f, "  | {}{}", " ".repeat(pad), "^".repeat(width))
+    writeln!(f, "  | {}{}", " ".repeat(caret_pad), "^".repeat(width))
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
@@ -153,14 +283,59 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-/// A list of errors of one query, displayed one after the other.
+/// The most errors [`Errors`] displays; the rest are counted: "… and 16990 more errors".
+pub const MAX_SHOWN_ERRORS: usize = 10;
+
+/// The errors of one query, in the order of their position, displayed one after the other (at most
+/// [`MAX_SHOWN_ERRORS`], then a count of the rest).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Errors(pub Vec<Error>);
+pub struct Errors(Vec<Error>);
 
 impl Errors {
+    /// Errors from a list (at least one is expected).
+    pub fn new(errors: Vec<Error>) -> Self {
+        Errors(errors)
+    }
+
     /// The errors as a slice.
     pub fn as_slice(&self) -> &[Error] {
         &self.0
+    }
+
+    /// The errors, by value.
+    pub fn into_vec(self) -> Vec<Error> {
+        self.0
+    }
+
+    /// How many.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Iterates over the errors.
+    pub fn iter(&self) -> std::slice::Iter<'_, Error> {
+        self.0.iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Errors {
+    type Item = &'a Error;
+    type IntoIter = std::slice::Iter<'a, Error>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl IntoIterator for Errors {
+    type Item = Error;
+    type IntoIter = std::vec::IntoIter<Error>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
     }
 }
 
@@ -172,17 +347,55 @@ impl From<Error> for Errors {
 
 impl fmt::Display for Errors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, e) in self.0.iter().enumerate() {
+        for (i, e) in self.0.iter().take(MAX_SHOWN_ERRORS).enumerate() {
             if i > 0 {
                 writeln!(f)?;
             }
             write!(f, "{e}")?;
+        }
+        if self.0.len() > MAX_SHOWN_ERRORS {
+            writeln!(f, "\n… and {} more errors", self.0.len() - MAX_SHOWN_ERRORS)?;
         }
         Ok(())
     }
 }
 
 impl std::error::Error for Errors {}
+
+/// Something accepted that may not be what the user meant (an ignored custom option, a `+` that became
+/// a space inside a string), with the span of the text it is about in the query string or the decoded
+/// option value. Warnings are data on the validated query; the CLI prints them on stderr.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    span: Span,
+    message: String,
+}
+
+impl Warning {
+    /// A warning about the text at `span`.
+    pub fn new(span: Span, message: impl Into<String>) -> Self {
+        Warning {
+            span,
+            message: escape_controls(message.into()),
+        }
+    }
+
+    /// Where the text it is about is.
+    pub fn span(&self) -> Span {
+        self.span
+    }
+
+    /// The message: "a '+' in a query string is a space; write %2B for a plus sign".
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "warning: {}", self.message)
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -210,5 +423,46 @@ mod tests {
             e.to_string(),
             "error: x\n  |\n  | 'héé' eq 1\n  |      ^^\n"
         );
+    }
+
+    #[test]
+    fn long_lines_are_windowed_around_the_span() {
+        let source = format!("{}status eq 1{}", "a".repeat(500), "b".repeat(500));
+        let e = Error::new(ErrorKind::Syntax, Span::new(510, 511), "x", source.as_str());
+        let text = e.to_string();
+        let line = text.lines().nth(2).unwrap();
+        assert!(line.chars().count() <= CARET_WINDOW + 6, "{line}");
+        assert!(line.starts_with("  | …") && line.ends_with('…'), "{line}");
+        let caret_line = text.lines().nth(3).unwrap();
+        let caret_col = caret_line.find('^').unwrap();
+        assert_eq!(line.chars().nth(caret_col), Some('1'));
+    }
+
+    #[test]
+    fn control_characters_are_escaped_in_messages() {
+        let e = Error::new(
+            ErrorKind::Syntax,
+            Span::new(0, 1),
+            "bad '\u{1b}[31m'",
+            "\u{1b}",
+        );
+        assert_eq!(e.message(), "bad '\\u{1b}[31m'");
+    }
+
+    #[test]
+    fn many_errors_are_counted_not_all_shown() {
+        let source: Arc<str> = Arc::from("x");
+        let errors = Errors::new(
+            (0..25)
+                .map(|_| Error::new(ErrorKind::Syntax, Span::new(0, 1), "e", source.clone()))
+                .collect(),
+        );
+        let text = errors.to_string();
+        assert_eq!(text.matches("error: e").count(), MAX_SHOWN_ERRORS);
+        assert!(text.ends_with("… and 15 more errors\n"), "{text}");
+        assert!(Arc::ptr_eq(
+            errors.as_slice()[0].source_arc(),
+            errors.as_slice()[24].source_arc()
+        ));
     }
 }

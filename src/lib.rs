@@ -51,13 +51,13 @@ pub mod ast;
 pub mod builder;
 #[cfg(feature = "client")]
 pub mod client;
-pub mod command;
 pub mod data;
 pub mod error;
 pub mod eval;
 pub mod mde;
 pub mod options;
 mod parser;
+pub mod pattern;
 pub mod print;
 pub mod query;
 pub mod schema;
@@ -72,7 +72,7 @@ pub mod validate;
 pub mod value;
 
 pub use ast::{Expr, Span};
-pub use error::{Error, ErrorKind, Errors};
+pub use error::{Error, ErrorKind, Errors, Warning};
 pub use odata_filter_derive::{ComplexType, EntityType, EnumType};
 pub use parser::{parse_filter, Limits, Parser};
 

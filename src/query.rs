@@ -3,7 +3,7 @@
 //! [`Query::from_query_string`] parses the options ([`QueryOptions`]), validates `$filter`
 //! ([`validate`](crate::validate::validate())), checks `$top` against the entity set's cap, resolves
 //! `$orderby` keys (over filterable properties) and `$select` names, and reports every error together.
-//! [`mde_error_body`] renders errors as MDE's 400 response body.
+//! [`mde::error_body`](crate::mde::error_body) renders errors as MDE's 400 response body.
 //!
 //! ```
 //! use odata_filter::query::Query;
@@ -31,13 +31,14 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::ast::Span;
-use crate::error::{Error, ErrorKind, Errors};
+use crate::error::{Error, ErrorKind, Errors, Warning};
 use crate::options::QueryOptions;
 use crate::print::url_encode;
 use crate::schema::{EntitySet, Lookup, PropertyId, StructuredType};
 use crate::suggest::closest;
 use crate::validate::{
-    expr_to_string, validate, validate_sort_key, Base, TypedExpr, TypedFilter, ValidateOptions,
+    expr_to_string, validate_sort_key, validate_source, Base, TypedExpr, TypedFilter,
+    ValidateOptions,
 };
 
 /// Entry point: validates a query string against an entity set.
@@ -97,6 +98,8 @@ pub struct ValidatedQuery {
     format: Option<String>,
     skiptoken: Option<String>,
     custom: Vec<(String, String)>,
+    warnings: Vec<Warning>,
+    host: Option<String>,
     entity_type: Arc<StructuredType>,
     // The entity set's name, page size (its `$top` cap) and the service root for response URLs.
     entity_set: Arc<str>,
@@ -141,6 +144,22 @@ impl ValidatedQuery {
     /// Custom (non-`$`) options, decoded, in order.
     pub fn custom(&self) -> &[(String, String)] {
         &self.custom
+    }
+    /// What was accepted but may not be what was meant (an ignored custom option, a `+` read as a space
+    /// inside a string).
+    ///
+    /// ```
+    /// use odata_filter::{mde::machine_actions, query::Query};
+    /// let q = Query::from_query_string("$top=1&foo=bar", machine_actions()).unwrap();
+    /// assert!(q.warnings()[0].message().contains("'foo'"));
+    /// ```
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+    /// The scheme and host of the URL the query came in (`https://api.security.microsoft.com`), when it
+    /// came as a whole URL ([`Query::from_url`]): the base of `@odata.context` and `@odata.nextLink`.
+    pub fn host(&self) -> Option<&str> {
+        self.host.as_deref()
     }
     /// The entity type of the entity set the query was validated against.
     pub fn entity_type(&self) -> &Arc<StructuredType> {
@@ -277,8 +296,97 @@ impl Query {
         set: &EntitySet,
         options: &ValidateOptions,
     ) -> Result<ValidatedQuery, Errors> {
-        let opts = QueryOptions::parse(qs)?;
-        Query::from_options(opts, qs, set, options)
+        Query::from_query_string_parsed_with(qs, set, options, &crate::Parser::new())
+    }
+
+    /// [`Query::from_query_string_with`], parsing `$filter`, `$orderby` and aliases with `parser` (and
+    /// its [`Limits`](crate::Limits)).
+    pub fn from_query_string_parsed_with(
+        qs: &str,
+        set: &EntitySet,
+        options: &ValidateOptions,
+        parser: &crate::Parser,
+    ) -> Result<ValidatedQuery, Errors> {
+        let (opts, errors) = QueryOptions::parse_lenient(qs, parser, options.max_orderby_keys);
+        Query::from_parts(opts, qs, set, options, errors)
+    }
+
+    /// Validates a whole URL (`https://api.security.microsoft.com/api/machineactions?$filter=…`, also
+    /// `/api/v1.0/…`, or a path without host): its path must end with the entity set's name (any case);
+    /// the host is kept on the query ([`ValidatedQuery::host`]).
+    ///
+    /// ```
+    /// use odata_filter::{mde::machine_actions, query::Query};
+    /// let q = Query::from_url(
+    ///     "https://api.security.microsoft.com/api/machineactions?$filter=status eq 'Pending'",
+    ///     machine_actions(),
+    /// )
+    /// .unwrap();
+    /// assert_eq!(q.host(), Some("https://api.security.microsoft.com"));
+    /// assert_eq!(q.to_string(), "$filter=status%20eq%20%27Pending%27");
+    /// assert!(Query::from_url("https://api.security.microsoft.com/api/machines?$top=1", machine_actions()).is_err());
+    /// ```
+    pub fn from_url(url: &str, set: &EntitySet) -> Result<ValidatedQuery, Errors> {
+        Query::from_url_with(
+            url,
+            set,
+            &ValidateOptions::default(),
+            &crate::Parser::new(),
+            &[set.name()],
+        )
+    }
+
+    /// True when `text` is a URL or a path (`https://…`, `/api/…`) rather than a bare query string.
+    pub fn is_url(text: &str) -> bool {
+        text.starts_with('/') || text.starts_with("https://") || text.starts_with("http://")
+    }
+
+    /// [`Query::from_url`] with explicit validator settings; `supported` names the entity sets the
+    /// caller serves, for the message when the path names another.
+    pub fn from_url_with(
+        url: &str,
+        set: &EntitySet,
+        options: &ValidateOptions,
+        parser: &crate::Parser,
+        supported: &[&str],
+    ) -> Result<ValidatedQuery, Errors> {
+        let (path, qs) = url.split_once('?').unwrap_or((url, ""));
+        let (host, path) = match path.find("://") {
+            Some(i) => {
+                let rest = &path[i + 3..];
+                let host_end = rest.find('/').map_or(path.len(), |j| i + 3 + j);
+                (Some(&path[..host_end]), &path[host_end..])
+            }
+            None => (None, path),
+        };
+        let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+        if !last.eq_ignore_ascii_case(set.name()) {
+            let start = host.map_or(0, str::len);
+            let msg = format!(
+                "the URL's path '{path}' does not name the entity set '{}'; supported: {}",
+                set.name(),
+                supported
+                    .iter()
+                    .map(|s| format!("/api/{}", s.to_ascii_lowercase()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            return Err(Error::new(
+                ErrorKind::InvalidQueryString,
+                Span::new(start, start + path.len()),
+                msg,
+                url,
+            )
+            .into());
+        }
+        let mut q = Query::from_query_string_parsed_with(qs, set, options, parser)?;
+        if let Some(host) = host {
+            // Responses name the request's host: the service root is the path up to the entity set.
+            let root = &url[..host.len() + path.trim_end_matches('/').len() - last.len()];
+            q = q.with_service_root(root);
+            q.host = Some(host.to_string());
+        }
+        Ok(q)
     }
 
     /// Validates already parsed options; `raw` is the query string they came from (for spans).
@@ -288,40 +396,60 @@ impl Query {
         set: &EntitySet,
         options: &ValidateOptions,
     ) -> Result<ValidatedQuery, Errors> {
-        let mut errors: Vec<Error> = Vec::new();
+        Query::from_parts(opts, raw, set, options, Vec::new())
+    }
+
+    fn from_parts(
+        opts: QueryOptions,
+        raw: &str,
+        set: &EntitySet,
+        options: &ValidateOptions,
+        option_errors: Vec<(usize, Error)>,
+    ) -> Result<ValidatedQuery, Errors> {
+        let raw_arc: Arc<str> = Arc::from(raw);
+        let mut errors: Vec<(usize, Error)> = option_errors;
         let filter = match &opts.filter {
             None => None,
-            Some(fo) => match validate(&fo.expr, set, options) {
+            Some(fo) => match validate_source(&fo.expr, set, options, fo.text.clone()) {
                 Ok(f) => Some(f),
                 Err(e) => {
-                    errors.extend(e.0.into_iter().map(|e| e.relocate(0, &fo.text)));
+                    errors.extend(e.into_iter().map(|e| (fo.span_in_query(e.span()).start, e)));
                     None
                 }
             },
         };
         if let (Some(top), Some(cap)) = (opts.top, set.top_cap()) {
             if top > cap {
-                errors.push(Error::new(
-                    ErrorKind::TopLimitExceeded,
-                    option_value_span(raw, "top"),
-                    format!(
-                        "The limit of '{cap}' for Top query has been exceeded. The value from the incoming request is '{top}'."
-                    ),
-                    raw,
+                let span = option_value_span(raw, "top");
+                errors.push((
+                    span.start,
+                    Error::new(
+                        ErrorKind::TopLimitExceeded,
+                        span,
+                        format!(
+                            "The limit of '{cap}' for Top query has been exceeded. The value from the incoming request is '{top}'."
+                        ),
+                        raw_arc.clone(),
+                    )
+                    .with_exceeded(cap, top),
                 ));
             }
         }
         for (name, value) in [("$search", &opts.search), ("$expand", &opts.expand)] {
             if value.is_some() {
                 let bare = &name[1..];
-                errors.push(Error::new(
-                    ErrorKind::Unsupported,
-                    option_value_span(raw, bare),
-                    format!(
-                        "The query option '{name}' is not supported by the entity set '{}'.",
-                        set.name()
+                let span = option_value_span(raw, bare);
+                errors.push((
+                    span.start,
+                    Error::new(
+                        ErrorKind::Unsupported,
+                        span,
+                        format!(
+                            "The query option '{name}' is not supported by the entity set '{}'.",
+                            set.name()
+                        ),
+                        raw_arc.clone(),
                     ),
-                    raw,
                 ));
             }
         }
@@ -336,23 +464,28 @@ impl Query {
             (!json_format, "Format", "format"),
         ] {
             if present {
-                errors.push(Error::new(
-                    ErrorKind::Unsupported,
-                    option_value_span(raw, bare),
-                    format!("Query option '{option}' is not allowed. To allow it, set the 'AllowedQueryOptions' property on EnableQueryAttribute or QueryValidationSettings."),
-                    raw,
+                let span = option_value_span(raw, bare);
+                errors.push((
+                    span.start,
+                    Error::new(
+                        ErrorKind::Unsupported,
+                        span,
+                        format!("Query option '{option}' is not allowed. To allow it, set the 'AllowedQueryOptions' property on EnableQueryAttribute or QueryValidationSettings."),
+                        raw_arc.clone(),
+                    ),
                 ));
             }
         }
         let mut orderby = Vec::new();
         if let Some(ob) = &opts.orderby {
             for item in &ob.items {
-                match validate_sort_key(&item.expr, set, options) {
+                let at = option_value_span(raw, "orderby").start;
+                match validate_sort_key(&item.expr, set, options, ob.text.clone()) {
                     Ok(expr) => orderby.push(OrderKey {
                         expr,
                         descending: item.descending,
                     }),
-                    Err(es) => errors.extend(es.into_iter().map(|e| e.relocate(0, &ob.text))),
+                    Err(es) => errors.extend(es.into_iter().map(|e| (at + e.span().start, e))),
                 }
             }
         }
@@ -372,24 +505,30 @@ impl Query {
                             ident.name,
                             ty.name()
                         );
-                        if let Some(s) =
-                            closest(&ident.name, ty.properties().iter().map(|p| p.name()))
-                        {
-                            msg.push_str(&format!(" Did you mean '{s}'?"));
+                        let suggestion =
+                            closest(&ident.name, ty.properties().iter().map(|p| p.name()));
+                        if let Some(s) = suggestion {
+                            msg.push_str(&crate::suggest::did_you_mean(s));
                         }
-                        errors.push(Error::new(
+                        let mut e = Error::new(
                             ErrorKind::UnknownProperty,
                             ident.span,
                             msg,
-                            &sel.text,
-                        ));
+                            sel.text.clone(),
+                        );
+                        if let Some(s) = suggestion {
+                            e = e.with_suggestion(s);
+                        }
+                        let at = option_value_span(raw, "select").start;
+                        errors.push((at + ident.span.start, e));
                     }
                 }
             }
             items
         });
         if !errors.is_empty() {
-            return Err(Errors(errors));
+            errors.sort_by_key(|(at, e)| (*at, e.span().end));
+            return Err(Errors::new(errors.into_iter().map(|(_, e)| e).collect()));
         }
         Ok(ValidatedQuery {
             filter,
@@ -401,6 +540,8 @@ impl Query {
             format: opts.format,
             skiptoken: opts.skiptoken,
             custom: opts.custom,
+            warnings: opts.warnings,
+            host: None,
             entity_type: Arc::clone(set.entity_type()),
             entity_set: set.name().into(),
             page_size: set.top_cap(),
@@ -408,36 +549,6 @@ impl Query {
             default_order: set.default_order().to_vec(),
         })
     }
-}
-
-/// MDE's 400 response body for these errors:
-/// `{"error":{"code":"ODataError","message":"The query specified in the URI is not valid. …"}}`, the
-/// messages of all errors joined by spaces; `target` (MDE puts a correlation id there) is added when
-/// given.
-///
-/// ```
-/// use odata_filter::query::{mde_error_body, Query};
-/// let err = Query::from_query_string("$stop=2", odata_filter::mde::machine_actions()).unwrap_err();
-/// assert_eq!(
-///     mde_error_body(&err, None),
-///     r#"{"error":{"code":"ODataError","message":"The query specified in the URI is not valid. Custom query option '$stop' that starts with '$' is not supported. (did you mean '$top'?)"}}"#
-/// );
-/// ```
-pub fn mde_error_body(errors: &Errors, target: Option<&str>) -> String {
-    let messages: Vec<&str> = errors.as_slice().iter().map(|e| e.message()).collect();
-    let message = format!(
-        "The query specified in the URI is not valid. {}",
-        messages.join(" ")
-    );
-    let mut error = serde_json::Map::new();
-    error.insert("code".into(), "ODataError".into());
-    error.insert("message".into(), message.into());
-    if let Some(t) = target {
-        error.insert("target".into(), t.into());
-    }
-    let mut body = serde_json::Map::new();
-    body.insert("error".into(), serde_json::Value::Object(error));
-    serde_json::Value::Object(body).to_string()
 }
 
 #[cfg(test)]
@@ -448,7 +559,7 @@ mod tests {
     fn kinds(qs: &str) -> Vec<ErrorKind> {
         Query::from_query_string(qs, machine_actions())
             .err()
-            .map(|e| e.0.iter().map(Error::kind).collect())
+            .map(|e| e.iter().map(Error::kind).collect())
             .unwrap_or_default()
     }
 
@@ -494,8 +605,8 @@ mod tests {
                 .build()
                 .unwrap();
         let e = Query::from_query_string("$TOP=6", &custom).unwrap_err();
-        assert_eq!(e.0[0].span(), Span::new(5, 6));
-        assert_eq!(e.0[0].source_text(), "$TOP=6");
+        assert_eq!(e.as_slice()[0].span(), Span::new(5, 6));
+        assert_eq!(e.as_slice()[0].source_text(), "$TOP=6");
     }
 
     #[test]
@@ -516,10 +627,11 @@ mod tests {
             kinds("$filter=foo eq 1&$orderby=bar&$select=baz&$top=99999"),
             [
                 ErrorKind::UnknownProperty,
-                ErrorKind::TopLimitExceeded,
                 ErrorKind::UnknownProperty,
-                ErrorKind::UnknownProperty
-            ]
+                ErrorKind::UnknownProperty,
+                ErrorKind::TopLimitExceeded,
+            ],
+            "sorted by position in the query string"
         );
     }
 

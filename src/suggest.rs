@@ -1,4 +1,5 @@
-//! "Did you mean …?" suggestions: the closest name by edit distance, ignoring case.
+//! "Did you mean …?" suggestions: the closest name by edit distance, ignoring case, and the one wording
+//! every message uses for it ([`did_you_mean`]).
 
 /// The candidate closest to `name` (case-insensitive Levenshtein distance), if it is close enough to be
 /// a plausible typo: at most one edit for short names, a third of the length for longer ones.
@@ -16,6 +17,15 @@ pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Opt
         .filter(|(d, _)| *d <= budget)
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
+}
+
+/// The one wording of a suggestion, appended to a message: " Did you mean 'status'?".
+///
+/// ```
+/// assert_eq!(odata_filter::suggest::did_you_mean("$top"), " Did you mean '$top'?");
+/// ```
+pub fn did_you_mean(suggestion: &str) -> String {
+    format!(" Did you mean '{suggestion}'?")
 }
 
 /// Levenshtein distance over chars.

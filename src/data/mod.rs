@@ -40,7 +40,10 @@ use crate::eval::Record;
 use crate::query::ValidatedQuery;
 use crate::semantics::scalar as sem;
 
+mod load;
 mod scan;
+
+pub use load::load_records;
 
 /// Data that could not be read: which file, where (line and column, 1-based, when known), which
 /// property, and why.

@@ -20,6 +20,7 @@
 //! assert!(records.iter().any(|r| filter.matches(r)));
 //! ```
 
+mod errors;
 pub mod handles;
 mod model;
 pub mod sample;
@@ -28,6 +29,7 @@ mod schema_facts;
 
 use crate::schema::EntitySet;
 use crate::typed::Entity;
+pub use errors::{error_body, INVALID_QUERY_PREFIX};
 
 pub use model::{
     format_wire_datetime, parse_wire_datetime, Command, CommandParam, CommandStatus,

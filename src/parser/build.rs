@@ -321,10 +321,11 @@ impl Builder<'_> {
         let name = name_pair.as_str();
         let Some(function) = Function::from_name(name) else {
             let hint = did_you_mean(name, Function::ALL.iter().map(|f| f.name()));
+            let stop = if hint.is_empty() { "" } else { "." };
             return Err(self.error(
                 ErrorKind::UnknownFunction,
                 span_of(&name_pair),
-                format!("unknown function '{name}'{hint}"),
+                format!("unknown function '{name}'{stop}{hint}"),
             ));
         };
         let mut args = inner
@@ -574,9 +575,9 @@ impl Builder<'_> {
     }
 }
 
-/// " (did you mean 'x'?)" for the closest candidate within a small edit distance, or "".
+/// " Did you mean 'x'?" for the closest candidate within a small edit distance, or "".
 pub(crate) fn did_you_mean<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> String {
     crate::suggest::closest(name, candidates)
-        .map(|c| format!(" (did you mean '{c}'?)"))
+        .map(crate::suggest::did_you_mean)
         .unwrap_or_default()
 }

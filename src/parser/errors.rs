@@ -127,8 +127,85 @@ pub(super) fn translate_error(input: &str, error: &pest::error::Error<Rule>) -> 
         ErrorVariant::ParsingError { positives, .. } => positives,
         ErrorVariant::CustomError { .. } => &[],
     };
-    let (span, message) = explain(input, pos, positives);
+    let (span, message) =
+        common_mistake(input, pos).unwrap_or_else(|| explain(input, pos, positives));
     Error::new(ErrorKind::Syntax, span, message, input)
+}
+
+/// The start of the word (letters, digits, `-`, `:`, `.`, `+`) that contains or ends at `pos`.
+fn word_start(input: &str, pos: usize) -> usize {
+    let bytes = input.as_bytes();
+    let mut i = pos.min(bytes.len());
+    while i > 0
+        && (bytes[i - 1].is_ascii_alphanumeric() || matches!(bytes[i - 1], b'-' | b':' | b'.'))
+    {
+        i -= 1;
+    }
+    i
+}
+
+/// A message for the mistakes users make most where the grammar fails: OData v3 literals
+/// (`datetime'…'`, `guid'…'`), dates with one-digit months or days, date-times without an offset.
+fn common_mistake(input: &str, pos: usize) -> Option<(Span, String)> {
+    let start = word_start(input, pos);
+    let rest = &input[start..];
+    let end = start
+        + rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | ':' | '.' | '+')))
+            .unwrap_or(rest.len());
+    let word = &input[start..end];
+    let after = &input[end..];
+    for (prefix, what) in [
+        ("datetime", "date-time"),
+        ("guid", "Guid"),
+        ("datetimeoffset", "date-time"),
+    ] {
+        if word.eq_ignore_ascii_case(prefix) && after.starts_with('\'') {
+            let inner_end = after[1..].find('\'').map_or(after.len(), |i| i + 2);
+            let inner = after[1..inner_end].trim_end_matches('\'');
+            let fixed = if what == "date-time" && !inner.ends_with('Z') && !inner.contains('+') {
+                format!("{inner}Z")
+            } else {
+                inner.to_string()
+            };
+            return Some((
+                Span::new(start, end + inner_end),
+                format!(
+                    "OData v4 writes a {what} without {prefix}'…' and without quotes: write {fixed}"
+                ),
+            ));
+        }
+    }
+    let mut parts = word.splitn(3, '-');
+    let (y, m, rest) = (parts.next()?, parts.next()?, parts.next()?);
+    let (d, time) = match rest.find(['T', 't']) {
+        Some(t) => (&rest[..t], Some(&rest[t + 1..])),
+        None => (rest, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !(y.len() == 4 && digits(y) && digits(m) && digits(d)) || m.len() > 2 || d.len() > 2 {
+        return None;
+    }
+    let span = Span::new(start, end);
+    if m.len() < 2 || d.len() < 2 {
+        let fixed = format!(
+            "{y}-{m:0>2}-{d:0>2}{}",
+            time.map(|t| format!("T{t}")).unwrap_or_default()
+        );
+        return Some((
+            span,
+            format!("dates are written with two-digit months and days: write {fixed}"),
+        ));
+    }
+    if let Some(t) = time {
+        if !t.contains(['Z', 'z', '+']) && !t[t.len().min(5)..].contains('-') {
+            return Some((
+                span,
+                format!("the date-time {word} has no offset: add Z (UTC) or +hh:mm, e.g. {word}Z"),
+            ));
+        }
+    }
+    None
 }
 
 /// Offset of `part` (a slice of `input`) in `input`.

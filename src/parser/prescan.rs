@@ -43,11 +43,16 @@ pub(super) fn check(input: &str, limits: &Limits) -> Result<(), Error> {
                         None => {
                             let message = match glued_quote {
                                 Some(q) => format!(
-                                    "unterminated string literal starting at {start}; the string \
-                                     ending at {q} is followed directly by text: a quote inside a \
-                                     string is written as two quotes ('')"
+                                    "the string literal {} has no closing quote; the string \
+                                     ending before {} is followed directly by text: a quote inside a \
+                                     string is written as two quotes ('')",
+                                    excerpt(input, start),
+                                    excerpt(input, q + 1)
                                 ),
-                                None => format!("unterminated string literal starting at {start}"),
+                                None => format!(
+                                    "the string literal {} has no closing quote",
+                                    excerpt(input, start)
+                                ),
                             };
                             return Err(Error::new(
                                 ErrorKind::UnterminatedString,
@@ -113,8 +118,11 @@ pub(super) fn check(input: &str, limits: &Limits) -> Result<(), Error> {
                             ErrorKind::UnbalancedParentheses,
                             Span::new(i, i + 1),
                             format!(
-                                "'{}' at {i} does not close the '{}' opened at {at}",
-                                b as char, opened as char
+                                "'{}' before {} does not close the '{}' of {}",
+                                b as char,
+                                excerpt(input, i + 1),
+                                opened as char,
+                                excerpt(input, at)
                             ),
                             input,
                         ))
@@ -123,7 +131,11 @@ pub(super) fn check(input: &str, limits: &Limits) -> Result<(), Error> {
                         return Err(Error::new(
                             ErrorKind::UnbalancedParentheses,
                             Span::new(i, i + 1),
-                            format!("unexpected '{}' at {i}: nothing to close", b as char),
+                            format!(
+                                "unexpected '{}' before {}: nothing to close",
+                                b as char,
+                                excerpt(input, i + 1)
+                            ),
                             input,
                         ))
                     }
@@ -164,8 +176,9 @@ pub(super) fn check(input: &str, limits: &Limits) -> Result<(), Error> {
             ErrorKind::UnbalancedParentheses,
             Span::new(at, at + 1),
             format!(
-                "'{}' at {at} is never closed: expected '{closer}'",
-                b as char
+                "the '{}' of {} is never closed: expected '{closer}'",
+                b as char,
+                excerpt(input, at)
             ),
             input,
         ));
@@ -195,6 +208,17 @@ fn too_deep(input: &str, at: usize, limits: &Limits) -> Error {
         ),
         input,
     )
+}
+
+/// Up to 20 characters of `input` from byte `at`, quoted, `…` marking a cut: the text a message points
+/// at, instead of a byte offset. "the end" past the end.
+fn excerpt(input: &str, at: usize) -> String {
+    let Some(rest) = input.get(at..).filter(|r| !r.is_empty()) else {
+        return "the end".to_string();
+    };
+    let shown: String = rest.chars().take(20).collect();
+    let cut = if shown.len() < rest.len() { "…" } else { "" };
+    format!("\"{shown}{cut}\"")
 }
 
 #[cfg(test)]

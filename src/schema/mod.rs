@@ -557,6 +557,12 @@ impl StructuredTypeBuilder {
                     p.name, self.ty.name
                 )));
             }
+            if is_reserved_word(&p.name) {
+                return Err(SchemaError(format!(
+                    "property name '{}' in type '{}' is a $filter keyword: a filter could not name it",
+                    p.name, self.ty.name
+                )));
+            }
             if self.ty.properties[..i].iter().any(|o| o.name == p.name) {
                 return Err(SchemaError(format!(
                     "duplicate property '{}' in type '{}'",
@@ -569,6 +575,17 @@ impl StructuredTypeBuilder {
         }
         Ok(Arc::new(self.ty))
     }
+}
+
+/// Words a `$filter` reads as literals or operators (any case, as names resolve case-insensitively):
+/// a property so named could not be written in a filter, and printing one would change the query.
+const RESERVED_WORDS: &[&str] = &[
+    "null", "true", "false", "not", "and", "or", "eq", "ne", "gt", "ge", "lt", "le", "has", "in",
+    "add", "sub", "mul", "div", "divby", "mod", "INF", "NaN", "asc", "desc",
+];
+
+fn is_reserved_word(name: &str) -> bool {
+    RESERVED_WORDS.iter().any(|w| w.eq_ignore_ascii_case(name))
 }
 
 /// An entity set: a name, its entity type, which properties `$filter` may use, and the `$top` cap.
@@ -712,6 +729,20 @@ impl EntitySetBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keyword_named_properties_are_refused() {
+        for name in ["null", "NULL", "true", "not", "eq", "INF"] {
+            let built = StructuredType::entity("Ns", "T")
+                .property(name, EdmType::String)
+                .build();
+            assert!(built.is_err(), "{name}");
+        }
+        assert!(StructuredType::entity("Ns", "T")
+            .property("nullable", EdmType::String)
+            .build()
+            .is_ok());
+    }
 
     #[test]
     fn lookup_prefers_exact_case_and_detects_ambiguity() {

@@ -61,7 +61,7 @@ pub fn call(f: Function, args: &[Value], now: &DateTime<FixedOffset>) -> Value {
             _ => Null,
         },
         Function::MatchesPattern => match (arg(0), arg(1)) {
-            (String(s), String(p)) => match regex::Regex::new(p) {
+            (String(s), String(p)) => match crate::pattern::cached(p).ok_or(()) {
                 Ok(re) => Boolean(re.is_match(s)),
                 Err(_) => Null,
             },

@@ -37,7 +37,7 @@ impl ApiError {
     pub fn invalid_query(errors: &Errors) -> ApiError {
         let target = Uuid::new_v4().to_string();
         ApiError {
-            body: Some(crate::query::mde_error_body(errors, Some(&target))),
+            body: Some(crate::mde::error_body(errors, Some(&target))),
             ..ApiError::new(StatusCode::BAD_REQUEST, "ODataError", "")
         }
     }

@@ -69,7 +69,7 @@ pub fn compile_filter(
     dialect: &dyn Dialect,
 ) -> Result<Statement, Errors> {
     let mut c = Compiler::new(layout, dialect, filter.entity_type(), filter.to_string());
-    let sql = c.boolean(filter.root()).map_err(|e| Errors(vec![e]))?;
+    let sql = c.boolean(filter.root()).map_err(Errors::from)?;
     Ok(Statement {
         sql,
         params: c.params,
@@ -95,7 +95,7 @@ pub fn compile_query(
     let text = query.filter().map(|f| f.to_string()).unwrap_or_default();
     let mut c = Compiler::new(layout, dialect, query.entity_type(), text);
     let table = dialect.quote_ident(layout.table());
-    let wrap = |e: Error| Errors(vec![e]);
+    let wrap = |e: Error| Errors::from(e);
     let condition = match query.filter() {
         Some(f) => Some(c.boolean(f.root()).map_err(wrap)?),
         None => None,
@@ -214,7 +214,7 @@ impl<'a> Compiler<'a> {
             ErrorKind::Unsupported,
             span,
             format!("{what} is not supported by {}", self.d.name()),
-            &self.text,
+            self.text.as_str(),
         )
     }
 

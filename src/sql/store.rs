@@ -21,7 +21,7 @@
 use std::fmt;
 use std::io::BufRead;
 
-use crate::command::DataError;
+use crate::data::DataError;
 use crate::error::Errors;
 use crate::query::ValidatedQuery;
 use crate::schema::EntitySet;

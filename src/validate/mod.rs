@@ -56,12 +56,16 @@ pub use ir::{
     LogicalOp, PropertyRef, TypedExpr, TypedFilter, TypedLambda, TypedLiteral, Unary, VarId,
 };
 
+use std::sync::Arc;
+
+pub use check::MAX_LAMBDA_NESTING;
+
 use crate::ast::Expr;
 use crate::error::Errors;
 use crate::schema::EntitySet;
 
 /// Validator settings. The defaults follow the MDE service.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ValidateOptions {
     /// Let `$filter` use every property of the entity type, not only the entity set's filterable ones.
     /// Default `false`: MDE answers 400 for the others.
@@ -69,6 +73,20 @@ pub struct ValidateOptions {
     /// Resolve property names case-sensitively. Default `false`: MDE accepts `CreationDateTimeUtc`
     /// (an exact-case match still wins when two names differ only in case).
     pub strict_case: bool,
+    /// Most `$orderby` keys accepted. Default
+    /// [`DEFAULT_MAX_ORDERBY_KEYS`](crate::options::DEFAULT_MAX_ORDERBY_KEYS) (32): far more than a
+    /// sort needs, few enough to bound the work of a request.
+    pub max_orderby_keys: usize,
+}
+
+impl Default for ValidateOptions {
+    fn default() -> Self {
+        ValidateOptions {
+            allow_all_properties: false,
+            strict_case: false,
+            max_orderby_keys: crate::options::DEFAULT_MAX_ORDERBY_KEYS,
+        }
+    }
 }
 
 impl ValidateOptions {
@@ -83,6 +101,12 @@ impl ValidateOptions {
         self
     }
 
+    /// Sets [`ValidateOptions::max_orderby_keys`].
+    pub fn max_orderby_keys(mut self, n: usize) -> Self {
+        self.max_orderby_keys = n;
+        self
+    }
+
     /// Sets [`ValidateOptions::strict_case`].
     pub fn strict_case(mut self, yes: bool) -> Self {
         self.strict_case = yes;
@@ -91,8 +115,8 @@ impl ValidateOptions {
 }
 
 /// Type-checks a parsed `$filter` against `set`. The errors carry spans into the text `expr` was parsed
-/// from but no source text; attach it with [`Error::relocate`](crate::Error::relocate)`(0, text)` (or use
-/// [`validate_text`], which does).
+/// from but, as the tree does not hold that text, an empty source; [`validate_text`] parses and validates
+/// a text, and its errors carry it.
 ///
 /// ```
 /// use odata_filter::mde::machine_actions;
@@ -106,7 +130,17 @@ pub fn validate(
     set: &EntitySet,
     options: &ValidateOptions,
 ) -> Result<TypedFilter, Errors> {
-    let mut checker = check::Checker::new(set, options);
+    validate_source(expr, set, options, Arc::from(""))
+}
+
+/// [`validate`], the errors pointing into `source`, the text `expr` was parsed from.
+pub(crate) fn validate_source(
+    expr: &Expr,
+    set: &EntitySet,
+    options: &ValidateOptions,
+    source: Arc<str>,
+) -> Result<TypedFilter, Errors> {
+    let mut checker = check::Checker::new(set, options, source);
     let root = checker.filter(expr);
     match root {
         Some(root) if checker.errors.is_empty() => Ok(TypedFilter::new(
@@ -116,19 +150,20 @@ pub fn validate(
         _ => {
             let mut errors = checker.errors;
             errors.sort_by_key(|e| (e.span().start, e.span().end));
-            Err(Errors(errors))
+            Err(Errors::new(errors))
         }
     }
 }
 
 /// Type-checks a non-Boolean expression (an `$orderby` key): it must be of an orderable primitive or
-/// enum type. Errors have no source text attached.
+/// enum type. Errors point into `source`.
 pub(crate) fn validate_sort_key(
     expr: &Expr,
     set: &EntitySet,
     options: &ValidateOptions,
+    source: Arc<str>,
 ) -> Result<TypedExpr, Vec<crate::Error>> {
-    let mut checker = check::Checker::new(set, options);
+    let mut checker = check::Checker::new(set, options, source);
     match checker.sort_key(expr) {
         Some(e) if checker.errors.is_empty() => Ok(e),
         _ => Err(checker.errors),
@@ -154,8 +189,7 @@ pub fn validate_text(
     options: &ValidateOptions,
 ) -> Result<TypedFilter, Errors> {
     let expr = crate::parse_filter(text)?;
-    validate(&expr, set, options)
-        .map_err(|e| Errors(e.0.into_iter().map(|e| e.relocate(0, text)).collect()))
+    validate_source(&expr, set, options, Arc::from(text))
 }
 
 #[cfg(test)]

@@ -156,7 +156,9 @@ fn leaf() -> impl Strategy<Value = String> {
         }),
         (
             strings.clone(),
-            prop::sample::select(vec!["^A", "(", "[0-9]+$", "é", "", "^desk"])
+            // An invalid literal pattern ('(') is a validation error now (tests/it/edges.rs), so it
+            // no longer reaches evaluation.
+            prop::sample::select(vec!["^A", "(a)?", "[0-9]+$", "é", "", "^desk"])
         )
             .prop_map(|(p, pat)| format!("matchesPattern({p}, '{pat}')")),
         Just("true".to_string()),

@@ -3,7 +3,6 @@
 
 use std::io::Read;
 
-use odata_filter::command::{run_query, DataSource, QueryCommand};
 use odata_filter::data::{query_reader, Format, ReadOptions};
 use odata_filter::mde::machine_actions as set;
 use odata_filter::mde::sample::{machine_actions, Generator};
@@ -175,14 +174,17 @@ fn cli_data(file: &str, contents: &str, qs: &str, skip_invalid: bool) -> (u8, St
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(file);
     std::fs::write(&path, contents).unwrap();
-    let cmd = QueryCommand {
-        query: qs.into(),
-        data: DataSource::File(path),
-        json_errors: false,
-        skip_invalid,
-    };
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = run_query(&cmd, &mut std::io::empty(), &mut out, &mut err);
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_odata-filter"));
+    cmd.args(["query", qs, "--data"]).arg(&path);
+    if skip_invalid {
+        cmd.arg("--skip-invalid");
+    }
+    let output = cmd.output().expect("run odata-filter");
+    let (code, out, err) = (
+        output.status.code().unwrap_or(-1) as u8,
+        output.stdout,
+        output.stderr,
+    );
     let err = String::from_utf8_lossy(&err).replace(&dir.display().to_string(), "<dir>");
     (code, String::from_utf8_lossy(&out).into_owned(), err)
 }

@@ -4,8 +4,11 @@ mod abnf_conformance;
 #[cfg(feature = "cli")] // runs the binary
 mod cli_check;
 mod compiled_agrees;
+#[cfg(feature = "cli")]
 mod data_stream;
 mod derive;
+#[cfg(feature = "cli")]
+mod edges;
 #[cfg(all(feature = "server", feature = "client"))]
 mod emulator;
 mod error_snapshots;
@@ -15,6 +18,7 @@ mod grammar;
 mod limits;
 #[cfg(feature = "cli")] // runs the binary too
 mod query_execute;
+#[cfg(feature = "cli")]
 mod query_no_panic;
 mod roundtrip;
 mod sql_differential;

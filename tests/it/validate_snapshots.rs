@@ -1,8 +1,8 @@
 //! The full rendered text of validation errors (one snapshot per error kind and notable message), and of
 //! MDE's JSON error body. The caret sits under the offending text.
 
-use odata_filter::mde::{machine_actions, machines};
-use odata_filter::query::{mde_error_body, Query};
+use odata_filter::mde::{error_body as mde_error_body, machine_actions, machines};
+use odata_filter::query::Query;
 use odata_filter::validate::{validate_text, ValidateOptions};
 
 /// (snapshot name, filter) pairs that parse but fail validation against MachineActions.

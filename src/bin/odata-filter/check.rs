@@ -1,35 +1,17 @@
-//! `odata-filter check '<query string>' [--entity machineactions|machines] [--json]`
+//! `odata-filter check '<query string or URL>' [--entity machineactions|machines] [--json] [limits]`
 
 use std::process::ExitCode;
 
-use odata_filter::mde::{machine_actions, machines};
-use odata_filter::query::{mde_error_body, Query};
-use odata_filter::schema::EntitySet;
+use odata_filter::mde;
 
-/// The built-in entity sets `check` can validate against.
-#[derive(Clone, Copy, Debug, clap::ValueEnum)]
-pub enum Entity {
-    /// MDE `MachineActions` (the default).
-    #[value(name = "machineactions", alias = "MachineActions")]
-    MachineActions,
-    /// MDE `Machines`.
-    #[value(name = "machines", alias = "Machines")]
-    Machines,
-}
-
-impl Entity {
-    fn set(self) -> &'static EntitySet {
-        match self {
-            Entity::MachineActions => machine_actions(),
-            Entity::Machines => machines(),
-        }
-    }
-}
+use crate::common::{self, Entity, LimitArgs};
 
 /// Arguments of `check`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// The query string, raw (`$filter=status eq 'Pending'&$top=2`) or percent-encoded.
+    /// The query string, raw (`$filter=status eq 'Pending'&$top=2`) or percent-encoded, or a whole URL
+    /// (`https://api.security.microsoft.com/api/machineactions?$filter=…`).
+    #[arg(allow_hyphen_values = true)]
     query: String,
     /// The entity set to validate against.
     #[arg(long, value_enum, default_value = "machineactions")]
@@ -37,23 +19,27 @@ pub struct Args {
     /// On failure print MDE's JSON error body on stdout instead of the caret rendering on stderr.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
-/// Success: the normalized, URL-encoded query string on stdout, exit 0. A query the service would reject:
-/// exit 2 with the caret rendering on stderr, or with `--json` MDE's error body on stdout.
+/// Success: the normalized, URL-encoded query string on stdout (warnings on stderr), exit 0. A query the
+/// service would reject: exit 2 with the caret rendering on stderr, or with `--json` MDE's error body on
+/// stdout.
 pub fn run(args: &Args) -> ExitCode {
-    match Query::from_query_string(&args.query, args.entity.set()) {
+    match common::validate(&args.query, args.entity, &args.limits) {
         Ok(q) => {
+            common::warn(&mut std::io::stderr(), &q);
             println!("{q}");
             ExitCode::SUCCESS
         }
         Err(errors) => {
             if args.json {
-                println!("{}", mde_error_body(&errors, None));
+                println!("{}", mde::error_body(&errors, None));
             } else {
                 eprint!("{errors}");
             }
-            ExitCode::from(2)
+            ExitCode::from(common::EXIT_INVALID_QUERY)
         }
     }
 }

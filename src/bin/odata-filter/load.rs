@@ -6,7 +6,7 @@ use std::io::BufReader;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use odata_filter::command::load_records;
+use odata_filter::data::load_records;
 use odata_filter::mde::machine_actions;
 use odata_filter::sql::store::Store;
 

@@ -1,6 +1,7 @@
-//! The `odata-filter` command line. Contract: `../shared/spec/CLI.md`.
+//! The `odata-filter` command line: one file per subcommand, [`common`] for what they share.
 //!
-//! Exit status: 0 success, 1 operational failure (files, I/O), 2 a query the service would reject.
+//! Exit status: 0 success, 1 operational failure (files, I/O), 2 a query the service would reject,
+//! 64 a usage error (unknown flag, missing argument, a value out of range).
 #![forbid(unsafe_code)]
 
 use std::process::ExitCode;
@@ -8,10 +9,12 @@ use std::process::ExitCode;
 use clap::{Parser as ClapParser, Subcommand};
 
 mod check;
+mod common;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod load;
 mod parse;
 mod query;
+mod schema;
 #[cfg(feature = "server")]
 mod serve;
 
@@ -27,12 +30,14 @@ struct Cli {
 enum Command {
     /// Parse a $filter expression: prints the canonical text, then its URL-encoded form.
     Parse(parse::Args),
-    /// Validate a whole query string against an MDE entity set: prints the normalized, URL-encoded
-    /// query string.
+    /// Validate a whole query string (or URL) against an MDE entity set: prints the normalized,
+    /// URL-encoded query string.
     Check(check::Args),
-    /// Run a query string over MachineAction records (generated, or from --data): prints the MDE
+    /// Run a query string over records (generated MachineActions, or from --data): prints the MDE
     /// response body.
     Query(query::Args),
+    /// Print the built-in entity sets: properties, types, filterable flags, enum members, $top cap.
+    Schema(schema::Args),
     /// Store MachineAction records (JSON or JSON Lines) in SQLite or PostgreSQL for `query --db`.
     #[cfg(any(feature = "sqlite", feature = "postgres"))]
     Load(load::Args),
@@ -42,11 +47,22 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(common::EXIT_USAGE)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
     match cli.command {
         Command::Parse(args) => parse::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Query(args) => query::run(&args),
+        Command::Schema(args) => schema::run(&args),
         #[cfg(any(feature = "sqlite", feature = "postgres"))]
         Command::Load(args) => load::run(&args),
         #[cfg(feature = "server")]

@@ -6,16 +6,19 @@ use std::process::ExitCode;
 #[derive(clap::Args)]
 pub struct Args {
     /// The $filter expression (not URL-encoded).
+    #[arg(allow_hyphen_values = true)]
     filter: String,
     /// Also print the syntax tree.
     #[arg(long)]
     ast: bool,
+    #[command(flatten)]
+    limits: crate::common::LimitArgs,
 }
 
 /// Line 1: canonical text; line 2: URL form; with `--ast` the tree after them. Errors: caret rendering
 /// on stderr, exit 2.
 pub fn run(args: &Args) -> ExitCode {
-    match odata_filter::parse_filter(&args.filter) {
+    match args.limits.parser().parse(&args.filter) {
         Ok(expr) => {
             println!("{expr}");
             println!("{}", expr.to_url());

@@ -344,7 +344,7 @@ pub(super) fn plan(e: &TypedExpr) -> Pred {
         }
         TypedExpr::Call(c) if c.function() == Function::MatchesPattern => {
             match literal_string_arg(c.args()) {
-                Some((p, pattern)) => match regex::Regex::new(pattern) {
+                Some((p, pattern)) => match crate::pattern::compile(pattern) {
                     Ok(re) => Pred::Check(Check::Matches { src: src_of(p), re }),
                     // An invalid pattern makes the call null for every record (as interpreted).
                     Err(_) => Pred::Const(None),
