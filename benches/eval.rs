@@ -234,7 +234,7 @@ fn derived(c: &mut Criterion) {
             requestor: r.requestor.clone(),
             state: State::MEMBERS[r.status.ordinal() as usize],
             machine: r.machine_id.clone(),
-            created: r.creation_date_time_utc,
+            created: r.creation_date_time_utc.to_utc(),
         })
         .collect();
     let builtin_filter = validate_text(FILTER, machine_actions(), &ValidateOptions::default())

@@ -18,12 +18,14 @@
 //! assert!(text.contains(r#""creationDateTimeUtc":"2018-12-04T12:18:27.1293487Z""#));
 //! ```
 //!
-//! Date-times are kept at 100 ns precision (.NET ticks) on the wire; in memory they are full
-//! [`chrono::DateTime<Utc>`] values.
+//! Date-times are kept at 100 ns precision (.NET ticks) on the wire; in memory they are
+//! [`chrono::DateTime<FixedOffset>`] values that keep the offset as written (MDE always writes `Z`),
+//! so a record re-serialises byte-exactly and date parts (`year`, `hour`, …) read the value's own
+//! offset, as in the JSON and SQL paths. Ordering compares instants.
 
 use std::fmt;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, Offset, TimeZone};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use uuid::Uuid;
 
@@ -207,10 +209,10 @@ pub struct LiveResponseCommand {
     pub index: i32,
     /// When the command started.
     #[serde(with = "opt_wire_datetime", default)]
-    pub start_time: Option<DateTime<Utc>>,
+    pub start_time: Option<DateTime<FixedOffset>>,
     /// When the command ended.
     #[serde(with = "opt_wire_datetime", default)]
-    pub end_time: Option<DateTime<Utc>>,
+    pub end_time: Option<DateTime<FixedOffset>>,
     /// Its status.
     pub command_status: CommandStatus,
     /// Error texts.
@@ -264,10 +266,10 @@ pub struct MachineAction {
     /// When the action was created.
     #[serde(with = "wire_datetime")]
     #[odata(filterable)]
-    pub creation_date_time_utc: DateTime<Utc>,
+    pub creation_date_time_utc: DateTime<FixedOffset>,
     /// When its status last changed (the service may omit it).
     #[serde(with = "opt_wire_datetime", default)]
-    pub last_update_date_time_utc: Option<DateTime<Utc>>,
+    pub last_update_date_time_utc: Option<DateTime<FixedOffset>>,
     /// Who cancelled it.
     #[serde(default)]
     pub cancellation_requestor: Option<String>,
@@ -276,7 +278,7 @@ pub struct MachineAction {
     pub cancellation_comment: Option<String>,
     /// When it was cancelled.
     #[serde(with = "opt_wire_datetime", default)]
-    pub cancellation_date_time_utc: Option<DateTime<Utc>>,
+    pub cancellation_date_time_utc: Option<DateTime<FixedOffset>>,
     /// HRESULT of the failure, 0 when none.
     #[serde(default)]
     pub error_h_result: i32,
@@ -427,11 +429,11 @@ pub struct Machine {
     pub computer_dns_name: Option<String>,
     /// When MDE first saw the device.
     #[serde(with = "opt_wire_datetime", default)]
-    pub first_seen: Option<DateTime<Utc>>,
+    pub first_seen: Option<DateTime<FixedOffset>>,
     /// When the device last reported.
     #[serde(with = "opt_wire_datetime", default)]
     #[odata(filterable)]
-    pub last_seen: Option<DateTime<Utc>>,
+    pub last_seen: Option<DateTime<FixedOffset>>,
     /// Operating system, e.g. `Windows10`.
     #[serde(default)]
     #[odata(filterable)]
@@ -494,15 +496,22 @@ pub struct Machine {
     pub ip_addresses: Vec<IpAddress>,
 }
 
-/// The wire form of a date-time: UTC with seven fractional digits, `2018-12-04T12:43:57.2011911Z`.
+/// The wire form of a date-time: seven fractional digits and the value's own offset, `Z` when it
+/// is zero (as MDE writes it), else `±hh:mm`: `2018-12-04T12:43:57.2011911Z`.
 ///
 /// ```
-/// use chrono::{TimeZone, Utc};
+/// use chrono::{FixedOffset, TimeZone, Utc};
+/// use odata_filter::mde::format_wire_datetime;
 /// let t = Utc.with_ymd_and_hms(2018, 12, 4, 12, 43, 57).unwrap();
-/// assert_eq!(odata_filter::mde::format_wire_datetime(&t), "2018-12-04T12:43:57.0000000Z");
+/// assert_eq!(format_wire_datetime(&t), "2018-12-04T12:43:57.0000000Z");
+/// let est = FixedOffset::west_opt(5 * 3600).unwrap();
+/// let t = est.with_ymd_and_hms(2023, 12, 31, 23, 59, 59).unwrap();
+/// assert_eq!(format_wire_datetime(&t), "2023-12-31T23:59:59.0000000-05:00");
 /// ```
-pub fn format_wire_datetime(t: &DateTime<Utc>) -> String {
+pub fn format_wire_datetime<Tz: TimeZone>(t: &DateTime<Tz>) -> String {
     use chrono::{Datelike, Timelike};
+    let offset = t.offset().fix().local_minus_utc();
+    let t = t.with_timezone(&t.offset().fix());
     let ticks = t.nanosecond() % 1_000_000_000 / 100;
     let year = t.year();
     let year_text = if (0..=9999).contains(&year) {
@@ -510,8 +519,20 @@ pub fn format_wire_datetime(t: &DateTime<Utc>) -> String {
     } else {
         format!("{year:+05}")
     };
+    let offset_text = if offset == 0 {
+        "Z".to_string()
+    } else {
+        let sign = if offset < 0 { '-' } else { '+' };
+        let minutes = offset.unsigned_abs() / 60;
+        let seconds = offset.unsigned_abs() % 60;
+        if seconds == 0 {
+            format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+        } else {
+            format!("{sign}{:02}:{:02}:{seconds:02}", minutes / 60, minutes % 60)
+        }
+    };
     format!(
-        "{year_text}-{:02}-{:02}T{:02}:{:02}:{:02}.{ticks:07}Z",
+        "{year_text}-{:02}-{:02}T{:02}:{:02}:{:02}.{ticks:07}{offset_text}",
         t.month(),
         t.day(),
         t.hour(),
@@ -521,26 +542,26 @@ pub fn format_wire_datetime(t: &DateTime<Utc>) -> String {
 }
 
 /// Parses an ISO 8601 / RFC 3339 date-time with an offset (any number of fractional digits, `Z` or
-/// `±hh:mm`) into UTC. Returns `None` for anything else.
+/// `±hh:mm`), keeping the offset as written. Returns `None` for anything else.
 ///
 /// ```
-/// let t = odata_filter::mde::parse_wire_datetime("2018-12-04T14:43:57.2011911+02:00").unwrap();
-/// assert_eq!(odata_filter::mde::format_wire_datetime(&t), "2018-12-04T12:43:57.2011911Z");
+/// use odata_filter::mde::{format_wire_datetime, parse_wire_datetime};
+/// let t = parse_wire_datetime("2018-12-04T14:43:57.2011911+02:00").unwrap();
+/// assert_eq!(format_wire_datetime(&t), "2018-12-04T14:43:57.2011911+02:00");
+/// assert_eq!(format_wire_datetime(&t.to_utc()), "2018-12-04T12:43:57.2011911Z");
 /// ```
-pub fn parse_wire_datetime(text: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
+pub fn parse_wire_datetime(text: &str) -> Option<DateTime<FixedOffset>> {
+    DateTime::parse_from_rfc3339(text).ok()
 }
 
 mod wire_datetime {
     use super::*;
 
-    pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer>(t: &DateTime<FixedOffset>, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&format_wire_datetime(t))
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<FixedOffset>, D::Error> {
         let text = std::borrow::Cow::<str>::deserialize(d)?;
         parse_wire_datetime(&text)
             .ok_or_else(|| serde::de::Error::custom(format!("invalid date-time '{text}'")))
@@ -550,14 +571,19 @@ mod wire_datetime {
 mod opt_wire_datetime {
     use super::*;
 
-    pub fn serialize<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer>(
+        t: &Option<DateTime<FixedOffset>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
         match t {
             Some(t) => s.serialize_str(&format_wire_datetime(t)),
             None => s.serialize_none(),
         }
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<DateTime<FixedOffset>>, D::Error> {
         let text = Option::<std::borrow::Cow<str>>::deserialize(d)?;
         match text {
             None => Ok(None),
@@ -619,9 +645,26 @@ mod tests {
     }
 
     #[test]
-    fn offsets_are_normalised_to_utc_and_ticks_kept() {
+    fn offsets_are_kept_as_written_and_ticks_kept() {
         let t = parse_wire_datetime("2018-12-04T13:15:40.60520299+01:00").unwrap();
-        assert_eq!(format_wire_datetime(&t), "2018-12-04T12:15:40.6052029Z");
+        assert_eq!(
+            format_wire_datetime(&t),
+            "2018-12-04T13:15:40.6052029+01:00"
+        );
+        // The same instant as before, in UTC.
+        assert_eq!(
+            format_wire_datetime(&t.to_utc()),
+            "2018-12-04T12:15:40.6052029Z"
+        );
+        let t = parse_wire_datetime("2023-12-31T23:59:59.9999999-05:00").unwrap();
+        assert_eq!(
+            format_wire_datetime(&t),
+            "2023-12-31T23:59:59.9999999-05:00"
+        );
+        assert_eq!(
+            format_wire_datetime(&parse_wire_datetime("2024-01-01T00:00:00+00:00").unwrap()),
+            "2024-01-01T00:00:00.0000000Z"
+        );
         assert!(parse_wire_datetime("2018-12-04T13:15:40").is_none());
         assert!(parse_wire_datetime("").is_none());
     }

@@ -14,7 +14,7 @@
 //! assert_eq!(records[0].id.to_string(), "69dc3630-1ccc-4342-acf3-35286eec741d");
 //! ```
 
-use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, TimeDelta, TimeZone, Utc};
 use uuid::Uuid;
 
 use crate::mde::{
@@ -182,7 +182,7 @@ pub struct Generator {
     machines: Vec<Machine>,
     users: Vec<String>,
     apps: Vec<String>,
-    window_start: DateTime<Utc>,
+    window_start: DateTime<FixedOffset>,
 }
 
 impl std::fmt::Debug for Generator {
@@ -285,7 +285,8 @@ impl Generator {
             window_start: Utc
                 .with_ymd_and_hms(2024, 1, 1, 0, 0, 0)
                 .single()
-                .unwrap_or_default(),
+                .unwrap_or_default()
+                .fixed_offset(),
         }
     }
 

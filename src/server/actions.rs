@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, FixedOffset, SubsecRound, Utc};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -129,8 +129,9 @@ fn object_body(bytes: &[u8]) -> Result<serde_json::Map<String, Value>, ApiError>
     }
 }
 
-fn now_ticks() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(7)
+/// The clock, at wire precision; UTC, so new records serialise with `Z` as MDE writes them.
+fn now_ticks() -> DateTime<FixedOffset> {
+    Utc::now().trunc_subsecs(7).fixed_offset()
 }
 
 /// `POST /api/machines/{id}/{action}`.
@@ -347,7 +348,8 @@ async fn advance(app: &Arc<App>, id: Uuid) {
         return;
     };
     if !is_final(action.status) {
-        let elapsed = (Utc::now() - action.creation_date_time_utc)
+        let elapsed = Utc::now()
+            .signed_duration_since(action.creation_date_time_utc)
             .to_std()
             .unwrap_or_default();
         let status = app
