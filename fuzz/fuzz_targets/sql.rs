@@ -3,8 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use odata_filter::query::Query;
 use odata_filter::mde::{machine_actions, machines};
+use odata_filter::query::Query;
 use odata_filter::sql::{compile_query, layout::Layout, Dialect, Postgres, Sqlite};
 
 fuzz_target!(|data: &[u8]| {

@@ -370,3 +370,36 @@ fn identifiers_outside_ascii() {
     assert_eq!(round_trips("café/x́ eq 'é'"), "café/x́ eq 'é'");
     assert_eq!(round_trips("a_1 eq b٣"), "a_1 eq b٣");
 }
+
+/// query target, 2026-12-01: a valid `in` list written without spaces, just under the 8 KiB `$filter`
+/// limit, normalizes with `, ` between its items to text over the limit. The normalized query is read
+/// back with the length limit lifted (printing may lengthen the text); with the default limit it is
+/// refused as too long, not misread.
+#[test]
+fn normalized_text_may_outgrow_the_length_limit() {
+    use odata_filter::mde::machine_actions;
+    use odata_filter::query::Query;
+    use odata_filter::validate::ValidateOptions;
+    let items: Vec<String> = (0..190).map(|i| format!("'{i:040x}'")).collect();
+    let filter = format!("machineId in ({})", items.join(","));
+    assert!(
+        filter.len() <= Limits::default().max_length,
+        "{}",
+        filter.len()
+    );
+    let set = machine_actions();
+    let q = Query::from_query_string(&format!("$filter={filter}"), set).unwrap();
+    let printed = q.to_string();
+    let decoded_len = filter.len() + items.len() - 1;
+    assert!(decoded_len > Limits::default().max_length);
+    let refused = Query::from_query_string(&printed, set).unwrap_err();
+    assert_eq!(refused.as_slice()[0].kind(), ErrorKind::LimitExceeded);
+    let reader = Parser::new().limits(Limits {
+        max_length: usize::MAX,
+        ..Limits::default()
+    });
+    let again =
+        Query::from_query_string_parsed_with(&printed, set, &ValidateOptions::default(), &reader)
+            .unwrap();
+    assert_eq!(again.to_string(), printed);
+}
