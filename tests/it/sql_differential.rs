@@ -12,6 +12,7 @@
 use std::cell::RefCell;
 
 use odata_filter::mde::machine_actions;
+use odata_filter::mde::{MachineActionStatus, MachineActionType};
 use odata_filter::query::{Query, ValidatedQuery};
 use odata_filter::sql::layout::Layout;
 use odata_filter::sql::store::Store;
@@ -70,25 +71,13 @@ const DATETIMES: &[&str] = &[
     "2024-03-01T00:00:00+14:00",
 ];
 
-const STATUS: &[&str] = &[
-    "Pending",
-    "InProgress",
-    "Succeeded",
-    "Failed",
-    "TimeOut",
-    "Cancelled",
-];
-const TYPES: &[&str] = &[
-    "RunAntiVirusScan",
-    "Offboard",
-    "LiveResponse",
-    "CollectInvestigationPackage",
-    "Isolate",
-    "Unisolate",
-    "StopAndQuarantineFile",
-    "RestrictCodeExecution",
-    "UnrestrictCodeExecution",
-];
+/// The MachineAction enums' members, read from the model (declared once there).
+fn status_members() -> Vec<&'static str> {
+    MachineActionStatus::ALL.iter().map(|m| m.name()).collect()
+}
+fn type_members() -> Vec<&'static str> {
+    MachineActionType::ALL.iter().map(|m| m.name()).collect()
+}
 
 /// A small deterministic generator for the data.
 struct Lcg(u64);
@@ -212,16 +201,18 @@ fn atom() -> impl Strategy<Value = String> {
             }
         });
     let enums = prop_oneof![
-        (cmp_op(), prop::sample::select(STATUS)).prop_map(|(op, m)| format!("status {op} '{m}'")),
-        (cmp_op(), prop::sample::select(TYPES)).prop_map(|(op, m)| format!("type {op} '{m}'")),
-        prop::collection::vec(prop::sample::select(STATUS), 0..4).prop_map(|v| format!(
+        (cmp_op(), prop::sample::select(status_members()))
+            .prop_map(|(op, m)| format!("status {op} '{m}'")),
+        (cmp_op(), prop::sample::select(type_members()))
+            .prop_map(|(op, m)| format!("type {op} '{m}'")),
+        prop::collection::vec(prop::sample::select(status_members()), 0..4).prop_map(|v| format!(
             "status in ({})",
             v.iter()
                 .map(|m| format!("'{m}'"))
                 .collect::<Vec<_>>()
                 .join(", ")
         )),
-        prop::collection::vec(prop::sample::select(TYPES), 1..4).prop_map(|v| format!(
+        prop::collection::vec(prop::sample::select(type_members()), 1..4).prop_map(|v| format!(
             "type in ({})",
             v.iter()
                 .map(|m| format!("'{m}'"))

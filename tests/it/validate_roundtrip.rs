@@ -11,25 +11,13 @@ use odata_filter::query::Query;
 use odata_filter::validate::{validate_text, ValidateOptions};
 use proptest::prelude::*;
 
-const STATUS: &[&str] = &[
-    "Pending",
-    "InProgress",
-    "Succeeded",
-    "Failed",
-    "TimeOut",
-    "Cancelled",
-];
-const TYPES: &[&str] = &[
-    "RunAntiVirusScan",
-    "Offboard",
-    "LiveResponse",
-    "CollectInvestigationPackage",
-    "Isolate",
-    "Unisolate",
-    "StopAndQuarantineFile",
-    "RestrictCodeExecution",
-    "UnrestrictCodeExecution",
-];
+/// The MachineAction enums' members, read from the model (declared once there).
+fn status_members() -> Vec<&'static str> {
+    MachineActionStatus::ALL.iter().map(|m| m.name()).collect()
+}
+fn type_members() -> Vec<&'static str> {
+    MachineActionType::ALL.iter().map(|m| m.name()).collect()
+}
 
 fn quoted(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
@@ -75,14 +63,14 @@ fn comparison() -> impl Strategy<Value = &'static str> {
 
 fn atom() -> impl Strategy<Value = String> {
     prop_oneof![
-        (comparison(), prop::sample::select(STATUS))
+        (comparison(), prop::sample::select(status_members()))
             .prop_map(|(op, m)| format!("Status {op} '{m}'")),
-        (prop::sample::select(TYPES), any::<bool>()).prop_map(|(m, flip)| if flip {
+        (prop::sample::select(type_members()), any::<bool>()).prop_map(|(m, flip)| if flip {
             format!("'{m}' eq type")
         } else {
             format!("type ne '{m}'")
         }),
-        prop::collection::vec(prop::sample::select(STATUS), 0..4).prop_map(|ms| format!(
+        prop::collection::vec(prop::sample::select(status_members()), 0..4).prop_map(|ms| format!(
             "status in ({})",
             ms.iter().map(|m| quoted(m)).collect::<Vec<_>>().join(",")
         )),
