@@ -32,7 +32,7 @@ use std::sync::Arc;
 
 use crate::ast::Span;
 use crate::error::{Error, ErrorKind, Errors, Warning};
-use crate::options::QueryOptions;
+use crate::options::{printed_length, QueryOptions};
 use crate::print::url_encode;
 use crate::schema::{EntitySet, Lookup, PropertyId, StructuredType};
 use crate::suggest::closest;
@@ -308,7 +308,8 @@ impl Query {
         parser: &crate::Parser,
     ) -> Result<ValidatedQuery, Errors> {
         let (opts, errors) = QueryOptions::parse_lenient(qs, parser, options.max_orderby_keys);
-        Query::from_parts(opts, qs, set, options, errors)
+        let max_length = Some(parser.current_limits().max_length);
+        Query::from_parts(opts, qs, set, options, errors, max_length)
     }
 
     /// Validates a whole URL (`https://api.security.microsoft.com/api/machineactions?$filter=…`, also
@@ -396,7 +397,7 @@ impl Query {
         set: &EntitySet,
         options: &ValidateOptions,
     ) -> Result<ValidatedQuery, Errors> {
-        Query::from_parts(opts, raw, set, options, Vec::new())
+        Query::from_parts(opts, raw, set, options, Vec::new(), None)
     }
 
     fn from_parts(
@@ -405,13 +406,30 @@ impl Query {
         set: &EntitySet,
         options: &ValidateOptions,
         option_errors: Vec<(usize, Error)>,
+        max_length: Option<usize>,
     ) -> Result<ValidatedQuery, Errors> {
         let raw_arc: Arc<str> = Arc::from(raw);
         let mut errors: Vec<(usize, Error)> = option_errors;
         let filter = match &opts.filter {
             None => None,
             Some(fo) => match validate_source(&fo.expr, set, options, fo.text.clone()) {
-                Ok(f) => Some(f),
+                // The validated filter prints the text that is read back: it must fit the same limit.
+                Ok(f) => match max_length.map(|limit| (limit, printed_length(&f))) {
+                    Some((limit, length)) if length > limit => {
+                        errors.push((
+                            fo.span_in_query(Span::new(0, fo.text.len())).start,
+                            Error::new(
+                                ErrorKind::LimitExceeded,
+                                Span::new(0, fo.text.len()),
+                                format!("normalized, the filter is {length} bytes long; the limit is {limit} bytes"),
+                                fo.text.clone(),
+                            )
+                            .with_exceeded(limit as u64, length as u64),
+                        ));
+                        None
+                    }
+                    _ => Some(f),
+                },
                 Err(e) => {
                     errors.extend(e.into_iter().map(|e| (fo.span_in_query(e.span()).start, e)));
                     None
