@@ -15,6 +15,8 @@
 //! store.insert(&records, "sample").unwrap();
 //! let q = Query::from_query_string("$filter=status eq 'Failed'&$top=3&$count=true", machine_actions()).unwrap();
 //! assert_eq!(store.response(&q).unwrap(), q.response(&records));
+//! # drop(store);
+//! # std::fs::remove_dir_all(&dir).unwrap();
 //! # }
 //! ```
 
