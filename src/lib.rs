@@ -57,16 +57,16 @@ pub mod eval;
 pub mod mde;
 pub mod options;
 mod parser;
-pub mod pattern;
+mod pattern;
 pub mod print;
 pub mod query;
 pub mod schema;
-pub mod semantics;
+mod semantics;
 #[cfg(feature = "server")]
 pub mod server;
 #[cfg(feature = "sql")]
 pub mod sql;
-pub mod suggest;
+mod suggest;
 pub mod typed;
 pub mod validate;
 pub mod value;

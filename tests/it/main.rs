@@ -3,7 +3,6 @@
 mod abnf_conformance;
 #[cfg(feature = "cli")] // runs the binary
 mod cli_check;
-mod compiled_agrees;
 #[cfg(feature = "cli")]
 mod data_stream;
 mod derive;
@@ -12,7 +11,6 @@ mod edges;
 #[cfg(all(feature = "server", feature = "client"))]
 mod emulator;
 mod error_snapshots;
-mod eval_semantics;
 mod fuzz_regressions;
 mod grammar;
 mod limits;
