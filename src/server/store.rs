@@ -58,6 +58,16 @@ pub struct Page {
     pub matched: usize,
 }
 
+/// The records of one page as JSON texts (whole records, compact, in the schema's key order), and
+/// how many records matched the filter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JsonPage {
+    /// The page's records, each one JSON object.
+    pub rows: Vec<String>,
+    /// Matches before `$skip`/`$top`.
+    pub matched: usize,
+}
+
 /// Why a store failed.
 #[derive(Clone, Debug, PartialEq)]
 pub enum StoreError {
@@ -92,6 +102,21 @@ impl std::error::Error for StoreError {}
 pub trait Store: Send + Sync {
     /// Answers `query` on `set`: the page (after `$orderby`, `$skip`, `$top`) and the match count.
     fn query(&self, set: EntitySetKind, query: &ValidatedQuery) -> Result<Page, StoreError>;
+
+    /// [`Store::query`] with each record as its JSON text, which a list answer writes as it is: a
+    /// store that keeps JSON text hands it over without decoding it. By default, `query`'s
+    /// records written out.
+    fn query_json(
+        &self,
+        set: EntitySetKind,
+        query: &ValidatedQuery,
+    ) -> Result<JsonPage, StoreError> {
+        let page = self.query(set, query)?;
+        Ok(JsonPage {
+            rows: page.rows.iter().map(|r| r.to_string()).collect(),
+            matched: page.matched,
+        })
+    }
 
     /// Saves `action`, replacing the one with the same id. When this returns `Ok` the action is
     /// as durable as the store is.
@@ -161,6 +186,36 @@ impl Store for MemoryStore {
                 })
             }
         }
+    }
+
+    /// MachineActions are written straight from the typed records (no JSON tree in between).
+    fn query_json(
+        &self,
+        set: EntitySetKind,
+        query: &ValidatedQuery,
+    ) -> Result<JsonPage, StoreError> {
+        if set != EntitySetKind::MachineActions {
+            let page = self.query(set, query)?;
+            return Ok(JsonPage {
+                rows: page.rows.iter().map(|r| r.to_string()).collect(),
+                matched: page.matched,
+            });
+        }
+        let actions = self
+            .actions
+            .read()
+            .map_err(|_| StoreError::Failed("store lock poisoned".into()))?;
+        let result = query.execute(&actions.records);
+        let rows = result
+            .page()
+            .iter()
+            .map(serde_json::to_string)
+            .collect::<Result<_, _>>()
+            .map_err(|e| StoreError::Failed(e.to_string()))?;
+        Ok(JsonPage {
+            rows,
+            matched: result.matched(),
+        })
     }
 
     fn upsert_action(&self, action: &MachineAction) -> Result<(), StoreError> {
@@ -335,6 +390,20 @@ impl Store for SqlStore {
         };
         let (rows, matched) = pool.with(|store| Ok(store.execute(query)?))?;
         Ok(Page { rows, matched })
+    }
+
+    /// The stored JSON texts, not decoded.
+    fn query_json(
+        &self,
+        set: EntitySetKind,
+        query: &ValidatedQuery,
+    ) -> Result<JsonPage, StoreError> {
+        let pool = match set {
+            EntitySetKind::MachineActions => &self.action_readers,
+            EntitySetKind::Machines => &self.machine_readers,
+        };
+        let (rows, matched) = pool.with(|store| Ok(store.execute_json(query)?))?;
+        Ok(JsonPage { rows, matched })
     }
 
     fn upsert_action(&self, action: &MachineAction) -> Result<(), StoreError> {

@@ -248,20 +248,31 @@ impl Store {
         &mut self,
         query: &ValidatedQuery,
     ) -> Result<(Vec<serde_json::Value>, usize), StoreError> {
-        let q =
-            compile_query(query, &self.layout, self.dialect()).map_err(StoreError::Unsupported)?;
-        let docs = self.query_docs(&q.select)?;
+        let (docs, matched) = self.execute_json(query)?;
         let page: Vec<serde_json::Value> = docs
             .iter()
             .map(|d| serde_json::from_str(d).map_err(engine))
             .collect::<Result<_, _>>()?;
+        Ok((page, matched))
+    }
+
+    /// [`Store::execute`] with each record as the JSON text stored for it (compact, in the
+    /// record's key order, as `serde_json` writes it), not decoded: a server can write it into a
+    /// response as it is.
+    pub fn execute_json(
+        &mut self,
+        query: &ValidatedQuery,
+    ) -> Result<(Vec<String>, usize), StoreError> {
+        let q =
+            compile_query(query, &self.layout, self.dialect()).map_err(StoreError::Unsupported)?;
+        let docs = self.query_docs(&q.select)?;
         let matched = if query.count() == Some(true) || query.top().is_none() {
             let n = self.query_ints(&q.count)?;
             usize::try_from(n.first().copied().unwrap_or(0)).unwrap_or(usize::MAX)
         } else {
-            page.len()
+            docs.len()
         };
-        Ok((page, matched))
+        Ok((docs, matched))
     }
 
     /// The response body of `query`, as [`ValidatedQuery::response`] writes it for the same records.

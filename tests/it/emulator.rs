@@ -233,6 +233,15 @@ fn bodies_are_the_librarys_byte_for_byte(backend: Backend) {
             );
         let got = c.get_raw("/api/machineactions", &q.to_string()).unwrap();
         assert_eq!(got.to_string(), want, "{qs}");
+        // The bytes on the wire too (stored JSON text goes into the body as it is).
+        let wire = reqwest::blocking::Client::new()
+            .get(format!("{}/api/machineactions?{q}", server.url()))
+            .bearer_auth(c.token().unwrap())
+            .send()
+            .unwrap()
+            .text()
+            .unwrap();
+        assert_eq!(wire, want, "bytes of {qs}");
         let v1 = c.get_raw("/api/v1.0/machineactions", &q.to_string()).unwrap();
         assert_eq!(
             v1["@odata.context"].as_str().unwrap(),
