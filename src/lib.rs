@@ -72,7 +72,7 @@ pub mod validate;
 pub mod value;
 
 pub use ast::{Expr, Span};
-pub use error::{Error, ErrorKind, Errors, Warning};
+pub use error::{Error, ErrorKind, Errors, Reason, Warning};
 pub use odata_filter_derive::{ComplexType, EntityType, EnumType};
 pub use parser::{parse_filter, Limits, Parser};
 

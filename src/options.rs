@@ -2,7 +2,7 @@
 //!
 //! [`QueryOptions::parse`] splits a raw or percent-encoded query string, decodes `+` and `%XX`, matches
 //! system option names case-insensitively with an optional `$`, rejects duplicates and unknown
-//! `$`-options (with MDE's text and a did-you-mean), checks `$top`/`$skip`/`$count`, parses `$filter`
+//! `$`-options (with a did-you-mean; [`Error::reason`](crate::Error::reason) has the data), checks `$top`/`$skip`/`$count`, parses `$filter`
 //! and `$orderby` items, and substitutes parameter aliases (`@p=…`) into them. `Display` prints a
 //! canonical, URL-encoded query string with the options in a fixed order.
 //!
@@ -17,17 +17,14 @@
 //! );
 //!
 //! let err = QueryOptions::parse("$stop=2").unwrap_err();
-//! assert_eq!(
-//!     err.as_slice()[0].message(),
-//!     "Custom query option '$stop' that starts with '$' is not supported. Did you mean '$top'?"
-//! );
+//! assert_eq!(err.as_slice()[0].message(), "'$stop' is not a system query option. Did you mean '$top'?");
 //! ```
 
 use std::fmt;
 use std::sync::Arc;
 
 use crate::ast::{Expr, ExprKind, Ident, Span};
-use crate::error::{Error, ErrorKind, Errors, Warning};
+use crate::error::{Error, ErrorKind, Errors, Reason, Warning};
 use crate::parser::Parser;
 use crate::print::url_encode;
 
@@ -536,22 +533,15 @@ impl QueryOptions {
                     let suggestion =
                         crate::suggest::closest(&opt.name[1..], SYSTEM_OPTIONS.iter().copied())
                             .map(|c| format!("${c}"));
-                    let hint = suggestion
-                        .as_deref()
-                        .map(crate::suggest::did_you_mean)
-                        .unwrap_or_default();
-                    let mut e = Error::new(
+                    let e = Error::for_reason(
                         ErrorKind::UnknownQueryOption,
                         opt.name_span,
-                        format!(
-                            "Custom query option '{}' that starts with '$' is not supported.{hint}",
-                            opt.name
-                        ),
+                        Reason::UnknownOption {
+                            option: opt.name.clone(),
+                            suggestion,
+                        },
                         raw.clone(),
                     );
-                    if let Some(s) = suggestion {
-                        e = e.with_suggestion(s);
-                    }
                     push(&mut errors, e);
                 } else {
                     out.warnings.push(Warning::new(
@@ -677,13 +667,12 @@ fn parse_alias_value(value: &str, parser: &Parser) -> Result<Expr, Error> {
 }
 
 fn duplicate(opt: &RawOption<'_>, raw: &Arc<str>) -> Error {
-    Error::new(
+    Error::for_reason(
         ErrorKind::DuplicateQueryOption,
         opt.name_span,
-        format!(
-            "The query option '{}' was specified more than once, but it must be specified at most once.",
-            opt.name
-        ),
+        Reason::DuplicateOption {
+            option: opt.name.clone(),
+        },
         raw.clone(),
     )
 }

@@ -350,7 +350,7 @@ fn skiptoken_and_non_json_format_are_errors() {
     ] {
         let err = Query::from_query_string(qs, set()).unwrap_err();
         assert_eq!(
-            err.as_slice()[0].message(),
+            odata_filter::mde::wire_message(&err.as_slice()[0]),
             format!("Query option '{option}' is not allowed. To allow it, set the 'AllowedQueryOptions' property on EnableQueryAttribute or QueryValidationSettings."),
             "{qs}"
         );
