@@ -25,16 +25,29 @@ fn records(set: &EntitySet) -> Vec<Value> {
         ];
         (0..8)
             .map(|i| {
+                let dns: Value = if i % 3 == 0 {
+                    Value::Null
+                } else {
+                    format!("h{i}'%").into()
+                };
+                let health = ["Active", "Inactive"][i % 2];
+                let risk = ["Low", "High"][i % 2];
+                let group: Value = if i % 2 == 0 {
+                    Value::Null
+                } else {
+                    (i as i64 * 1000).into()
+                };
+                let tag = tags[i % tags.len()].clone();
                 serde_json::json!({
                     "id": format!("{:040x}", i + 1),
-                    "computerDnsName": if i % 3 == 0 { Value::Null } else { format!("h{i}'%").into() },
-                    "healthStatus": ["Active", "Inactive"][i % 2],
-                    "riskScore": ["Low", "High"][i % 2],
+                    "computerDnsName": dns,
+                    "healthStatus": health,
+                    "riskScore": risk,
                     "exposureLevel": "Medium",
                     "onboardingStatus": "Onboarded",
                     "deviceValue": "Normal",
-                    "rbacGroupId": if i % 2 == 0 { Value::Null } else { (i as i64 * 1000).into() },
-                    "machineTags": tags[i % tags.len()].clone(),
+                    "rbacGroupId": group,
+                    "machineTags": tag,
                 })
             })
             .collect()
