@@ -76,7 +76,7 @@ pub mod value;
 
 pub use ast::{Expr, Span};
 pub use builder::QueryBuilder;
-pub use error::{Error, ErrorKind, Errors, Warning};
+pub use error::{Error, ErrorKind, Errors, Reason, Warning};
 pub use eval::{CompiledFilter, Record};
 pub use odata_filter_derive::{ComplexType, EntityType, EnumType};
 pub use options::QueryOptions;
