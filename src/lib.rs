@@ -57,22 +57,22 @@ pub mod eval;
 pub mod mde;
 pub mod options;
 mod parser;
-pub mod pattern;
+mod pattern;
 pub mod print;
 pub mod query;
 pub mod schema;
-pub mod semantics;
+mod semantics;
 #[cfg(feature = "server")]
 pub mod server;
 #[cfg(feature = "sql")]
 pub mod sql;
-pub mod suggest;
+mod suggest;
 pub mod typed;
 pub mod validate;
 pub mod value;
 
 pub use ast::{Expr, Span};
-pub use error::{Error, ErrorKind, Errors, Warning};
+pub use error::{Error, ErrorKind, Errors, Reason, Warning};
 pub use odata_filter_derive::{ComplexType, EntityType, EnumType};
 pub use parser::{parse_filter, Limits, Parser};
 

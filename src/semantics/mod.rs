@@ -3,15 +3,7 @@
 //! (`docs/semantics.md` §5–§6). The validator uses it to type and fold constants, the interpreter and
 //! the compiled filter to evaluate; neither depends on the other.
 //!
-//! Three-valued logic uses `Option<bool>` (`None` is null):
-//!
-//! ```
-//! use odata_filter::semantics::{and3, not3, or3};
-//! assert_eq!(and3(None, Some(false)), Some(false));
-//! assert_eq!(and3(None, Some(true)), None);
-//! assert_eq!(or3(None, Some(true)), Some(true));
-//! assert_eq!(not3(None), None);
-//! ```
+//! Three-valued logic uses `Option<bool>` (`None` is null): see [`and3`], [`or3`], [`not3`].
 
 use std::cmp::Ordering;
 
@@ -163,14 +155,6 @@ impl CompareOp {
     }
 
     /// The outcome for an ordering of the two operands; `None` means unordered (`NaN`): only `ne` holds.
-    ///
-    /// ```
-    /// use odata_filter::semantics::CompareOp;
-    /// use std::cmp::Ordering;
-    /// assert!(CompareOp::Ge.holds(Some(Ordering::Equal)));
-    /// assert!(!CompareOp::Eq.holds(None));
-    /// assert!(CompareOp::Ne.holds(None));
-    /// ```
     #[inline]
     pub fn holds(self, ord: Option<Ordering>) -> bool {
         match ord {
@@ -188,13 +172,6 @@ impl CompareOp {
 
     /// The outcome when at least one operand is null: `eq` is true only when both are, `ne` the
     /// opposite, and the order comparisons are false.
-    ///
-    /// ```
-    /// use odata_filter::semantics::CompareOp;
-    /// assert!(CompareOp::Eq.with_null(true, true));
-    /// assert!(CompareOp::Ne.with_null(true, false));
-    /// assert!(!CompareOp::Le.with_null(true, true));
-    /// ```
     #[inline]
     pub fn with_null(self, left_null: bool, right_null: bool) -> bool {
         match self {
@@ -296,14 +273,6 @@ pub fn orderable(t: &EdmType) -> bool {
 
 /// The type both operands of `left op right` are compared as (`None` inside for `null eq null`), or
 /// `None` when the operator does not apply to these types. `None` operand types are untyped nulls.
-///
-/// ```
-/// use odata_filter::schema::EdmType;
-/// use odata_filter::semantics::{compare_type, CompareOp};
-/// assert_eq!(compare_type(CompareOp::Lt, Some(&EdmType::Int32), Some(&EdmType::Int64)), Some(Some(EdmType::Int64)));
-/// assert_eq!(compare_type(CompareOp::Eq, Some(&EdmType::String), Some(&EdmType::Int32)), None);
-/// assert_eq!(compare_type(CompareOp::Eq, None, None), Some(None));
-/// ```
 pub fn compare_type(
     op: CompareOp,
     left: Option<&EdmType>,
@@ -433,5 +402,46 @@ mod tests {
         assert!(!CompareOp::Eq.with_null(true, false));
         assert!(!CompareOp::Ne.with_null(true, true));
         assert!(CompareOp::Ne.with_null(false, true));
+    }
+
+    #[test]
+    fn three_valued_logic_example() {
+        use crate::semantics::{and3, not3, or3};
+        assert_eq!(and3(None, Some(false)), Some(false));
+        assert_eq!(and3(None, Some(true)), None);
+        assert_eq!(or3(None, Some(true)), Some(true));
+        assert_eq!(not3(None), None);
+    }
+
+    #[test]
+    fn holds_example() {
+        use crate::semantics::CompareOp;
+        use std::cmp::Ordering;
+        assert!(CompareOp::Ge.holds(Some(Ordering::Equal)));
+        assert!(!CompareOp::Eq.holds(None));
+        assert!(CompareOp::Ne.holds(None));
+    }
+
+    #[test]
+    fn with_null_example() {
+        use crate::semantics::CompareOp;
+        assert!(CompareOp::Eq.with_null(true, true));
+        assert!(CompareOp::Ne.with_null(true, false));
+        assert!(!CompareOp::Le.with_null(true, true));
+    }
+
+    #[test]
+    fn compare_type_example() {
+        use crate::schema::EdmType;
+        use crate::semantics::{compare_type, CompareOp};
+        assert_eq!(
+            compare_type(CompareOp::Lt, Some(&EdmType::Int32), Some(&EdmType::Int64)),
+            Some(Some(EdmType::Int64))
+        );
+        assert_eq!(
+            compare_type(CompareOp::Eq, Some(&EdmType::String), Some(&EdmType::Int32)),
+            None
+        );
+        assert_eq!(compare_type(CompareOp::Eq, None, None), Some(None));
     }
 }
