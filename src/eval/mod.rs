@@ -36,6 +36,6 @@ pub mod interp;
 pub mod read;
 pub mod record;
 
-pub use compile::CompiledFilter;
+pub use compile::{CompiledFilter, CompiledFilterFor};
 pub use execute::QueryResult;
-pub use record::{Field, Items, Record};
+pub use record::{AccessorVisitor, Field, Items, Record};
