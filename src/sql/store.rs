@@ -102,6 +102,19 @@ impl Store {
         for ddl in store.layout.create_statements(store.dialect()) {
             store.execute_batch(&ddl)?;
         }
+        // A table created by another version (e.g. before collections had columns) would fail on
+        // the first query with "no such column": say so now.
+        let found = store.column_names()?;
+        let expected = store.layout.physical_columns();
+        if found != expected {
+            return Err(StoreError::Engine(format!(
+                "table {} has the columns ({}), but this version stores ({}): it was created by \
+                 another version; drop the table (or use a new database) and load the records again",
+                store.layout.table(),
+                found.join(", "),
+                expected.join(", ")
+            )));
+        }
         Ok(store)
     }
 
@@ -380,6 +393,26 @@ impl Store {
                 let (st, params) = pg_prepare(c, s)?;
                 c.execute(&st, &pg_refs(&params)).map_err(engine)?;
                 Ok(())
+            }
+        }
+    }
+
+    /// The table's column names, in order.
+    fn column_names(&mut self) -> Result<Vec<String>, StoreError> {
+        let sql = format!(
+            "SELECT * FROM {} LIMIT 0",
+            self.dialect().quote_ident(self.layout.table())
+        );
+        match &mut self.engine {
+            #[cfg(feature = "sqlite")]
+            Engine::Sqlite(c) => {
+                let st = c.prepare(&sql).map_err(engine)?;
+                Ok(st.column_names().into_iter().map(String::from).collect())
+            }
+            #[cfg(feature = "postgres")]
+            Engine::Postgres(c) => {
+                let st = c.prepare(&sql).map_err(engine)?;
+                Ok(st.columns().iter().map(|c| c.name().to_string()).collect())
             }
         }
     }

@@ -174,7 +174,7 @@ fn paging_follows_next_links_over_25000_matches(backend: Backend) {
         records.iter().filter(|r| compiled.matches(*r)).count()
     };
     assert!(expected > 25_000, "{expected}");
-    let mut pages = c.machine_actions(&filter.clone().query());
+    let mut pages = c.machine_actions(&filter.clone().query().unwrap());
     let mut seen = std::collections::HashSet::new();
     let mut last = None;
     for a in pages.by_ref() {
@@ -192,7 +192,7 @@ fn paging_follows_next_links_over_25000_matches(backend: Backend) {
     assert_eq!(seen.len(), expected);
     assert_eq!(pages.pages_fetched(), expected.div_ceil(10_000));
     // With $top the service sends no next link: one page.
-    let mut top = c.machine_actions(&filter.query().top(3));
+    let mut top = c.machine_actions(&filter.query().unwrap().top(3).unwrap());
     assert_eq!(top.by_ref().count(), 3);
     assert_eq!(top.pages_fetched(), 1);
 }
@@ -323,7 +323,7 @@ fn rate_limit_is_hit_and_recovered_from() {
         .max_retries(0)
         .build()
         .unwrap();
-    let q = QueryBuilder::new().top(1);
+    let q = QueryBuilder::new().top(1).unwrap();
     let mut outcomes = Vec::new();
     for _ in 0..4 {
         outcomes.push(impatient.machine_actions(&q).next().unwrap());
@@ -390,7 +390,7 @@ fn unauthorized_and_forbidden() {
     assert!(r.text().unwrap().contains("expired"));
     // The client renews short-lived tokens by itself.
     assert!(reader
-        .machine_actions(&QueryBuilder::new().top(1))
+        .machine_actions(&QueryBuilder::new().top(1).unwrap())
         .next()
         .unwrap()
         .is_ok());
@@ -540,7 +540,7 @@ fn an_action_is_created_and_followed_to_succeeded(backend: Backend) {
         Status::Cancelled
     );
     let mine: Vec<_> = all
-        .machine_actions(&ma::requestor().eq("all").query())
+        .machine_actions(&ma::requestor().eq("all").query().unwrap())
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(mine.len(), 1);

@@ -1030,3 +1030,31 @@ fn lambdas_over_collections_agree_with_the_evaluator() {
         "too many generated queries were invalid: {s} of {cases}"
     );
 }
+
+/// A table created by another version of the layout (here: without the `machineTags` column) is
+/// refused when the store opens, with what to do, instead of failing on the first query.
+#[test]
+fn a_table_from_another_layout_is_refused_at_open() {
+    let dir = std::env::temp_dir().join(format!("odata-sql-layout-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("old.db");
+    let _ = std::fs::remove_file(&path);
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch(
+            "CREATE TABLE \"Machines\" (\"@seq\" BIGINT PRIMARY KEY, \"@doc\" TEXT NOT NULL)",
+        )
+        .unwrap();
+    let err = Store::open(
+        &format!("sqlite:{}", path.display()),
+        odata_filter::mde::machines(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("table Machines has the columns (@seq, @doc)"),
+        "{err}"
+    );
+    assert!(err.contains("created by another version"), "{err}");
+    let _ = std::fs::remove_dir_all(dir);
+}
