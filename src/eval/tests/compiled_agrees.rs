@@ -5,12 +5,12 @@
 
 use std::sync::Arc;
 
-use odata_filter::eval::compile::CompiledFilter;
-use odata_filter::eval::interp::evaluate_at;
-use odata_filter::mde::machine_actions;
-use odata_filter::schema::{EdmType, EnumType};
-use odata_filter::validate::{validate_text, TypedFilter, ValidateOptions};
-use odata_filter::value::{EnumValue, Value};
+use crate::eval::compile::CompiledFilter;
+use crate::eval::interp::evaluate_at;
+use crate::mde::machine_actions;
+use crate::schema::{EdmType, EnumType};
+use crate::validate::{validate_text, TypedFilter, ValidateOptions};
+use crate::value::{EnumValue, Value};
 use proptest::prelude::*;
 use serde_json::json;
 
@@ -215,14 +215,13 @@ fn filter() -> impl Strategy<Value = TypedFilter> {
 /// A JSON record derived from a sample one, with keys dropped, nulled or given values of the wrong
 /// type.
 fn json_record() -> impl Strategy<Value = serde_json::Value> {
-    let keys =
-        <odata_filter::mde::MachineAction as odata_filter::typed::Structured>::PROPERTY_NAMES;
+    let keys = <crate::mde::MachineAction as crate::typed::Structured>::PROPERTY_NAMES;
     (
         0usize..40,
         prop::collection::vec((prop::sample::select(keys.to_vec()), 0u8..6), 0..5),
     )
         .prop_map(|(i, edits)| {
-            let records = odata_filter::mde::sample::machine_actions(40, 5);
+            let records = crate::mde::sample::machine_actions(40, 5);
             let mut v = serde_json::to_value(&records[i]).unwrap();
             let obj = v.as_object_mut().unwrap();
             for (k, e) in edits {
@@ -256,11 +255,17 @@ fn now() -> chrono::DateTime<chrono::FixedOffset> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    // The regressions file stays beside this one (`compiled_agrees.proptest-regressions`).
+    #![proptest_config(ProptestConfig {
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::WithSource("proptest-regressions"),
+        )),
+        ..ProptestConfig::with_cases(300)
+    })]
 
     #[test]
     fn compiled_equals_interpreted_on_typed_records(node in filter(), i in 0usize..60) {
-        let records = odata_filter::mde::sample::machine_actions(60, 11);
+        let records = crate::mde::sample::machine_actions(60, 11);
         let compiled = CompiledFilter::with_now(&node, now());
         let r = &records[i];
         prop_assert_eq!(compiled.evaluate(r), evaluate_at(&node, r, &now()), "{:?}", node);
