@@ -22,13 +22,14 @@
 //! let typed = validate(&ast, machine_actions(), &ValidateOptions::default()).unwrap();
 //! assert_eq!(typed.to_string(), "status eq 'Succeeded' and creationDateTimeUtc ge 2018-08-01T00:00:00Z");
 //!
-//! // 3. Evaluate: compile once, then run over a whole slice (batched, the fastest way) …
-//! let filter = typed.compile();
+//! // 3. Evaluate: compile once for the record type, then test each record as it arrives …
+//! let filter = typed.compile_for::<odata_filter::mde::MachineAction>();
 //! let records = odata_filter::mde::sample::machine_actions(1_000, 1);
+//! let one_by_one = records.iter().filter(|r| filter.matches(r)).count();
+//! // … or run it over a whole slice at once (batched).
 //! let matching: Vec<usize> = filter.matching_indices(&records);
 //! assert!(!matching.is_empty());
-//! // … or over one record at a time, as it arrives.
-//! assert_eq!(records.iter().filter(|r| filter.matches(*r)).count(), matching.len());
+//! assert_eq!(one_by_one, matching.len());
 //!
 //! // Errors are values with a kind, a span and a message, rendered with a caret.
 //! let errors = odata_filter::validate_text(
