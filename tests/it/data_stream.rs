@@ -204,8 +204,7 @@ fn the_service_may_omit_last_update() {
 /// Runs `query --data <dir>/<file>` with `contents`; returns the exit status, stdout and stderr
 /// (the directory written as `<dir>`).
 fn cli_data(file: &str, contents: &str, qs: &str, skip_invalid: bool) -> (u8, String, String) {
-    let dir = std::env::temp_dir().join(format!("odata-filter-data-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::ScratchDir::new("data");
     let path = dir.join(file);
     std::fs::write(&path, contents).unwrap();
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_odata-filter"));
@@ -219,7 +218,7 @@ fn cli_data(file: &str, contents: &str, qs: &str, skip_invalid: bool) -> (u8, St
         output.stdout,
         output.stderr,
     );
-    let err = String::from_utf8_lossy(&err).replace(&dir.display().to_string(), "<dir>");
+    let err = String::from_utf8_lossy(&err).replace(&dir.path().display().to_string(), "<dir>");
     (code, String::from_utf8_lossy(&out).into_owned(), err)
 }
 
@@ -385,7 +384,7 @@ fn skiptoken_and_non_json_format_are_errors() {
     ] {
         let err = Query::from_query_string(qs, set()).unwrap_err();
         assert_eq!(
-            err.as_slice()[0].message(),
+            odata_filter::mde::wire_message(&err.as_slice()[0]),
             format!("Query option '{option}' is not allowed. To allow it, set the 'AllowedQueryOptions' property on EnableQueryAttribute or QueryValidationSettings."),
             "{qs}"
         );
