@@ -5,13 +5,14 @@
 //!
 //! ## The pipeline
 //!
-//! `&str` → [`parse_filter`] → [`ast::Expr`] (faithful, spanned, printable) → [`validate::validate`]
-//! against a [`schema::EntitySet`] → [`validate::TypedFilter`] (resolved properties, typed literals) →
-//! [`TypedFilter::compile`](validate::TypedFilter::compile) → matches records ([`eval::Record`]: JSON or
-//! typed [`mde::MachineAction`]) — or `Display` back to canonical text at any stage.
+//! `&str` → [`parse_filter`] → [`Expr`] (faithful, spanned, printable) → [`validate()`] against an
+//! [`EntitySet`] → [`TypedFilter`] (resolved properties, typed literals) → [`TypedFilter::compile`] →
+//! [`CompiledFilter`], which matches [`Record`]s (JSON objects, or your own structs with
+//! `#[derive(EntityType)]`) — or `Display` back to canonical text at any stage. Every stage is at the
+//! crate root; its module ([`ast`], [`validate`](mod@validate), [`eval`], …) holds the rest of it.
 //!
 //! ```
-//! use odata_filter::{parse_filter, mde::machine_actions, validate::{validate, ValidateOptions}};
+//! use odata_filter::{parse_filter, validate, mde::machine_actions, ValidateOptions};
 //!
 //! // 1. Parse: a faithful tree; `Display` prints the canonical form.
 //! let ast = parse_filter("Status EQ 'Succeeded' and creationDateTimeUtc ge 2018-08-01Z").unwrap();
@@ -30,15 +31,17 @@
 //! assert_eq!(records.iter().filter(|r| filter.matches(*r)).count(), matching.len());
 //!
 //! // Errors are values with a kind, a span and a message, rendered with a caret.
-//! let errors = odata_filter::validate::validate_text(
+//! let errors = odata_filter::validate_text(
 //!     "status eq 'Done'", machine_actions(), &ValidateOptions::default()).unwrap_err();
 //! assert_eq!(errors.as_slice()[0].kind(), odata_filter::ErrorKind::UnknownEnumMember);
 //! ```
 //!
-//! Servers take a whole query string through [`query::Query::from_query_string`] and answer it with
-//! [`ValidatedQuery::response`](query::ValidatedQuery::response); clients build queries that cannot be
-//! misread with [`builder`]. The command line (`odata-filter parse|check|query`) is a thin layer over
-//! these.
+//! Servers take a whole query string through [`Query::from_query_string`] and answer it with
+//! [`ValidatedQuery::response`]; clients build queries that cannot be misread with [`QueryBuilder`].
+//! Schemas come from a derive ([`EntityType`], [`ComplexType`], [`EnumType`](macro@EnumType); see
+//! [`typed`]) or from the builders ([`EntitySet::builder`], [`StructuredType::entity`],
+//! [`EnumType::builder`](schema::EnumType::builder)); MDE's own models and sets are in [`mde`]. The
+//! command line (`odata-filter parse|check|query|schema`) is a thin layer over these.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -57,24 +60,30 @@ pub mod eval;
 pub mod mde;
 pub mod options;
 mod parser;
-pub mod pattern;
-pub mod print;
+mod pattern;
+mod print;
 pub mod query;
 pub mod schema;
-pub mod semantics;
+mod semantics;
 #[cfg(feature = "server")]
 pub mod server;
 #[cfg(feature = "sql")]
 pub mod sql;
-pub mod suggest;
+mod suggest;
 pub mod typed;
 pub mod validate;
 pub mod value;
 
 pub use ast::{Expr, Span};
-pub use error::{Error, ErrorKind, Errors, Warning};
+pub use builder::QueryBuilder;
+pub use error::{Error, ErrorKind, Errors, Reason, Warning};
+pub use eval::{CompiledFilter, Record};
 pub use odata_filter_derive::{ComplexType, EntityType, EnumType};
+pub use options::QueryOptions;
 pub use parser::{parse_filter, Limits, Parser};
+pub use query::{Query, ValidatedQuery};
+pub use schema::{EdmType, EntitySet, StructuredType};
+pub use validate::{validate, validate_text, TypedFilter, ValidateOptions};
 
 /// The README's examples run as doctests, so the README stays true.
 #[cfg(doctest)]

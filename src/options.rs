@@ -2,7 +2,7 @@
 //!
 //! [`QueryOptions::parse`] splits a raw or percent-encoded query string, decodes `+` and `%XX`, matches
 //! system option names case-insensitively with an optional `$`, rejects duplicates and unknown
-//! `$`-options (with MDE's text and a did-you-mean), checks `$top`/`$skip`/`$count`, parses `$filter`
+//! `$`-options (with a did-you-mean; [`Error::reason`](crate::Error::reason) has the data), checks `$top`/`$skip`/`$count`, parses `$filter`
 //! and `$orderby` items, and substitutes parameter aliases (`@p=…`) into them. `Display` prints a
 //! canonical, URL-encoded query string with the options in a fixed order.
 //!
@@ -17,17 +17,14 @@
 //! );
 //!
 //! let err = QueryOptions::parse("$stop=2").unwrap_err();
-//! assert_eq!(
-//!     err.as_slice()[0].message(),
-//!     "Custom query option '$stop' that starts with '$' is not supported. Did you mean '$top'?"
-//! );
+//! assert_eq!(err.as_slice()[0].message(), "'$stop' is not a system query option. Did you mean '$top'?");
 //! ```
 
 use std::fmt;
 use std::sync::Arc;
 
 use crate::ast::{Expr, ExprKind, Ident, Span};
-use crate::error::{Error, ErrorKind, Errors, Warning};
+use crate::error::{Error, ErrorKind, Errors, Reason, Warning};
 use crate::parser::Parser;
 use crate::print::url_encode;
 
@@ -536,22 +533,15 @@ impl QueryOptions {
                     let suggestion =
                         crate::suggest::closest(&opt.name[1..], SYSTEM_OPTIONS.iter().copied())
                             .map(|c| format!("${c}"));
-                    let hint = suggestion
-                        .as_deref()
-                        .map(crate::suggest::did_you_mean)
-                        .unwrap_or_default();
-                    let mut e = Error::new(
+                    let e = Error::for_reason(
                         ErrorKind::UnknownQueryOption,
                         opt.name_span,
-                        format!(
-                            "Custom query option '{}' that starts with '$' is not supported.{hint}",
-                            opt.name
-                        ),
+                        Reason::UnknownOption {
+                            option: opt.name.clone(),
+                            suggestion,
+                        },
                         raw.clone(),
                     );
-                    if let Some(s) = suggestion {
-                        e = e.with_suggestion(s);
-                    }
                     push(&mut errors, e);
                 } else {
                     out.warnings.push(Warning::new(
@@ -608,6 +598,7 @@ impl QueryOptions {
                 let mut expr = parser.parse(value)?;
                 check_expansion(&expr, aliases, parser, &text)?;
                 substitute_aliases(&mut expr, aliases, &text, 0)?;
+                check_normalized_length(&expr, parser, &text)?;
                 if let Some(at) = inside_string(value, &opt.plus_spaces) {
                     self.warnings.push(Warning::new(
                         Span::new(at, at + 1),
@@ -676,13 +667,12 @@ fn parse_alias_value(value: &str, parser: &Parser) -> Result<Expr, Error> {
 }
 
 fn duplicate(opt: &RawOption<'_>, raw: &Arc<str>) -> Error {
-    Error::new(
+    Error::for_reason(
         ErrorKind::DuplicateQueryOption,
         opt.name_span,
-        format!(
-            "The query option '{}' was specified more than once, but it must be specified at most once.",
-            opt.name
-        ),
+        Reason::DuplicateOption {
+            option: opt.name.clone(),
+        },
         raw.clone(),
     )
 }
@@ -770,6 +760,7 @@ fn parse_orderby(
         shift_spans(&mut expr, body_at);
         check_expansion(&expr, aliases, parser, text)?;
         substitute_aliases(&mut expr, aliases, text, 0)?;
+        check_normalized_length(&expr, parser, text)?;
         items.push(OrderByItem { expr, descending });
     }
     Ok(OrderBy {
@@ -996,7 +987,105 @@ fn check_expansion(
         )
         .with_exceeded(limits.max_depth as u64, depth as u64));
     }
+    let length = expanded_length(
+        expr,
+        aliases,
+        &mut vec![None; aliases.len()],
+        &mut Vec::new(),
+    );
+    if length > limits.max_length {
+        return Err(Error::new(
+            ErrorKind::LimitExceeded,
+            span,
+            format!(
+                "with its parameter aliases substituted the filter is {length} bytes long; the limit is {} bytes",
+                limits.max_length
+            ),
+            source.clone(),
+        )
+        .with_exceeded(limits.max_length as u64, length as u64));
+    }
     Ok(())
+}
+
+/// Counts the bytes written to it, storing none.
+#[derive(Default)]
+struct ByteCount(usize);
+
+impl fmt::Write for ByteCount {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0 = self.0.saturating_add(s.len());
+        Ok(())
+    }
+}
+
+/// The length of `value`'s `Display` text, without building it.
+pub(crate) fn printed_length(value: &impl fmt::Display) -> usize {
+    let mut count = ByteCount::default();
+    // Writing to a counter cannot fail; a `Display` that fails prints nothing more.
+    let _ = fmt::write(&mut count, format_args!("{value}"));
+    count.0
+}
+
+/// The length of `expr`'s normalized text once its aliases are substituted, computed without
+/// substituting (each alias's text is measured once), saturating. Parentheses that substitution may add
+/// around a value are not counted: this is the least the substituted text can be, enough to refuse a
+/// query string before copying; the exact length is checked on the substituted tree.
+fn expanded_length(
+    expr: &Expr,
+    aliases: &[(String, Expr)],
+    memo: &mut Vec<Option<usize>>,
+    active: &mut Vec<usize>,
+) -> usize {
+    let mut length = printed_length(expr);
+    let mut stack = vec![expr];
+    while let Some(e) = stack.pop() {
+        let ExprKind::Alias(name) = &e.kind else {
+            children_of(e, &mut stack);
+            continue;
+        };
+        let Some(i) = aliases.iter().position(|(n, _)| *n == name.name) else {
+            continue;
+        };
+        if active.contains(&i) {
+            continue;
+        }
+        let value = match memo[i] {
+            Some(l) => l,
+            None => {
+                active.push(i);
+                let l = expanded_length(&aliases[i].1, aliases, memo, active);
+                active.pop();
+                memo[i] = Some(l);
+                l
+            }
+        };
+        // `@name` is replaced by the value's text.
+        length = length
+            .saturating_sub(name.name.len() + 1)
+            .saturating_add(value);
+    }
+    length
+}
+
+/// The length limit holds for the text the query prints, not only for the text as written: normalizing
+/// puts `, ` between list items and one space around operators, and substitutes aliases, so a filter
+/// accepted near the limit could otherwise print as text that is refused when read back.
+fn check_normalized_length(expr: &Expr, parser: &Parser, source: &Arc<str>) -> Result<(), Error> {
+    let limit = parser.current_limits().max_length;
+    let length = printed_length(expr);
+    if length <= limit {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::LimitExceeded,
+        Span::new(0, source.len()),
+        format!(
+            "normalized, the filter is {length} bytes long (one space around operators, ', ' between list items, aliases substituted); the limit is {limit} bytes"
+        ),
+        source.clone(),
+    )
+    .with_exceeded(limit as u64, length as u64))
 }
 
 /// Calls `f` on `expr` and, unless `f` replaced it, on its children (pre-order).

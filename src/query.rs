@@ -3,7 +3,8 @@
 //! [`Query::from_query_string`] parses the options ([`QueryOptions`]), validates `$filter`
 //! ([`validate`](crate::validate::validate())), checks `$top` against the entity set's cap, resolves
 //! `$orderby` keys (over filterable properties) and `$select` names, and reports every error together.
-//! [`mde::error_body`](crate::mde::error_body) renders errors as MDE's 400 response body.
+//! [`mde::error_body`](crate::mde::error_body) renders errors as MDE's 400 response body, in MDE's
+//! wording ([`mde::wire_message`](crate::mde::wire_message)).
 //!
 //! ```
 //! use odata_filter::query::Query;
@@ -22,8 +23,12 @@
 //!
 //! let err = Query::from_query_string("$top=20000", machine_actions()).unwrap_err();
 //! assert_eq!(
+//!     err.as_slice()[0].reason(),
+//!     Some(&odata_filter::Reason::TopAboveCap { cap: 10_000, top: 20_000 })
+//! );
+//! assert_eq!(
 //!     err.as_slice()[0].message(),
-//!     "The limit of '10000' for Top query has been exceeded. The value from the incoming request is '20000'."
+//!     "$top is 20000; the entity set returns at most 10000 records per request"
 //! );
 //! ```
 
@@ -31,8 +36,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::ast::Span;
-use crate::error::{Error, ErrorKind, Errors, Warning};
-use crate::options::QueryOptions;
+use crate::error::{Error, ErrorKind, Errors, Reason, Warning};
+use crate::options::{printed_length, QueryOptions};
 use crate::print::url_encode;
 use crate::schema::{EntitySet, Lookup, PropertyId, StructuredType};
 use crate::suggest::closest;
@@ -308,7 +313,8 @@ impl Query {
         parser: &crate::Parser,
     ) -> Result<ValidatedQuery, Errors> {
         let (opts, errors) = QueryOptions::parse_lenient(qs, parser, options.max_orderby_keys);
-        Query::from_parts(opts, qs, set, options, errors)
+        let max_length = Some(parser.current_limits().max_length);
+        Query::from_parts(opts, qs, set, options, errors, max_length)
     }
 
     /// Validates a whole URL (`https://api.security.microsoft.com/api/machineactions?$filter=…`, also
@@ -396,7 +402,7 @@ impl Query {
         set: &EntitySet,
         options: &ValidateOptions,
     ) -> Result<ValidatedQuery, Errors> {
-        Query::from_parts(opts, raw, set, options, Vec::new())
+        Query::from_parts(opts, raw, set, options, Vec::new(), None)
     }
 
     fn from_parts(
@@ -405,13 +411,30 @@ impl Query {
         set: &EntitySet,
         options: &ValidateOptions,
         option_errors: Vec<(usize, Error)>,
+        max_length: Option<usize>,
     ) -> Result<ValidatedQuery, Errors> {
         let raw_arc: Arc<str> = Arc::from(raw);
         let mut errors: Vec<(usize, Error)> = option_errors;
         let filter = match &opts.filter {
             None => None,
             Some(fo) => match validate_source(&fo.expr, set, options, fo.text.clone()) {
-                Ok(f) => Some(f),
+                // The validated filter prints the text that is read back: it must fit the same limit.
+                Ok(f) => match max_length.map(|limit| (limit, printed_length(&f))) {
+                    Some((limit, length)) if length > limit => {
+                        errors.push((
+                            fo.span_in_query(Span::new(0, fo.text.len())).start,
+                            Error::new(
+                                ErrorKind::LimitExceeded,
+                                Span::new(0, fo.text.len()),
+                                format!("normalized, the filter is {length} bytes long; the limit is {limit} bytes"),
+                                fo.text.clone(),
+                            )
+                            .with_exceeded(limit as u64, length as u64),
+                        ));
+                        None
+                    }
+                    _ => Some(f),
+                },
                 Err(e) => {
                     errors.extend(e.into_iter().map(|e| (fo.span_in_query(e.span()).start, e)));
                     None
@@ -423,15 +446,12 @@ impl Query {
                 let span = option_value_span(raw, "top");
                 errors.push((
                     span.start,
-                    Error::new(
+                    Error::for_reason(
                         ErrorKind::TopLimitExceeded,
                         span,
-                        format!(
-                            "The limit of '{cap}' for Top query has been exceeded. The value from the incoming request is '{top}'."
-                        ),
+                        Reason::TopAboveCap { cap, top },
                         raw_arc.clone(),
-                    )
-                    .with_exceeded(cap, top),
+                    ),
                 ));
             }
         }
@@ -441,36 +461,38 @@ impl Query {
                 let span = option_value_span(raw, bare);
                 errors.push((
                     span.start,
-                    Error::new(
+                    Error::for_reason(
                         ErrorKind::Unsupported,
                         span,
-                        format!(
-                            "The query option '{name}' is not supported by the entity set '{}'.",
-                            set.name()
-                        ),
+                        Reason::OptionNotSupported {
+                            option: name.to_string(),
+                            entity_set: set.name().to_string(),
+                        },
                         raw_arc.clone(),
                     ),
                 ));
             }
         }
-        // MDE answers JSON only and pages by `$skip`: ASP.NET Core OData's wording for an option the
-        // endpoint does not allow.
-        let json_format = opts.format.as_deref().map_or(true, |f| {
+        // The service answers JSON only and pages by `$skip`.
+        let json_format = |f: &String| {
             let media = f.split(';').next().unwrap_or("").trim();
             media.eq_ignore_ascii_case("json") || media.eq_ignore_ascii_case("application/json")
-        });
-        for (present, option, bare) in [
-            (opts.skiptoken.is_some(), "SkipToken", "skiptoken"),
-            (!json_format, "Format", "format"),
+        };
+        for (value, bare) in [
+            (opts.skiptoken.as_ref(), "skiptoken"),
+            (opts.format.as_ref().filter(|f| !json_format(f)), "format"),
         ] {
-            if present {
+            if let Some(value) = value {
                 let span = option_value_span(raw, bare);
                 errors.push((
                     span.start,
-                    Error::new(
+                    Error::for_reason(
                         ErrorKind::Unsupported,
                         span,
-                        format!("Query option '{option}' is not allowed. To allow it, set the 'AllowedQueryOptions' property on EnableQueryAttribute or QueryValidationSettings."),
+                        Reason::OptionNotAllowed {
+                            option: format!("${bare}"),
+                            value: value.clone(),
+                        },
                         raw_arc.clone(),
                     ),
                 ));
@@ -500,25 +522,18 @@ impl Query {
                 match ty.lookup(&ident.name, !options.strict_case) {
                     Lookup::Found(id) => items.push(SelectItem::Property(id)),
                     _ => {
-                        let mut msg = format!(
-                            "Could not find a property named '{}' on type '{}'.",
-                            ident.name,
-                            ty.name()
-                        );
                         let suggestion =
                             closest(&ident.name, ty.properties().iter().map(|p| p.name()));
-                        if let Some(s) = suggestion {
-                            msg.push_str(&crate::suggest::did_you_mean(s));
-                        }
-                        let mut e = Error::new(
+                        let e = Error::for_reason(
                             ErrorKind::UnknownProperty,
                             ident.span,
-                            msg,
+                            Reason::UnknownProperty {
+                                property: ident.name.clone(),
+                                type_name: ty.name().to_string(),
+                                suggestion: suggestion.map(str::to_string),
+                            },
                             sel.text.clone(),
                         );
-                        if let Some(s) = suggestion {
-                            e = e.with_suggestion(s);
-                        }
                         let at = option_value_span(raw, "select").start;
                         errors.push((at + ident.span.start, e));
                     }

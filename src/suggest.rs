@@ -3,12 +3,6 @@
 
 /// The candidate closest to `name` (case-insensitive Levenshtein distance), if it is close enough to be
 /// a plausible typo: at most one edit for short names, a third of the length for longer ones.
-///
-/// ```
-/// use odata_filter::suggest::closest;
-/// assert_eq!(closest("Succeded", ["Pending", "Succeeded"].into_iter()), Some("Succeeded"));
-/// assert_eq!(closest("xyz", ["Pending"].into_iter()), None);
-/// ```
 pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let lower = name.to_lowercase();
     let budget = (name.chars().count() / 3).max(1);
@@ -20,10 +14,6 @@ pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Opt
 }
 
 /// The one wording of a suggestion, appended to a message: " Did you mean 'status'?".
-///
-/// ```
-/// assert_eq!(odata_filter::suggest::did_you_mean("$top"), " Did you mean '$top'?");
-/// ```
 pub fn did_you_mean(suggestion: &str) -> String {
     format!(" Did you mean '{suggestion}'?")
 }
@@ -70,5 +60,23 @@ mod tests {
             Some("status")
         );
         assert_eq!(closest("zzzzzz", ["status"].into_iter()), None);
+    }
+
+    #[test]
+    fn closest_example() {
+        use crate::suggest::closest;
+        assert_eq!(
+            closest("Succeded", ["Pending", "Succeeded"].into_iter()),
+            Some("Succeeded")
+        );
+        assert_eq!(closest("xyz", ["Pending"].into_iter()), None);
+    }
+
+    #[test]
+    fn did_you_mean_example() {
+        assert_eq!(
+            crate::suggest::did_you_mean("$top"),
+            " Did you mean '$top'?"
+        );
     }
 }

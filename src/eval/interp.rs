@@ -1,15 +1,6 @@
 //! The reference interpreter: walks the [`TypedFilter`]'s tree, computing a [`Value`] per node with
 //! the rules of [`crate::semantics`]. Slow and obvious on purpose — the compiled filter is tested
 //! against it.
-//!
-//! ```
-//! use odata_filter::eval::interp::evaluate;
-//! use odata_filter::mde::machine_actions;
-//! use odata_filter::validate::{validate_text, ValidateOptions};
-//! let f = validate_text("machineId eq null", machine_actions(), &ValidateOptions::default()).unwrap();
-//! // On a record without machineId: true.
-//! assert_eq!(evaluate(&f, &serde_json::json!({})), Some(true));
-//! ```
 
 use std::sync::Arc;
 
@@ -241,5 +232,23 @@ impl<'r> Context<'r> {
             TypedExpr::Cast(c) => ops::cast(&self.value(c.operand()), c.target()),
             TypedExpr::IsOf(c) => Value::Boolean(ops::is_of(&self.value(c.operand()), c.target())),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn null_property_example() {
+        use crate::eval::interp::evaluate;
+        use crate::mde::machine_actions;
+        use crate::validate::{validate_text, ValidateOptions};
+        let f = validate_text(
+            "machineId eq null",
+            machine_actions(),
+            &ValidateOptions::default(),
+        )
+        .unwrap();
+        // On a record without machineId: true.
+        assert_eq!(evaluate(&f, &serde_json::json!({})), Some(true));
     }
 }

@@ -1,19 +1,18 @@
-//! Evaluation: records, a reference interpreter, compiled filters and query execution. The rules
-//! (`docs/semantics.md` §6) are those of [`crate::semantics`].
+//! Evaluation: records, compiled filters and query execution, by the rules of `docs/semantics.md`
+//! §6.
 //!
 //! The pipeline after validation:
 //!
 //! ```text
-//! TypedFilter ──┬─▶ interp (reference: walks the tree, Value per node)
+//! TypedFilter ──┬─▶ reference interpreter (internal: walks the tree, Value per node)
 //!               └─▶ compile::CompiledFilter (flat, type-specialised, batched)
 //! ValidatedQuery::execute(&[R]) ─▶ QueryResult (count + page indices) ─▶ response body (JSON)
 //! ```
 //!
 //! - [`record`]: the [`Record`] trait and its implementations for JSON objects and the typed
 //!   [`MachineAction`](crate::mde::MachineAction).
-//! - [`read`]: a record's field read as a value of its declared type.
-//! - [`interp`]: the reference interpreter.
-//! - [`compile`]: compiled filters; a property test holds them equal to the interpreter.
+//! - [`compile`]: compiled filters; a property test holds them equal to a reference interpreter
+//!   (internal: it walks the tree and computes a value per node, slow and obvious on purpose).
 //! - [`execute`]: `$filter`, `$orderby`, `$skip`, `$top`, `$count`, `$select` over a slice of records.
 //!
 //! ```
@@ -32,10 +31,12 @@
 
 pub mod compile;
 pub mod execute;
-pub mod interp;
-pub mod read;
+pub(crate) mod interp;
+pub(crate) mod read;
 pub mod record;
+#[cfg(test)]
+mod tests;
 
-pub use compile::CompiledFilter;
+pub use compile::{CompiledFilter, CompiledFilterFor};
 pub use execute::QueryResult;
-pub use record::{Field, Items, Record};
+pub use record::{AccessorVisitor, Field, Items, Record};

@@ -13,15 +13,6 @@ use crate::value::{EnumValue, Value};
 
 /// Reads a record field as a value of its declared type. A field whose data does not fit the type
 /// (a JSON number for a string property, an unknown enum member, a malformed date-time) is null.
-///
-/// ```
-/// use odata_filter::eval::{read::field_value, Field};
-/// use odata_filter::schema::EdmType;
-/// use odata_filter::value::Value;
-/// let json = serde_json::json!("2024-01-01T00:00:00Z");
-/// assert!(matches!(field_value(Field::Json(&json), &EdmType::DateTimeOffset), Value::DateTimeOffset(_)));
-/// assert_eq!(field_value(Field::Json(&json), &EdmType::Int32), Value::Null);
-/// ```
 pub fn field_value(f: Field<'_>, ty: &EdmType) -> Value {
     use Value as V;
     match f {
@@ -86,14 +77,6 @@ pub fn field_value(f: Field<'_>, ty: &EdmType) -> Value {
 
 /// Whether a field is null when read as `ty`: absent, JSON null, or data that does not fit the type
 /// (a complex value must be an object, a collection an array). Cheaper than [`field_value`].
-///
-/// ```
-/// use odata_filter::eval::{read::field_is_null, Field};
-/// use odata_filter::schema::EdmType;
-/// assert!(field_is_null(Field::Null, &EdmType::String));
-/// assert!(!field_is_null(Field::Str("x"), &EdmType::String));
-/// assert!(field_is_null(Field::Str("x"), &EdmType::Guid));
-/// ```
 pub fn field_is_null(f: Field<'_>, ty: &EdmType) -> bool {
     match ty {
         EdmType::Complex(_) => !matches!(
@@ -217,5 +200,30 @@ mod tests {
             field_value(Field::Json(&inf), &EdmType::Double),
             Value::Double(f64::INFINITY)
         );
+    }
+
+    #[test]
+    fn field_value_example() {
+        use crate::eval::{read::field_value, Field};
+        use crate::schema::EdmType;
+        use crate::value::Value;
+        let json = serde_json::json!("2024-01-01T00:00:00Z");
+        assert!(matches!(
+            field_value(Field::Json(&json), &EdmType::DateTimeOffset),
+            Value::DateTimeOffset(_)
+        ));
+        assert_eq!(
+            field_value(Field::Json(&json), &EdmType::Int32),
+            Value::Null
+        );
+    }
+
+    #[test]
+    fn field_is_null_example() {
+        use crate::eval::{read::field_is_null, Field};
+        use crate::schema::EdmType;
+        assert!(field_is_null(Field::Null, &EdmType::String));
+        assert!(!field_is_null(Field::Str("x"), &EdmType::String));
+        assert!(field_is_null(Field::Str("x"), &EdmType::Guid));
     }
 }

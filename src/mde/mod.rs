@@ -29,7 +29,7 @@ mod schema_facts;
 
 use crate::schema::EntitySet;
 use crate::typed::Entity;
-pub use errors::{error_body, INVALID_QUERY_PREFIX};
+pub use errors::{error_body, wire_errors, wire_message, INVALID_QUERY_PREFIX};
 
 pub use model::{
     format_wire_datetime, parse_wire_datetime, Command, CommandParam, CommandStatus,

@@ -3,15 +3,7 @@
 //! (`docs/semantics.md` §5–§6). The validator uses it to type and fold constants, the interpreter and
 //! the compiled filter to evaluate; neither depends on the other.
 //!
-//! Three-valued logic uses `Option<bool>` (`None` is null):
-//!
-//! ```
-//! use odata_filter::semantics::{and3, not3, or3};
-//! assert_eq!(and3(None, Some(false)), Some(false));
-//! assert_eq!(and3(None, Some(true)), None);
-//! assert_eq!(or3(None, Some(true)), Some(true));
-//! assert_eq!(not3(None), None);
-//! ```
+//! Three-valued logic uses `Option<bool>` (`None` is null): see [`and3`], [`or3`], [`not3`].
 
 use std::cmp::Ordering;
 
@@ -71,29 +63,13 @@ impl LogicalOp {
         }
     }
 
-    /// The operator for an AST operator, if it is `and` or `or`.
-    pub fn from_binary(op: BinaryOp) -> Option<LogicalOp> {
-        match op {
-            BinaryOp::And => Some(LogicalOp::And),
-            BinaryOp::Or => Some(LogicalOp::Or),
-            _ => None,
-        }
-    }
-
     /// The operator applied to two truth values (Kleene logic).
     #[inline]
-    pub fn apply(self, a: Option<bool>, b: Option<bool>) -> Option<bool> {
+    pub(crate) fn apply(self, a: Option<bool>, b: Option<bool>) -> Option<bool> {
         match self {
             LogicalOp::And => and3(a, b),
             LogicalOp::Or => or3(a, b),
         }
-    }
-
-    /// The value that decides the outcome whatever the other operands are: `false` for `and`,
-    /// `true` for `or`.
-    #[inline]
-    pub fn absorbing(self) -> bool {
-        self == LogicalOp::Or
     }
 }
 
@@ -133,7 +109,7 @@ impl CompareOp {
     }
 
     /// The operator for an AST operator, if it is a comparison.
-    pub fn from_binary(op: BinaryOp) -> Option<CompareOp> {
+    pub(crate) fn from_binary(op: BinaryOp) -> Option<CompareOp> {
         use BinaryOp as B;
         Some(match op {
             B::Eq => CompareOp::Eq,
@@ -147,12 +123,12 @@ impl CompareOp {
     }
 
     /// True for `eq` and `ne`.
-    pub fn is_equality(self) -> bool {
+    pub(crate) fn is_equality(self) -> bool {
         matches!(self, CompareOp::Eq | CompareOp::Ne)
     }
 
     /// The operator with its operands swapped: `a gt b` is `b lt a`.
-    pub fn flip(self) -> CompareOp {
+    pub(crate) fn flip(self) -> CompareOp {
         match self {
             CompareOp::Gt => CompareOp::Lt,
             CompareOp::Ge => CompareOp::Le,
@@ -163,16 +139,8 @@ impl CompareOp {
     }
 
     /// The outcome for an ordering of the two operands; `None` means unordered (`NaN`): only `ne` holds.
-    ///
-    /// ```
-    /// use odata_filter::semantics::CompareOp;
-    /// use std::cmp::Ordering;
-    /// assert!(CompareOp::Ge.holds(Some(Ordering::Equal)));
-    /// assert!(!CompareOp::Eq.holds(None));
-    /// assert!(CompareOp::Ne.holds(None));
-    /// ```
     #[inline]
-    pub fn holds(self, ord: Option<Ordering>) -> bool {
+    pub(crate) fn holds(self, ord: Option<Ordering>) -> bool {
         match ord {
             None => self == CompareOp::Ne,
             Some(o) => match self {
@@ -188,15 +156,8 @@ impl CompareOp {
 
     /// The outcome when at least one operand is null: `eq` is true only when both are, `ne` the
     /// opposite, and the order comparisons are false.
-    ///
-    /// ```
-    /// use odata_filter::semantics::CompareOp;
-    /// assert!(CompareOp::Eq.with_null(true, true));
-    /// assert!(CompareOp::Ne.with_null(true, false));
-    /// assert!(!CompareOp::Le.with_null(true, true));
-    /// ```
     #[inline]
-    pub fn with_null(self, left_null: bool, right_null: bool) -> bool {
+    pub(crate) fn with_null(self, left_null: bool, right_null: bool) -> bool {
         match self {
             CompareOp::Eq => left_null && right_null,
             CompareOp::Ne => left_null != right_null,
@@ -241,7 +202,7 @@ impl ArithmeticOp {
     }
 
     /// The operator for an AST operator, if it is arithmetic.
-    pub fn from_binary(op: BinaryOp) -> Option<ArithmeticOp> {
+    pub(crate) fn from_binary(op: BinaryOp) -> Option<ArithmeticOp> {
         use BinaryOp as B;
         Some(match op {
             B::Add => ArithmeticOp::Add,
@@ -296,14 +257,6 @@ pub fn orderable(t: &EdmType) -> bool {
 
 /// The type both operands of `left op right` are compared as (`None` inside for `null eq null`), or
 /// `None` when the operator does not apply to these types. `None` operand types are untyped nulls.
-///
-/// ```
-/// use odata_filter::schema::EdmType;
-/// use odata_filter::semantics::{compare_type, CompareOp};
-/// assert_eq!(compare_type(CompareOp::Lt, Some(&EdmType::Int32), Some(&EdmType::Int64)), Some(Some(EdmType::Int64)));
-/// assert_eq!(compare_type(CompareOp::Eq, Some(&EdmType::String), Some(&EdmType::Int32)), None);
-/// assert_eq!(compare_type(CompareOp::Eq, None, None), Some(None));
-/// ```
 pub fn compare_type(
     op: CompareOp,
     left: Option<&EdmType>,
@@ -433,5 +386,46 @@ mod tests {
         assert!(!CompareOp::Eq.with_null(true, false));
         assert!(!CompareOp::Ne.with_null(true, true));
         assert!(CompareOp::Ne.with_null(false, true));
+    }
+
+    #[test]
+    fn three_valued_logic_example() {
+        use crate::semantics::{and3, not3, or3};
+        assert_eq!(and3(None, Some(false)), Some(false));
+        assert_eq!(and3(None, Some(true)), None);
+        assert_eq!(or3(None, Some(true)), Some(true));
+        assert_eq!(not3(None), None);
+    }
+
+    #[test]
+    fn holds_example() {
+        use crate::semantics::CompareOp;
+        use std::cmp::Ordering;
+        assert!(CompareOp::Ge.holds(Some(Ordering::Equal)));
+        assert!(!CompareOp::Eq.holds(None));
+        assert!(CompareOp::Ne.holds(None));
+    }
+
+    #[test]
+    fn with_null_example() {
+        use crate::semantics::CompareOp;
+        assert!(CompareOp::Eq.with_null(true, true));
+        assert!(CompareOp::Ne.with_null(true, false));
+        assert!(!CompareOp::Le.with_null(true, true));
+    }
+
+    #[test]
+    fn compare_type_example() {
+        use crate::schema::EdmType;
+        use crate::semantics::{compare_type, CompareOp};
+        assert_eq!(
+            compare_type(CompareOp::Lt, Some(&EdmType::Int32), Some(&EdmType::Int64)),
+            Some(Some(EdmType::Int64))
+        );
+        assert_eq!(
+            compare_type(CompareOp::Eq, Some(&EdmType::String), Some(&EdmType::Int32)),
+            None
+        );
+        assert_eq!(compare_type(CompareOp::Eq, None, None), Some(None));
     }
 }

@@ -24,13 +24,6 @@ pub fn cmp_f64(a: f64, b: f64) -> Option<Ordering> {
 
 /// An instant as nanoseconds since 1970-01-01T00:00:00Z (offsets normalised). `i128` covers the whole
 /// range of years 1..=9999 at nanosecond precision.
-///
-/// ```
-/// use odata_filter::semantics::scalar::instant_nanos;
-/// let a = chrono::DateTime::parse_from_rfc3339("2024-01-01T02:00:00+02:00").unwrap();
-/// let b = chrono::DateTime::parse_from_rfc3339("2024-01-01T00:00:00Z").unwrap();
-/// assert_eq!(instant_nanos(&a), instant_nanos(&b));
-/// ```
 #[inline]
 pub fn instant_nanos(t: &DateTime<FixedOffset>) -> i128 {
     i128::from(t.timestamp()) * 1_000_000_000 + i128::from(t.timestamp_subsec_nanos())
@@ -42,13 +35,6 @@ pub fn length(s: &str) -> i64 {
 }
 
 /// Character position of the first occurrence of `needle`, or -1.
-///
-/// ```
-/// use odata_filter::semantics::scalar::index_of;
-/// assert_eq!(index_of("héllo", "llo"), 2);
-/// assert_eq!(index_of("abc", ""), 0);
-/// assert_eq!(index_of("abc", "x"), -1);
-/// ```
 pub fn index_of(s: &str, needle: &str) -> i64 {
     match s.find(needle) {
         Some(byte) => s[..byte].chars().count() as i64,
@@ -58,14 +44,6 @@ pub fn index_of(s: &str, needle: &str) -> i64 {
 
 /// `substring(s, start[, length])` by characters. A start before 0 counts from 0, a start past the end
 /// gives `''`; a negative length gives `''`.
-///
-/// ```
-/// use odata_filter::semantics::scalar::substring;
-/// assert_eq!(substring("héllo", 1, None), "éllo");
-/// assert_eq!(substring("héllo", 1, Some(2)), "él");
-/// assert_eq!(substring("abc", 10, None), "");
-/// assert_eq!(substring("abc", -1, Some(2)), "ab");
-/// ```
 pub fn substring(s: &str, start: i64, len: Option<i64>) -> String {
     let start = usize::try_from(start.max(0)).unwrap_or(usize::MAX);
     let rest = s.chars().skip(start);
@@ -84,16 +62,6 @@ pub fn trim(s: &str) -> &str {
 
 /// Checked Int64 arithmetic: overflow and division by zero give `None` (null). `divby` is not an
 /// integer operation (see [`decimal_arith`]); here it gives `None`.
-///
-/// ```
-/// use odata_filter::semantics::scalar::int_arith;
-/// use odata_filter::semantics::ArithmeticOp;
-/// assert_eq!(int_arith(ArithmeticOp::Div, 7, -2), Some(-3));
-/// assert_eq!(int_arith(ArithmeticOp::Mod, -7, 2), Some(-1));
-/// assert_eq!(int_arith(ArithmeticOp::Add, i64::MAX, 1), None);
-/// assert_eq!(int_arith(ArithmeticOp::Div, i64::MIN, -1), None);
-/// assert_eq!(int_arith(ArithmeticOp::Mod, 1, 0), None);
-/// ```
 #[inline]
 pub fn int_arith(op: ArithmeticOp, a: i64, b: i64) -> Option<i64> {
     match op {
@@ -107,15 +75,6 @@ pub fn int_arith(op: ArithmeticOp, a: i64, b: i64) -> Option<i64> {
 }
 
 /// Checked decimal arithmetic: overflow and division by zero give `None`.
-///
-/// ```
-/// use odata_filter::semantics::scalar::decimal_arith;
-/// use odata_filter::semantics::ArithmeticOp;
-/// use rust_decimal::Decimal;
-/// let d = |s: &str| s.parse::<Decimal>().unwrap();
-/// assert_eq!(decimal_arith(ArithmeticOp::Add, d("0.1"), d("0.2")), Some(d("0.3")));
-/// assert_eq!(decimal_arith(ArithmeticOp::DivBy, d("1"), d("0")), None);
-/// ```
 pub fn decimal_arith(op: ArithmeticOp, a: Decimal, b: Decimal) -> Option<Decimal> {
     match op {
         ArithmeticOp::Add => a.checked_add(b),
@@ -153,13 +112,6 @@ pub fn f64_to_decimal(f: f64) -> Option<Decimal> {
 }
 
 /// `round`: to the nearest integer, midpoints away from zero (OData's rule, not banker's rounding).
-///
-/// ```
-/// use odata_filter::semantics::scalar::round_f64;
-/// assert_eq!(round_f64(2.5), 3.0);
-/// assert_eq!(round_f64(-2.5), -3.0);
-/// assert!(round_f64(f64::NAN).is_nan());
-/// ```
 pub fn round_f64(f: f64) -> f64 {
     f.round()
 }
@@ -198,13 +150,6 @@ pub enum DatePart {
 }
 
 /// A date part of a date-time, in the value's own offset.
-///
-/// ```
-/// use odata_filter::semantics::scalar::{dto_part, DatePart};
-/// let t = chrono::DateTime::parse_from_rfc3339("2024-01-01T01:30:00+02:00").unwrap();
-/// assert_eq!(dto_part(&t, DatePart::Year), 2024);
-/// assert_eq!(dto_part(&t, DatePart::Hour), 1);
-/// ```
 pub fn dto_part(t: &DateTime<FixedOffset>, part: DatePart) -> i64 {
     let local = t.naive_local();
     match part {
@@ -239,10 +184,6 @@ pub fn time_part(t: &NaiveTime, part: DatePart) -> Option<i64> {
 
 /// `fractionalseconds`: the fraction of the second as a decimal (`0.2011911`), from a nanosecond count
 /// (leap-second nanoseconds above 10^9 are folded back).
-///
-/// ```
-/// assert_eq!(odata_filter::semantics::scalar::fractional_seconds(201_191_100).to_string(), "0.2011911");
-/// ```
 pub fn fractional_seconds(nanos: u32) -> Decimal {
     Decimal::new(i64::from(nanos % 1_000_000_000), 9).normalize()
 }
@@ -253,10 +194,6 @@ pub fn total_offset_minutes(t: &DateTime<FixedOffset>) -> i64 {
 }
 
 /// `totalseconds` of a duration in nanoseconds, as a decimal.
-///
-/// ```
-/// assert_eq!(odata_filter::semantics::scalar::total_seconds(1_500_000_000).unwrap().to_string(), "1.5");
-/// ```
 pub fn total_seconds(nanos: i128) -> Option<Decimal> {
     let n = i64::try_from(nanos).ok()?;
     Some(Decimal::new(n, 9).normalize())
@@ -405,5 +342,88 @@ mod tests {
         assert_eq!(date_add_nanos(&d, day + 1), None);
         assert!(min_datetime() < max_datetime());
         assert_eq!(total_seconds(-1_500_000_000).unwrap().to_string(), "-1.5");
+    }
+
+    #[test]
+    fn instant_nanos_example() {
+        use crate::semantics::scalar::instant_nanos;
+        let a = chrono::DateTime::parse_from_rfc3339("2024-01-01T02:00:00+02:00").unwrap();
+        let b = chrono::DateTime::parse_from_rfc3339("2024-01-01T00:00:00Z").unwrap();
+        assert_eq!(instant_nanos(&a), instant_nanos(&b));
+    }
+
+    #[test]
+    fn index_of_example() {
+        use crate::semantics::scalar::index_of;
+        assert_eq!(index_of("héllo", "llo"), 2);
+        assert_eq!(index_of("abc", ""), 0);
+        assert_eq!(index_of("abc", "x"), -1);
+    }
+
+    #[test]
+    fn substring_example() {
+        use crate::semantics::scalar::substring;
+        assert_eq!(substring("héllo", 1, None), "éllo");
+        assert_eq!(substring("héllo", 1, Some(2)), "él");
+        assert_eq!(substring("abc", 10, None), "");
+        assert_eq!(substring("abc", -1, Some(2)), "ab");
+    }
+
+    #[test]
+    fn int_arith_example() {
+        use crate::semantics::scalar::int_arith;
+        use crate::semantics::ArithmeticOp;
+        assert_eq!(int_arith(ArithmeticOp::Div, 7, -2), Some(-3));
+        assert_eq!(int_arith(ArithmeticOp::Mod, -7, 2), Some(-1));
+        assert_eq!(int_arith(ArithmeticOp::Add, i64::MAX, 1), None);
+        assert_eq!(int_arith(ArithmeticOp::Div, i64::MIN, -1), None);
+        assert_eq!(int_arith(ArithmeticOp::Mod, 1, 0), None);
+    }
+
+    #[test]
+    fn decimal_arith_example() {
+        use crate::semantics::scalar::decimal_arith;
+        use crate::semantics::ArithmeticOp;
+        use rust_decimal::Decimal;
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(
+            decimal_arith(ArithmeticOp::Add, d("0.1"), d("0.2")),
+            Some(d("0.3"))
+        );
+        assert_eq!(decimal_arith(ArithmeticOp::DivBy, d("1"), d("0")), None);
+    }
+
+    #[test]
+    fn round_f64_example() {
+        use crate::semantics::scalar::round_f64;
+        assert_eq!(round_f64(2.5), 3.0);
+        assert_eq!(round_f64(-2.5), -3.0);
+        assert!(round_f64(f64::NAN).is_nan());
+    }
+
+    #[test]
+    fn dto_part_example() {
+        use crate::semantics::scalar::{dto_part, DatePart};
+        let t = chrono::DateTime::parse_from_rfc3339("2024-01-01T01:30:00+02:00").unwrap();
+        assert_eq!(dto_part(&t, DatePart::Year), 2024);
+        assert_eq!(dto_part(&t, DatePart::Hour), 1);
+    }
+
+    #[test]
+    fn fractional_seconds_example() {
+        assert_eq!(
+            crate::semantics::scalar::fractional_seconds(201_191_100).to_string(),
+            "0.2011911"
+        );
+    }
+
+    #[test]
+    fn total_seconds_example() {
+        assert_eq!(
+            crate::semantics::scalar::total_seconds(1_500_000_000)
+                .unwrap()
+                .to_string(),
+            "1.5"
+        );
     }
 }

@@ -3,16 +3,6 @@
 //!
 //! Nothing here panics or fails: a rule that has no answer (overflow, division by zero, a function of
 //! null, a value of the wrong type) gives null.
-//!
-//! ```
-//! use odata_filter::semantics::values::{arith, compare};
-//! use odata_filter::semantics::{ArithmeticOp, CompareOp};
-//! use odata_filter::value::Value;
-//! assert!(compare(CompareOp::Eq, &Value::Null, &Value::Null));
-//! assert!(!compare(CompareOp::Lt, &Value::Null, &Value::Int(1)));
-//! assert_eq!(arith(ArithmeticOp::Add, &Value::Int(i64::MAX), &Value::Int(1)), Value::Null);
-//! assert!(compare(CompareOp::Lt, &Value::Int(1), &Value::Double(1.5)));
-//! ```
 
 use std::cmp::Ordering;
 use std::sync::Arc;
@@ -191,15 +181,6 @@ pub fn from_truth(t: Option<bool>) -> Value {
 }
 
 /// `cast(v, ty)`: the value converted to `ty`, null when it cannot be represented.
-///
-/// ```
-/// use odata_filter::semantics::values::cast;
-/// use odata_filter::schema::EdmType;
-/// use odata_filter::value::Value;
-/// assert_eq!(cast(&Value::Int(300), &EdmType::Byte), Value::Null);
-/// assert_eq!(cast(&Value::Int(3), &EdmType::String), Value::String("3".into()));
-/// assert_eq!(cast(&Value::String("12".into()), &EdmType::Int32), Value::Int(12));
-/// ```
 pub fn cast(v: &Value, ty: &EdmType) -> Value {
     use Value as V;
     if v.is_null() {
@@ -328,16 +309,6 @@ pub(super) fn parse_double(s: &str) -> Option<f64> {
 }
 
 /// `isof(v, ty)`: whether the value is of `ty` (or promotes to it without loss); null is of no type.
-///
-/// ```
-/// use odata_filter::semantics::values::is_of;
-/// use odata_filter::schema::EdmType;
-/// use odata_filter::value::Value;
-/// assert!(is_of(&Value::Int(5), &EdmType::Int64));
-/// assert!(is_of(&Value::Int(5), &EdmType::Decimal));
-/// assert!(!is_of(&Value::Int(5), &EdmType::String));
-/// assert!(!is_of(&Value::Null, &EdmType::String));
-/// ```
 pub fn is_of(v: &Value, ty: &EdmType) -> bool {
     use Value as V;
     match (v, ty) {
@@ -585,5 +556,46 @@ mod tests {
             ),
             Value::Null
         );
+    }
+
+    #[test]
+    fn null_and_overflow_example() {
+        use crate::semantics::values::{arith, compare};
+        use crate::semantics::{ArithmeticOp, CompareOp};
+        use crate::value::Value;
+        assert!(compare(CompareOp::Eq, &Value::Null, &Value::Null));
+        assert!(!compare(CompareOp::Lt, &Value::Null, &Value::Int(1)));
+        assert_eq!(
+            arith(ArithmeticOp::Add, &Value::Int(i64::MAX), &Value::Int(1)),
+            Value::Null
+        );
+        assert!(compare(CompareOp::Lt, &Value::Int(1), &Value::Double(1.5)));
+    }
+
+    #[test]
+    fn cast_example() {
+        use crate::schema::EdmType;
+        use crate::semantics::values::cast;
+        use crate::value::Value;
+        assert_eq!(cast(&Value::Int(300), &EdmType::Byte), Value::Null);
+        assert_eq!(
+            cast(&Value::Int(3), &EdmType::String),
+            Value::String("3".into())
+        );
+        assert_eq!(
+            cast(&Value::String("12".into()), &EdmType::Int32),
+            Value::Int(12)
+        );
+    }
+
+    #[test]
+    fn is_of_example() {
+        use crate::schema::EdmType;
+        use crate::semantics::values::is_of;
+        use crate::value::Value;
+        assert!(is_of(&Value::Int(5), &EdmType::Int64));
+        assert!(is_of(&Value::Int(5), &EdmType::Decimal));
+        assert!(!is_of(&Value::Int(5), &EdmType::String));
+        assert!(!is_of(&Value::Null, &EdmType::String));
     }
 }

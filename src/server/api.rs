@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::query::{Query, SelectItem, ValidatedQuery};
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
-use crate::server::store::{EntitySetKind, Page};
+use crate::server::store::{EntitySetKind, JsonPage};
 use crate::server::App;
 
 /// Roles that may read machines and machine actions.
@@ -88,7 +88,12 @@ pub(crate) async fn blocking<T: Send + 'static>(
 
 /// A JSON response with MDE's content type.
 pub(crate) fn json(status: StatusCode, body: &Value) -> Response {
-    let mut r = (status, body.to_string()).into_response();
+    json_text(status, body.to_string())
+}
+
+/// [`json`] for a body already written.
+fn json_text(status: StatusCode, body: String) -> Response {
+    let mut r = (status, body).into_response();
     r.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json; odata.metadata=minimal; charset=utf-8"),
@@ -121,10 +126,16 @@ fn selected_names(query: &ValidatedQuery) -> Option<Vec<&str>> {
 
 /// The next page's link: the query with `$skip` moved past this page, in canonical option order.
 /// Only without `$top` and when more records match (MDE.md: an explicit `$top` gets no link).
-fn next_link(root: &str, path: &str, query: &ValidatedQuery, page: &Page) -> Option<String> {
+fn next_link(
+    root: &str,
+    path: &str,
+    query: &ValidatedQuery,
+    rows: usize,
+    matched: usize,
+) -> Option<String> {
     let skip = query.skip().unwrap_or(0);
-    let next = skip.saturating_add(page.rows.len() as u64);
-    if query.top().is_some() || page.rows.is_empty() || next >= page.matched as u64 {
+    let next = skip.saturating_add(rows as u64);
+    if query.top().is_some() || rows == 0 || next >= matched as u64 {
         return None;
     }
     let text = query.to_string();
@@ -146,14 +157,15 @@ fn next_link(root: &str, path: &str, query: &ValidatedQuery, page: &Page) -> Opt
 }
 
 /// The body of a list answer: `@odata.context`, `@odata.count` (with `$count=true`), `value`,
-/// `@odata.nextLink`.
+/// `@odata.nextLink`. The records' texts go in as they are, unless `$select` picks properties.
 pub(crate) fn list_body(
     root: &str,
     set: EntitySetKind,
     path: &str,
     query: &ValidatedQuery,
-    page: Page,
-) -> Value {
+    page: &JsonPage,
+) -> Result<String, ApiError> {
+    let string = |s: String| Value::String(s).to_string();
     let selected = selected_names(query);
     let mut context = format!("{root}/$metadata#{}", set.name());
     if let Some(names) = &selected {
@@ -161,30 +173,41 @@ pub(crate) fn list_body(
         context.push_str(&names.join(","));
         context.push(')');
     }
-    let link = next_link(root, path, query, &page);
-    let mut body = serde_json::Map::new();
-    body.insert("@odata.context".into(), context.into());
+    let mut body =
+        String::with_capacity(page.rows.iter().map(|r| r.len() + 1).sum::<usize>() + 256);
+    body.push_str("{\"@odata.context\":");
+    body.push_str(&string(context));
     if query.count() == Some(true) {
-        body.insert("@odata.count".into(), page.matched.into());
+        body.push_str(",\"@odata.count\":");
+        body.push_str(&page.matched.to_string());
     }
-    let value: Vec<Value> = page
-        .rows
-        .into_iter()
-        .map(|row| match (&selected, row) {
-            (Some(names), Value::Object(mut obj)) => Value::Object(
-                names
+    body.push_str(",\"value\":[");
+    for (i, row) in page.rows.iter().enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        match &selected {
+            None => body.push_str(row),
+            Some(names) => {
+                let mut obj: serde_json::Map<String, Value> =
+                    serde_json::from_str(row).map_err(|e| {
+                        ApiError::internal(format!("Storage failed: a stored record: {e}"))
+                    })?;
+                let picked: serde_json::Map<String, Value> = names
                     .iter()
                     .map(|n| (n.to_string(), obj.remove(*n).unwrap_or(Value::Null)))
-                    .collect(),
-            ),
-            (_, row) => row,
-        })
-        .collect();
-    body.insert("value".into(), value.into());
-    if let Some(l) = link {
-        body.insert("@odata.nextLink".into(), l.into());
+                    .collect();
+                body.push_str(&Value::Object(picked).to_string());
+            }
+        }
     }
-    Value::Object(body)
+    body.push(']');
+    if let Some(l) = next_link(root, path, query, page.rows.len(), page.matched) {
+        body.push_str(",\"@odata.nextLink\":");
+        body.push_str(&string(l));
+    }
+    body.push('}');
+    Ok(body)
 }
 
 /// A single record's body: `@odata.context` ending in `#Set/$entity`, then the record's keys.
@@ -240,11 +263,11 @@ async fn list(
         Query::from_query_string(raw, set.schema()).map_err(|e| ApiError::invalid_query(&e))?;
     let store = Arc::clone(&app.store);
     let q = query.clone();
-    let page = blocking(move || store.query(set, &q)).await?;
+    let page = blocking(move || store.query_json(set, &q)).await?;
     let root = service_root(&headers, &uri);
-    Ok(json(
+    Ok(json_text(
         StatusCode::OK,
-        &list_body(&root, set, path, &query, page),
+        list_body(&root, set, path, &query, &page)?,
     ))
 }
 
@@ -426,9 +449,9 @@ mod tests {
     use super::*;
     use crate::mde::machine_actions;
 
-    fn page(n: usize, matched: usize) -> Page {
-        Page {
-            rows: vec![serde_json::json!({"id": "x", "status": "Pending"}); n],
+    fn page(n: usize, matched: usize) -> JsonPage {
+        JsonPage {
+            rows: vec![r#"{"id":"x","status":"Pending"}"#.to_string(); n],
             matched,
         }
     }
@@ -440,23 +463,20 @@ mod tests {
             machine_actions(),
         )
         .unwrap();
-        let link = next_link("http://h/api", "machineactions", &q, &page(3, 20)).unwrap();
+        let link = next_link("http://h/api", "machineactions", &q, 3, 20).unwrap();
         assert_eq!(
             link,
             "http://h/api/machineactions?$filter=status%20eq%20%27Pending%27&$skip=8&$count=true"
         );
-        assert_eq!(
-            next_link("http://h/api", "machineactions", &q, &page(3, 8)),
-            None
-        );
+        assert_eq!(next_link("http://h/api", "machineactions", &q, 3, 8), None);
         let top = Query::from_query_string("$top=3", machine_actions()).unwrap();
         assert_eq!(
-            next_link("http://h/api", "machineactions", &top, &page(3, 20)),
+            next_link("http://h/api", "machineactions", &top, 3, 20),
             None
         );
         let bare = Query::from_query_string("", machine_actions()).unwrap();
         assert_eq!(
-            next_link("http://h/api", "machineactions", &bare, &page(3, 20)).unwrap(),
+            next_link("http://h/api", "machineactions", &bare, 3, 20).unwrap(),
             "http://h/api/machineactions?$skip=3"
         );
     }
@@ -470,10 +490,11 @@ mod tests {
             EntitySetKind::MachineActions,
             "machineactions",
             &q,
-            page(2, 4),
-        );
+            &page(2, 4),
+        )
+        .unwrap();
         assert_eq!(
-            body.to_string(),
+            body,
             r#"{"@odata.context":"http://h/api/$metadata#MachineActions(id,status)","@odata.count":4,"value":[{"id":"x","status":"Pending"},{"id":"x","status":"Pending"}],"@odata.nextLink":"http://h/api/machineactions?$select=status,id&$skip=2&$count=true"}"#
         );
     }

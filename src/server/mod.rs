@@ -58,7 +58,7 @@ pub use error::ApiError;
 pub use limits::CallLimiter;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use store::SqlStore;
-pub use store::{machines_for, EntitySetKind, MemoryStore, Page, Store, StoreError};
+pub use store::{machines_for, EntitySetKind, JsonPage, MemoryStore, Page, Store, StoreError};
 
 /// The OpenAPI 3 description of the emulator, served at `/openapi.json`.
 pub const OPENAPI_JSON: &str = include_str!("openapi.json");

@@ -58,6 +58,16 @@ pub struct Page {
     pub matched: usize,
 }
 
+/// The records of one page as JSON texts (whole records, compact, in the schema's key order), and
+/// how many records matched the filter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JsonPage {
+    /// The page's records, each one JSON object.
+    pub rows: Vec<String>,
+    /// Matches before `$skip`/`$top`.
+    pub matched: usize,
+}
+
 /// Why a store failed.
 #[derive(Clone, Debug, PartialEq)]
 pub enum StoreError {
@@ -92,6 +102,21 @@ impl std::error::Error for StoreError {}
 pub trait Store: Send + Sync {
     /// Answers `query` on `set`: the page (after `$orderby`, `$skip`, `$top`) and the match count.
     fn query(&self, set: EntitySetKind, query: &ValidatedQuery) -> Result<Page, StoreError>;
+
+    /// [`Store::query`] with each record as its JSON text, which a list answer writes as it is: a
+    /// store that keeps JSON text hands it over without decoding it. By default, `query`'s
+    /// records written out.
+    fn query_json(
+        &self,
+        set: EntitySetKind,
+        query: &ValidatedQuery,
+    ) -> Result<JsonPage, StoreError> {
+        let page = self.query(set, query)?;
+        Ok(JsonPage {
+            rows: page.rows.iter().map(|r| r.to_string()).collect(),
+            matched: page.matched,
+        })
+    }
 
     /// Saves `action`, replacing the one with the same id. When this returns `Ok` the action is
     /// as durable as the store is.
@@ -163,6 +188,36 @@ impl Store for MemoryStore {
         }
     }
 
+    /// MachineActions are written straight from the typed records (no JSON tree in between).
+    fn query_json(
+        &self,
+        set: EntitySetKind,
+        query: &ValidatedQuery,
+    ) -> Result<JsonPage, StoreError> {
+        if set != EntitySetKind::MachineActions {
+            let page = self.query(set, query)?;
+            return Ok(JsonPage {
+                rows: page.rows.iter().map(|r| r.to_string()).collect(),
+                matched: page.matched,
+            });
+        }
+        let actions = self
+            .actions
+            .read()
+            .map_err(|_| StoreError::Failed("store lock poisoned".into()))?;
+        let result = query.execute(&actions.records);
+        let rows = result
+            .page()
+            .iter()
+            .map(serde_json::to_string)
+            .collect::<Result<_, _>>()
+            .map_err(|e| StoreError::Failed(e.to_string()))?;
+        Ok(JsonPage {
+            rows,
+            matched: result.matched(),
+        })
+    }
+
     fn upsert_action(&self, action: &MachineAction) -> Result<(), StoreError> {
         let mut actions = self
             .actions
@@ -182,10 +237,16 @@ impl Store for MemoryStore {
 
 /// Records in SQLite (`sqlite:PATH`, WAL) or PostgreSQL (`postgres://…`) through [`crate::sql`]:
 /// one table per entity set. Each upsert is committed before it returns.
+///
+/// Writes go through one connection; reads take one of a few read connections of their own, so
+/// that concurrent requests run side by side and never wait for a write (SQLite's WAL mode lets
+/// readers go on while the writer commits; each read sees the last committed write).
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub struct SqlStore {
-    actions: std::sync::Mutex<crate::sql::store::Store>,
-    machines: std::sync::Mutex<crate::sql::store::Store>,
+    /// A pool of one: the writer.
+    writer: Pool,
+    action_readers: Pool,
+    machine_readers: Pool,
 }
 
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
@@ -195,18 +256,86 @@ impl fmt::Debug for SqlStore {
     }
 }
 
+/// Read connections to one table; a read waits only when all of them are busy.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+struct Pool {
+    idle: std::sync::Mutex<Vec<crate::sql::store::Store>>,
+    returned: std::sync::Condvar,
+}
+
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+impl Pool {
+    fn new(stores: Vec<crate::sql::store::Store>) -> Pool {
+        Pool {
+            idle: std::sync::Mutex::new(stores),
+            returned: std::sync::Condvar::new(),
+        }
+    }
+
+    /// Runs `f` on an idle connection (waiting for one), then gives the connection back.
+    fn with<T>(
+        &self,
+        f: impl FnOnce(&mut crate::sql::store::Store) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let poisoned = |_| StoreError::Failed("store lock poisoned".into());
+        let mut idle = self.idle.lock().map_err(poisoned)?;
+        let store = loop {
+            if let Some(s) = idle.pop() {
+                break s;
+            }
+            idle = self.returned.wait(idle).map_err(poisoned)?;
+        };
+        drop(idle);
+        /// Gives the connection back even when `f` panics.
+        struct Lease<'a>(&'a Pool, Option<crate::sql::store::Store>);
+        impl Drop for Lease<'_> {
+            fn drop(&mut self) {
+                if let (Some(s), Ok(mut idle)) = (self.1.take(), self.0.idle.lock()) {
+                    idle.push(s);
+                    self.0.returned.notify_one();
+                }
+            }
+        }
+        let mut lease = Lease(self, Some(store));
+        match lease.1.as_mut() {
+            Some(s) => f(s),
+            None => Err(StoreError::Failed("no connection".into())),
+        }
+    }
+}
+
+/// The `postgres` crate's client blocks on a runtime of its own when it is dropped, which panics
+/// on an async thread: the last owner of the store may well be one (a request task, the clock). So
+/// the connections are closed on a thread of their own.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+impl Drop for SqlStore {
+    fn drop(&mut self) {
+        let mut connections = Vec::new();
+        for pool in [
+            &mut self.writer,
+            &mut self.action_readers,
+            &mut self.machine_readers,
+        ] {
+            if let Ok(idle) = pool.idle.get_mut() {
+                connections.append(idle);
+            }
+        }
+        std::thread::scope(|s| {
+            s.spawn(move || drop(connections));
+        });
+    }
+}
+
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 impl SqlStore {
     /// Opens the database at `url` (creating the tables when missing); when the MachineActions
     /// table is empty, fills both tables with `records` generated actions from `seed` and their
-    /// machines. Returns the store and whether it was filled.
+    /// machines. Refreshes the planner's statistics. Returns the store and whether it was filled.
     pub fn open(url: &str, records: usize, seed: u64) -> Result<(SqlStore, bool), StoreError> {
         let err = StoreError::from;
-        let mut actions =
-            crate::sql::store::Store::open(url, EntitySetKind::MachineActions.schema())
-                .map_err(err)?;
-        let mut machines =
-            crate::sql::store::Store::open(url, EntitySetKind::Machines.schema()).map_err(err)?;
+        let open = |set: EntitySetKind| crate::sql::store::Store::open(url, set.schema());
+        let mut actions = open(EntitySetKind::MachineActions).map_err(err)?;
+        let mut machines = open(EntitySetKind::Machines).map_err(err)?;
         let probe = crate::query::Query::from_query_string(
             "$top=0&$count=true",
             EntitySetKind::MachineActions.schema(),
@@ -230,10 +359,22 @@ impl SqlStore {
                 .insert(&machine_rows, "generated Machines")
                 .map_err(err)?;
         }
+        actions.analyze().map_err(err)?;
+        machines.analyze().map_err(err)?;
+        let readers = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 4));
+        let mut action_readers = Vec::with_capacity(readers);
+        let mut machine_readers = vec![machines];
+        for i in 0..readers {
+            action_readers.push(open(EntitySetKind::MachineActions).map_err(err)?);
+            if i > 0 {
+                machine_readers.push(open(EntitySetKind::Machines).map_err(err)?);
+            }
+        }
         Ok((
             SqlStore {
-                actions: std::sync::Mutex::new(actions),
-                machines: std::sync::Mutex::new(machines),
+                writer: Pool::new(vec![actions]),
+                action_readers: Pool::new(action_readers),
+                machine_readers: Pool::new(machine_readers),
             },
             fill,
         ))
@@ -243,24 +384,31 @@ impl SqlStore {
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 impl Store for SqlStore {
     fn query(&self, set: EntitySetKind, query: &ValidatedQuery) -> Result<Page, StoreError> {
-        let table = match set {
-            EntitySetKind::MachineActions => &self.actions,
-            EntitySetKind::Machines => &self.machines,
+        let pool = match set {
+            EntitySetKind::MachineActions => &self.action_readers,
+            EntitySetKind::Machines => &self.machine_readers,
         };
-        let mut store = table
-            .lock()
-            .map_err(|_| StoreError::Failed("store lock poisoned".into()))?;
-        let (rows, matched) = store.execute(query)?;
+        let (rows, matched) = pool.with(|store| Ok(store.execute(query)?))?;
         Ok(Page { rows, matched })
+    }
+
+    /// The stored JSON texts, not decoded.
+    fn query_json(
+        &self,
+        set: EntitySetKind,
+        query: &ValidatedQuery,
+    ) -> Result<JsonPage, StoreError> {
+        let pool = match set {
+            EntitySetKind::MachineActions => &self.action_readers,
+            EntitySetKind::Machines => &self.machine_readers,
+        };
+        let (rows, matched) = pool.with(|store| Ok(store.execute_json(query)?))?;
+        Ok(JsonPage { rows, matched })
     }
 
     fn upsert_action(&self, action: &MachineAction) -> Result<(), StoreError> {
         let record = serde_json::to_value(action).map_err(|e| StoreError::Failed(e.to_string()))?;
-        self.actions
-            .lock()
-            .map_err(|_| StoreError::Failed("store lock poisoned".into()))?
-            .upsert(&record)
-            .map_err(StoreError::from)
+        self.writer.with(|store| Ok(store.upsert(&record)?))
     }
 }
 
@@ -372,6 +520,52 @@ mod tests {
             .rows
             .iter()
             .all(|m| m["riskScore"] == "High" && m["machineTags"][0] == "ExampleTag"));
+    }
+
+    /// Reads run on their own connections: each sees the writer's last commit, and reads from more
+    /// threads than there are connections all finish.
+    #[cfg(feature = "sqlite")]
+    #[test]
+    fn sql_reads_see_the_last_write_from_every_connection() {
+        let dir = std::env::temp_dir().join(format!("odata-sqlstore-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite:{}", dir.join("s.db").display());
+        let (store, filled) = SqlStore::open(&url, 50, 2).unwrap();
+        assert!(filled);
+        let mut a = crate::mde::sample::machine_actions(1, 2)[0].clone();
+        let by_id = Query::from_query_string(
+            &format!("$filter=id eq {}", a.id),
+            crate::mde::machine_actions(),
+        )
+        .unwrap();
+        std::thread::scope(|s| {
+            for round in 0..3 {
+                a.requestor_comment = Some(format!("round {round}"));
+                store.upsert_action(&a).unwrap();
+                let readers: Vec<_> = (0..6)
+                    .map(|_| s.spawn(|| store.query(EntitySetKind::MachineActions, &by_id)))
+                    .collect();
+                for r in readers {
+                    let page = r.join().unwrap().unwrap();
+                    assert_eq!(page.matched, 1);
+                    assert_eq!(page.rows[0]["requestorComment"], format!("round {round}"));
+                }
+            }
+        });
+        let machines =
+            Query::from_query_string("$count=true&$top=1", crate::mde::machines()).unwrap();
+        assert!(
+            store
+                .query(EntitySetKind::Machines, &machines)
+                .unwrap()
+                .matched
+                > 1
+        );
+        drop(store);
+        let (_, filled) = SqlStore::open(&url, 50, 2).unwrap();
+        assert!(!filled, "a stored database is kept as it is");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

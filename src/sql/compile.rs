@@ -15,20 +15,28 @@
 //!   own Unicode functions (see [`Layout`]);
 //! - enums order by declared member position (`CASE … END`); Guids are stored and bound lower-case;
 //!   instants are nanosecond integers; date parts read the stored offset;
-//! - anything else is an [`ErrorKind::Unsupported`] error, with a span into the normalized filter and
-//!   the message "… is not supported by SQLite" — never an approximation.
+//! - collections are JSON array text; `any`/`all` fold each element's truth (coded once) with
+//!   `MAX`/`MIN`; Int64 arithmetic is checked ([`Dialect::checked_int`]);
+//! - anything else is an [`ErrorKind::Unsupported`] error, with a span into the normalized filter
+//!   (the error's source text; the typed IR keeps no source positions) and the message "… is not
+//!   supported by SQLite" — never an approximation.
 
 use std::sync::Arc;
 
+use crate::ast::LambdaKind;
 use crate::ast::{Function, Span};
 use crate::error::{Error, ErrorKind, Errors};
 use crate::eval::execute::DEFAULT_PAGE_SIZE;
 use crate::query::ValidatedQuery;
+use crate::schema::EdmType;
 use crate::schema::{EnumType, StructuredType};
+use crate::semantics::ArithmeticOp;
 use crate::sql::layout::{instant_param, sql_string, ColumnKind, Layout, DOC_COLUMN, SEQ_COLUMN};
 use crate::sql::{Dialect, Param, SqlType};
 use crate::validate::TypedFilter;
-use crate::validate::{expr_to_string, Base, CompareOp, InSet, LogicalOp, TypedExpr};
+use crate::validate::{
+    expr_to_string, Base, CompareOp, InSet, LogicalOp, PropertyRef, TypedExpr, TypedLambda,
+};
 use crate::value::Value;
 
 /// SQL text with its bound parameters, in placeholder order.
@@ -148,12 +156,22 @@ enum Kind {
     Instant,
     Int,
     Bool,
+    /// `Edm.Date`: days since 1970-01-01.
+    Date,
+    /// `Edm.TimeOfDay`: nanoseconds since midnight.
+    TimeOfDay,
+    /// `fractionalseconds()`: nanoseconds within the second (an `Edm.Decimal` in OData, compared
+    /// with literals only).
+    Fraction,
+    /// A stored collection (JSON array text) of elements of a kind.
+    Collection(Box<Kind>),
 }
 
 impl Kind {
     fn same(&self, other: &Kind) -> bool {
         match (self, other) {
             (Kind::Enum(a), Kind::Enum(b)) => a == b,
+            (Kind::Collection(a), Kind::Collection(b)) => a.same(b),
             (a, b) => std::mem::discriminant(a) == std::mem::discriminant(b),
         }
     }
@@ -178,6 +196,9 @@ struct Compiler<'a> {
     /// The normalized filter text: error spans point into it.
     text: String,
     params: Vec<Param>,
+    /// The lambda range variables in scope, outermost first: the element kind of each (its SQL is
+    /// `j{depth}.value`).
+    vars: Vec<Kind>,
 }
 
 const FALSE: &str = "(1 = 0)";
@@ -196,6 +217,7 @@ impl<'a> Compiler<'a> {
             entity_type,
             text,
             params: Vec::new(),
+            vars: Vec::new(),
         }
     }
 
@@ -215,6 +237,9 @@ impl<'a> Compiler<'a> {
             span,
             format!("{what} is not supported by {}", self.d.name()),
             self.text.as_str(),
+        )
+        .with_help(
+            "the caret points into the normalized filter shown above, not into the text as typed",
         )
     }
 
@@ -267,11 +292,48 @@ impl<'a> Compiler<'a> {
                         ),
                     })
                 }
-                f => Err(self.unsupported(e, &format!("{}()", f.name()))),
+                Function::MatchesPattern => {
+                    let [a, b] = c.args() else {
+                        return Err(self.unsupported(e, "this call"));
+                    };
+                    let a = self.string(a)?;
+                    let b = self.string(b)?;
+                    match self.d.matches_pattern(&a.sql, &b.sql) {
+                        Some(sql) => Ok(sql),
+                        None => Err(self.unsupported(
+                            e,
+                            "matchesPattern() (its regular expressions differ from the engine's)",
+                        )),
+                    }
+                }
+                _ => {
+                    let s = self.scalar(e)?;
+                    match s.kind {
+                        Kind::Bool => Ok(s.sql),
+                        _ => Err(self.unsupported(e, "this call as a condition")),
+                    }
+                }
             },
-            TypedExpr::Has(_) => Err(self.unsupported(e, "'has'")),
-            TypedExpr::Lambda(_) => Err(self.unsupported(e, "any()/all()")),
-            TypedExpr::IsOf(_) => Err(self.unsupported(e, "isof()")),
+            TypedExpr::Has(h) => {
+                let x = self.scalar(h.operand())?;
+                let (Kind::Enum(ty), false) = (&x.kind, h.flags().ty.is_flags()) else {
+                    return Err(self.unsupported(e, "'has' on this value"));
+                };
+                // The member's underlying value (schema text) AND the bound flags.
+                let mut values = format!("CASE {}", x.sql);
+                for m in ty.members() {
+                    values.push_str(&format!(
+                        " WHEN {} THEN {}",
+                        sql_string(m.name()),
+                        m.value()
+                    ));
+                }
+                values.push_str(" END");
+                let flags = self.bind(Param::Int(h.flags().value));
+                Ok(format!("(({values}) & {flags}) = {flags}"))
+            }
+            TypedExpr::Lambda(l) => self.lambda(e, l),
+            TypedExpr::IsOf(c) => self.is_of(e, c.operand(), c.target()),
             _ => Err(self.unsupported(e, "this expression")),
         }
     }
@@ -311,6 +373,9 @@ impl<'a> Compiler<'a> {
             }
             (false, false) => {}
         }
+        if let Some(sql) = self.compare_fraction(e, op, left, right)? {
+            return Ok(sql);
+        }
         let a = self.scalar(left)?;
         let b = self.scalar(right)?;
         if !a.kind.same(&b.kind) {
@@ -347,6 +412,64 @@ impl<'a> Compiler<'a> {
         })
     }
 
+    /// `fractionalseconds(x) op d` (either side) with a numeric literal `d`: the stored
+    /// nanoseconds `n` against `k = d × 10⁹`, exactly: `n = k` is `n = floor(k) AND n = ceil(k)`,
+    /// `n > k` is `n > floor(k)`, `n >= k` is `n >= ceil(k)`, and so on (the text does not depend
+    /// on whether `k` is whole).
+    fn compare_fraction(
+        &mut self,
+        e: &TypedExpr,
+        op: CompareOp,
+        left: &TypedExpr,
+        right: &TypedExpr,
+    ) -> Result<Option<String>, Error> {
+        let is_fraction = |x: &TypedExpr| matches!(x, TypedExpr::Call(c) if c.function() == Function::FractionalSeconds);
+        let (x, lit, op) = match (left, right) {
+            (l, TypedExpr::Literal(r)) if is_fraction(l) => (l, r, op),
+            (TypedExpr::Literal(l), r) if is_fraction(r) => (r, l, op.flip()),
+            _ if is_fraction(left) || is_fraction(right) => {
+                return Err(self.unsupported(e, "fractionalseconds() compared with a non-literal"))
+            }
+            _ => return Ok(None),
+        };
+        let k = match lit.value() {
+            Value::Decimal(d) => d.checked_mul(rust_decimal::Decimal::from(1_000_000_000)),
+            Value::Int(i) => rust_decimal::Decimal::from(*i).checked_mul(1_000_000_000.into()),
+            _ => return Err(self.unsupported(e, "fractionalseconds() compared with this literal")),
+        };
+        let Some(k) = k else {
+            return Err(self.unsupported(e, "fractionalseconds() compared with this literal"));
+        };
+        let clamp = |d: rust_decimal::Decimal| {
+            use rust_decimal::prelude::ToPrimitive;
+            d.to_i64().unwrap_or(if d.is_sign_negative() {
+                i64::MIN
+            } else {
+                i64::MAX
+            })
+        };
+        let (floor, ceil) = (clamp(k.floor()), clamp(k.ceil()));
+        let n = self.scalar(x)?;
+        let (n_sql, nullable) = (n.sql, n.nullable);
+        let mut bound = |v: i64| self.bind(Param::Int(v));
+        let cmp = match op {
+            CompareOp::Eq | CompareOp::Ne => {
+                let (f, c) = (bound(floor), bound(ceil));
+                format!("({n_sql} = {f} AND {n_sql} = {c})")
+            }
+            CompareOp::Gt => format!("{n_sql} > {}", bound(floor)),
+            CompareOp::Ge => format!("{n_sql} >= {}", bound(ceil)),
+            CompareOp::Lt => format!("{n_sql} < {}", bound(ceil)),
+            CompareOp::Le => format!("{n_sql} <= {}", bound(floor)),
+        };
+        Ok(Some(match (op, nullable) {
+            (CompareOp::Ne, false) => format!("(NOT {cmp})"),
+            (CompareOp::Ne, true) => format!("(NOT COALESCE({cmp}, {FALSE}))"),
+            (_, false) => cmp,
+            (_, true) => format!("({cmp} AND {n_sql} IS NOT NULL)"),
+        }))
+    }
+
     /// The SQL that orders `s` as the evaluator does.
     fn ordered(&self, s: &Scalar) -> String {
         match &s.kind {
@@ -374,10 +497,34 @@ impl<'a> Compiler<'a> {
         operand: &TypedExpr,
         set: &InSet,
     ) -> Result<String, Error> {
-        let InSet::Values(values) = set else {
-            return Err(self.unsupported(e, "'in' with a collection"));
-        };
         let x = self.scalar(operand)?;
+        let values = match set {
+            InSet::Values(values) => values,
+            InSet::Collection(p) => {
+                let c = self.property(e, p)?;
+                let Kind::Collection(elem) = &c.kind else {
+                    return Err(self.unsupported(e, "'in' with this collection"));
+                };
+                if !elem.same(&x.kind) {
+                    return Err(self.unsupported(e, "'in' with this collection"));
+                }
+                // Membership by `eq`, so a null value is found when the collection holds a null.
+                let alias = format!("j{}", self.vars.len());
+                let v = format!("{alias}.value");
+                let test = if x.nullable {
+                    format!(
+                        "COALESCE({v} = {x}, {v} IS NULL AND {x} IS NULL)",
+                        x = x.sql
+                    )
+                } else {
+                    format!("{v} = {}", x.sql)
+                };
+                return Ok(format!(
+                    "EXISTS (SELECT 1 FROM {} WHERE {test})",
+                    self.d.json_elements(&c.sql, &alias)
+                ));
+            }
+        };
         let mut items = Vec::new();
         let mut null = false;
         for v in values {
@@ -421,6 +568,7 @@ impl<'a> Compiler<'a> {
             ),
             ColumnKind::Integer => (Kind::Int, None),
             ColumnKind::Boolean => (Kind::Bool, None),
+            ColumnKind::Collection(elem) => (Kind::Collection(Box::new(element_kind(elem))), None),
         };
         Scalar {
             sql: q,
@@ -443,6 +591,8 @@ impl<'a> Compiler<'a> {
             Value::DateTimeOffset(t) => (Param::Int(instant_param(t)), Kind::Instant),
             Value::Int(i) => (Param::Int(*i), Kind::Int),
             Value::Boolean(b) => (Param::Bool(*b), Kind::Bool),
+            Value::Date(d) => (Param::Int(days_since_epoch(d)), Kind::Date),
+            Value::TimeOfDay(t) => (Param::Int(nanos_since_midnight(t)), Kind::TimeOfDay),
             _ => return Err(self.unsupported(e, "a literal of this type")),
         };
         Ok(Scalar {
@@ -472,16 +622,7 @@ impl<'a> Compiler<'a> {
                 }
                 self.value(e, l.value())
             }
-            TypedExpr::Property(p) => {
-                let col = match (p.base(), p.path()) {
-                    (Base::Root, [id]) => self.layout.column_at(id.index()),
-                    _ => None,
-                };
-                match col {
-                    Some(col) => Ok(self.column_scalar(col)),
-                    None => Err(self.unsupported(e, "this property")),
-                }
-            }
+            TypedExpr::Property(p) => self.property(e, p),
             TypedExpr::Call(c) => self.call(e, c.function(), c.args()),
             TypedExpr::Compare(_)
             | TypedExpr::Logical(_)
@@ -493,12 +634,169 @@ impl<'a> Compiler<'a> {
                 column: false,
                 offset: None,
             }),
-            TypedExpr::Arithmetic(_) | TypedExpr::Neg(_) => {
-                Err(self.unsupported(e, "arithmetic (checked Int64 overflow)"))
+            TypedExpr::Arithmetic(a) => {
+                let x = self.scalar(a.left())?;
+                let y = self.scalar(a.right())?;
+                match (&x.kind, &y.kind, a.op()) {
+                    (Kind::Int, Kind::Int, op) if op != ArithmeticOp::DivBy => Ok(Scalar {
+                        sql: self.d.checked_int(op, &x.sql, &y.sql),
+                        nullable: true,
+                        kind: Kind::Int,
+                        column: false,
+                        offset: None,
+                    }),
+                    _ => Err(self.unsupported(
+                        e,
+                        &format!(
+                            "'{}' on these types (only Int64 arithmetic is)",
+                            a.op().keyword()
+                        ),
+                    )),
+                }
             }
-            TypedExpr::Count(_) => Err(self.unsupported(e, "$count")),
-            TypedExpr::Cast(_) => Err(self.unsupported(e, "cast()")),
+            TypedExpr::Neg(u) => {
+                let x = self.scalar(u.operand())?;
+                match x.kind {
+                    Kind::Int => {
+                        let zero = self.bind(Param::Int(0));
+                        Ok(Scalar {
+                            sql: self.d.checked_int(ArithmeticOp::Sub, &zero, &x.sql),
+                            nullable: true,
+                            kind: Kind::Int,
+                            column: false,
+                            offset: None,
+                        })
+                    }
+                    _ => Err(self.unsupported(e, "negation of this type (only Int64 is)")),
+                }
+            }
+            TypedExpr::Count(p) => {
+                let c = self.property(e, p)?;
+                match c.kind {
+                    Kind::Collection(_) => Ok(Scalar {
+                        sql: self.d.json_length(&c.sql),
+                        // NULL when the record holds no array, whatever the schema says.
+                        nullable: true,
+                        kind: Kind::Int,
+                        column: false,
+                        offset: None,
+                    }),
+                    _ => Err(self.unsupported(e, "$count of this collection")),
+                }
+            }
+            TypedExpr::Cast(c) => self.cast(e, c.operand(), c.target()),
             _ => Err(self.unsupported(e, "this expression")),
+        }
+    }
+
+    /// A property path: a stored column of the record, or a lambda variable's element.
+    fn property(&self, e: &TypedExpr, p: &PropertyRef) -> Result<Scalar, Error> {
+        match (p.base(), p.path()) {
+            (Base::Root, [id]) => match self.layout.column_at(id.index()) {
+                Some(col) => Ok(self.column_scalar(col)),
+                None => Err(self.unsupported(e, "this property")),
+            },
+            (Base::Variable(v), []) => match self.vars.get(v.index()) {
+                Some(kind) => Ok(Scalar {
+                    sql: format!("j{}.value", v.index()),
+                    nullable: true,
+                    kind: kind.clone(),
+                    column: false,
+                    offset: None,
+                }),
+                None => Err(self.unsupported(e, "this lambda variable")),
+            },
+            _ => Err(self.unsupported(e, "this property path")),
+        }
+    }
+
+    /// `any`/`all` over a stored collection, three-valued as the evaluator folds `or`/`and` over
+    /// the elements: each element's truth is coded 0 (false), 1 (null), 2 (true) once, and `MAX`
+    /// (any) or `MIN` (all) combines them, so the predicate's text appears once.
+    fn lambda(&mut self, e: &TypedExpr, l: &TypedLambda) -> Result<String, Error> {
+        let c = self.property(e, l.collection())?;
+        let Kind::Collection(elem) = c.kind else {
+            return Err(self.unsupported(e, "any()/all() over this collection"));
+        };
+        let alias = format!("j{}", self.vars.len());
+        let from = self.d.json_elements(&c.sql, &alias);
+        let Some(body) = l.predicate() else {
+            return Ok(match l.kind() {
+                LambdaKind::Any => format!("EXISTS (SELECT 1 FROM {from})"),
+                LambdaKind::All => TRUE.into(),
+            });
+        };
+        if l.variable().index() != self.vars.len() {
+            return Err(self.unsupported(e, "this lambda variable"));
+        }
+        self.vars.push(*elem);
+        let p = self.boolean(body);
+        self.vars.pop();
+        let p = p?;
+        let code = format!("COALESCE(CAST({p} AS INTEGER) * 2, 1)");
+        Ok(match l.kind() {
+            LambdaKind::Any => format!(
+                "CASE (SELECT MAX({code}) FROM {from}) WHEN 2 THEN {TRUE} WHEN 1 THEN NULL ELSE {FALSE} END"
+            ),
+            LambdaKind::All => format!(
+                "CASE (SELECT MIN({code}) FROM {from}) WHEN 0 THEN {FALSE} WHEN 1 THEN NULL ELSE {TRUE} END"
+            ),
+        })
+    }
+
+    /// `isof(x, T)`: true for a non-null value of type `T` (integers: in `T`'s range).
+    fn is_of(&mut self, e: &TypedExpr, x: &TypedExpr, target: &EdmType) -> Result<String, Error> {
+        let s = self.scalar(x)?;
+        let same = match (&s.kind, target) {
+            (Kind::Str, EdmType::String)
+            | (Kind::Guid, EdmType::Guid)
+            | (Kind::Instant, EdmType::DateTimeOffset)
+            | (Kind::Bool, EdmType::Boolean)
+            | (Kind::Date, EdmType::Date)
+            | (Kind::TimeOfDay, EdmType::TimeOfDay)
+            | (Kind::Int, EdmType::Int64 | EdmType::Decimal | EdmType::Double | EdmType::Single) => {
+                Some(true)
+            }
+            (Kind::Enum(a), EdmType::Enum(b)) => Some(a == b),
+            (Kind::Int, t) if t.is_integer() => None,
+            (Kind::Str | Kind::Guid | Kind::Instant | Kind::Bool | Kind::Enum(_), _) => Some(false),
+            _ => return Err(self.unsupported(e, "isof() of this value")),
+        };
+        Ok(match same {
+            Some(true) => format!("({} IS NOT NULL)", s.sql),
+            Some(false) => FALSE.into(),
+            None => {
+                let (lo, hi) = match target {
+                    EdmType::Byte => (0, i64::from(u8::MAX)),
+                    EdmType::SByte => (i64::from(i8::MIN), i64::from(i8::MAX)),
+                    EdmType::Int16 => (i64::from(i16::MIN), i64::from(i16::MAX)),
+                    EdmType::Int32 => (i64::from(i32::MIN), i64::from(i32::MAX)),
+                    _ => (i64::MIN, i64::MAX),
+                };
+                // The type's range is a schema fact, not a user value; `isof` is two-valued.
+                format!("COALESCE({} BETWEEN {lo} AND {hi}, {FALSE})", s.sql)
+            }
+        })
+    }
+
+    /// `cast(x, T)` where the engine's value is already `T`'s (to the same type, a Guid or an
+    /// enum to its text).
+    fn cast(&mut self, e: &TypedExpr, x: &TypedExpr, target: &EdmType) -> Result<Scalar, Error> {
+        let s = self.scalar(x)?;
+        match (&s.kind, target) {
+            (Kind::Str, EdmType::String)
+            | (Kind::Instant, EdmType::DateTimeOffset)
+            | (Kind::Bool, EdmType::Boolean)
+            | (Kind::Int, EdmType::Int64)
+            | (Kind::Date, EdmType::Date)
+            | (Kind::TimeOfDay, EdmType::TimeOfDay) => Ok(s),
+            (Kind::Enum(a), EdmType::Enum(b)) if a == b => Ok(s),
+            (Kind::Guid | Kind::Enum(_), EdmType::String) => Ok(Scalar {
+                kind: Kind::Str,
+                column: false,
+                ..s
+            }),
+            _ => Err(self.unsupported(e, &format!("cast() of this value to {target}"))),
         }
     }
 
@@ -574,13 +872,19 @@ impl<'a> Compiler<'a> {
                         column: true,
                         offset: None,
                     }),
-                    _ => Err(self.unsupported(
-                        e,
-                        &format!(
-                            "{}() of anything but a filterable property or a literal",
-                            f.name()
-                        ),
-                    )),
+                    _ => {
+                        let x = self.string(a)?;
+                        match self.d.text_function(f, &x.sql) {
+                            Some(sql) => Ok(text(sql, x.nullable)),
+                            None => Err(self.unsupported(
+                                e,
+                                &format!(
+                                    "{}() of anything but a filterable property or a literal",
+                                    f.name()
+                                ),
+                            )),
+                        }
+                    }
                 }
             }
             (Function::Concat, [a, b]) => {
@@ -611,6 +915,44 @@ impl<'a> Compiler<'a> {
                 let field = f.name().to_ascii_uppercase();
                 Ok(int(self.d.date_part(&field, &local), s.nullable))
             }
+            (Function::Date | Function::Time | Function::FractionalSeconds, [a]) => {
+                let s = self.scalar(a)?;
+                let (Kind::Instant, Some(offset)) = (&s.kind, &s.offset) else {
+                    return Err(self.unsupported(e, &format!("{}() of this value", f.name())));
+                };
+                let ns = &s.sql;
+                const DAY: i64 = 86_400_000_000_000;
+                let (sql, kind) = match f {
+                    // Floor division of the local seconds (the value's own offset) by a day.
+                    Function::Date => {
+                        let local = format!(
+                            "(({ns} - ((({ns} % 1000000000) + 1000000000) % 1000000000)) / 1000000000 + {offset} * 60)"
+                        );
+                        (
+                            format!("(({local} - ((({local} % 86400) + 86400) % 86400)) / 86400)"),
+                            Kind::Date,
+                        )
+                    }
+                    // Both terms reduced modulo a day first, so nothing overflows 64 bits.
+                    Function::Time => (
+                        format!(
+                            "((((({ns} % {DAY}) + {DAY}) % {DAY}) + (((({offset} * 60000000000) % {DAY}) + {DAY}) % {DAY})) % {DAY})"
+                        ),
+                        Kind::TimeOfDay,
+                    ),
+                    _ => (
+                        format!("((({ns} % 1000000000) + 1000000000) % 1000000000)"),
+                        Kind::Fraction,
+                    ),
+                };
+                Ok(Scalar {
+                    sql,
+                    nullable: s.nullable,
+                    kind,
+                    column: false,
+                    offset: None,
+                })
+            }
             (Function::TotalOffsetMinutes, [a]) => {
                 let s = self.scalar(a)?;
                 match (&s.kind, &s.offset) {
@@ -635,6 +977,27 @@ impl<'a> Compiler<'a> {
             _ => Err(self.unsupported(e, &format!("{}()", f.name()))),
         }
     }
+}
+
+/// The kind of a stored collection's element.
+fn element_kind(k: &ColumnKind) -> Kind {
+    match k {
+        ColumnKind::Guid => Kind::Guid,
+        ColumnKind::Enum(e) => Kind::Enum(Arc::clone(e)),
+        _ => Kind::Str,
+    }
+}
+
+/// An `Edm.Date` as days since 1970-01-01.
+fn days_since_epoch(d: &chrono::NaiveDate) -> i64 {
+    d.signed_duration_since(chrono::NaiveDate::default())
+        .num_days()
+}
+
+/// An `Edm.TimeOfDay` as nanoseconds since midnight.
+fn nanos_since_midnight(t: &chrono::NaiveTime) -> i64 {
+    use chrono::Timelike;
+    i64::from(t.num_seconds_from_midnight()) * 1_000_000_000 + i64::from(t.nanosecond())
 }
 
 /// `CASE x WHEN 'First' THEN 0 … END`: an enum's declared member position (schema text only).

@@ -8,6 +8,7 @@
 //! | enum (not flags) | the member name, `CHECK` against the members |
 //! | `Edm.DateTimeOffset` | `p`: nanoseconds since 1970-01-01T00:00:00Z (exact for 7 or 9 fractional digits); `p@offset`: the offset in minutes |
 //! | integers, `Edm.Boolean` | `BIGINT`, Boolean |
+//! | `Collection(…)` of strings, Guids or enums | a JSON array text of the elements as the evaluator reads them (text as above, `null` for an element it reads as null); NULL when the record holds no array (then `p eq null` is true and `any`/`all` see no elements) |
 //! | anything else | no column (kept in the document only; a filter on it is "not supported") |
 //!
 //! `@seq` numbers records in load order (the evaluator's final tie-break), `@doc` holds the record
@@ -49,6 +50,9 @@ pub enum ColumnKind {
     Integer,
     /// A Boolean.
     Boolean,
+    /// A collection of primitive values, stored as a JSON array text of their stored forms
+    /// (the element's kind: `String { derived: false }`, `Guid` or `Enum`).
+    Collection(Box<ColumnKind>),
 }
 
 /// One stored property.
@@ -115,6 +119,16 @@ impl Layout {
                 EdmType::DateTimeOffset => ColumnKind::DateTimeOffset,
                 t if t.is_integer() => ColumnKind::Integer,
                 EdmType::Boolean => ColumnKind::Boolean,
+                EdmType::Collection(elem) => match &**elem {
+                    EdmType::String => {
+                        ColumnKind::Collection(Box::new(ColumnKind::String { derived: false }))
+                    }
+                    EdmType::Guid => ColumnKind::Collection(Box::new(ColumnKind::Guid)),
+                    EdmType::Enum(e) if !e.is_flags() => {
+                        ColumnKind::Collection(Box::new(ColumnKind::Enum(Arc::clone(e))))
+                    }
+                    _ => continue,
+                },
                 _ => continue,
             };
             columns.push(Column {
@@ -223,21 +237,38 @@ impl Layout {
                 }
                 ColumnKind::Integer => cols.push(format!("{name} {}{nn}", d.bigint_type())),
                 ColumnKind::Boolean => cols.push(format!("{name} {}{nn}", d.bool_type())),
+                // NULL when the record holds no array, whatever the schema's nullability.
+                ColumnKind::Collection(_) => cols.push(format!("{name} {}", d.text_type())),
             }
         }
         cols.push(format!("{} {} NOT NULL", q(DOC_COLUMN), d.text_type()));
-        let table = q(&self.table);
         let mut out = vec![format!(
-            "CREATE TABLE IF NOT EXISTS {table} ({})",
+            "CREATE TABLE IF NOT EXISTS {} ({})",
+            q(&self.table),
             cols.join(", ")
         )];
+        out.extend(self.indexes(d).into_iter().map(|(_, create)| create));
+        out
+    }
+
+    /// The indexes: (quoted name, `CREATE INDEX IF NOT EXISTS …`), one per filterable property
+    /// (and its `@lower`/`@upper` columns), one for the default order. A bulk load into an empty
+    /// table drops them first and builds them at the end, which is much faster than maintaining
+    /// them row by row.
+    pub fn indexes(&self, d: &dyn Dialect) -> Vec<(String, String)> {
+        let q = |s: &str| d.quote_ident(s);
+        let table = q(&self.table);
         let index = |suffix: &str, cols: &str| {
-            format!(
-                "CREATE INDEX IF NOT EXISTS {} ON {table} ({cols})",
-                q(&format!("{}@{suffix}", self.table))
-            )
+            let name = q(&format!("{}@{suffix}", self.table));
+            let create = format!("CREATE INDEX IF NOT EXISTS {name} ON {table} ({cols})");
+            (name, create)
         };
-        for c in self.columns.iter().filter(|c| c.filterable) {
+        let mut out = Vec::new();
+        for c in self
+            .columns
+            .iter()
+            .filter(|c| c.filterable && !matches!(c.kind, ColumnKind::Collection(_)))
+        {
             out.push(index(&c.name, &q(&c.name)));
             if matches!(c.kind, ColumnKind::String { derived: true }) {
                 for s in ["lower", "upper"] {
@@ -270,6 +301,21 @@ impl Layout {
         }
         let mut out = vec![Param::Int(seq)];
         for c in &self.columns {
+            if let ColumnKind::Collection(elem) = &c.kind {
+                let field = record.field(c.index, &c.name);
+                out.push(match crate::eval::interp::elements(field) {
+                    None => Param::Null(SqlType::Text),
+                    Some(items) => {
+                        let elem_ty = c.ty.element_type().unwrap_or(&c.ty);
+                        let mut array = Vec::with_capacity(items.len());
+                        for f in items {
+                            array.push(element_json(&c.name, elem, ops::field_value(f, elem_ty))?);
+                        }
+                        Param::Text(serde_json::Value::Array(array).to_string())
+                    }
+                });
+                continue;
+            }
             let v = ops::field_value(record.field(c.index, &c.name), &c.ty);
             if v.is_null() {
                 if !c.nullable {
@@ -287,6 +333,7 @@ impl Layout {
                     ColumnKind::DateTimeOffset => (SqlType::Int, 2),
                     ColumnKind::Integer => (SqlType::Int, 1),
                     ColumnKind::Boolean => (SqlType::Bool, 1),
+                    ColumnKind::Collection(_) => (SqlType::Text, 1),
                 };
                 out.extend(std::iter::repeat(Param::Null(ty)).take(n));
                 continue;
@@ -343,6 +390,27 @@ impl Layout {
         out.push(Param::Text(doc));
         Ok(out)
     }
+}
+
+/// One collection element in its stored form (see [`ColumnKind::Collection`]).
+fn element_json(name: &str, kind: &ColumnKind, v: Value) -> Result<serde_json::Value, String> {
+    Ok(match (kind, v) {
+        (_, Value::Null) => serde_json::Value::Null,
+        (ColumnKind::String { .. }, Value::String(s)) => {
+            if s.contains('\0') {
+                return Err(format!(
+                    "property '{name}' holds U+0000, which SQL text columns cannot store"
+                ));
+            }
+            serde_json::Value::String(s)
+        }
+        (ColumnKind::Guid, Value::Guid(g)) => serde_json::Value::String(g.to_string()),
+        (ColumnKind::Enum(_), Value::Enum(e)) => match e.member_name() {
+            Some(n) => serde_json::Value::String(n.to_string()),
+            None => serde_json::Value::Null,
+        },
+        (_, v) => return Err(format!("property '{name}': unexpected element {v:?}")),
+    })
 }
 
 fn type_name(ty: &EdmType) -> String {

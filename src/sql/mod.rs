@@ -16,15 +16,19 @@
 //! hide that text behind a second tree without removing any dialect decision.
 //!
 //! ```
-//! use odata_filter::{query::Query, mde::machine_actions, sql::{compile_filter, layout::Layout, Sqlite}};
+//! use odata_filter::{query::Query, mde::machine_actions, sql::{compile_filter, layout::Layout, Postgres, Sqlite}};
 //! let q = Query::from_query_string("$filter=contains(requestor, '%25_\\')", machine_actions()).unwrap();
 //! let w = compile_filter(q.filter().unwrap(), &Layout::new(machine_actions()), &Sqlite).unwrap();
 //! assert_eq!(w.sql, "(instr(\"requestor\", ?1) > 0)");
 //!
-//! // What an engine cannot express exactly is an error with a span, never an approximation.
+//! // What an engine cannot express exactly is an error with a span, never an approximation:
+//! // PostgreSQL's regular expressions are not the crate's pattern dialect.
 //! let q = Query::from_query_string("$filter=matchesPattern(requestor, '^a')", machine_actions()).unwrap();
-//! let err = compile_filter(q.filter().unwrap(), &Layout::new(machine_actions()), &Sqlite).unwrap_err();
-//! assert_eq!(err.as_slice()[0].message(), "matchesPattern() is not supported by SQLite");
+//! let err = compile_filter(q.filter().unwrap(), &Layout::new(machine_actions()), &Postgres).unwrap_err();
+//! assert_eq!(
+//!     err.as_slice()[0].message(),
+//!     "matchesPattern() (its regular expressions differ from the engine's) is not supported by PostgreSQL"
+//! );
 //! ```
 
 mod compile;
@@ -34,7 +38,7 @@ pub mod layout;
 pub mod store;
 
 pub use compile::{compile_filter, compile_query, SqlQuery, Statement};
-pub use dialect::{Dialect, Postgres, Sqlite};
+pub use dialect::{sqlite_functions, Dialect, Postgres, Sqlite};
 
 /// The SQL type of a bound parameter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

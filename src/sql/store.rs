@@ -15,6 +15,8 @@
 //! store.insert(&records, "sample").unwrap();
 //! let q = Query::from_query_string("$filter=status eq 'Failed'&$top=3&$count=true", machine_actions()).unwrap();
 //! assert_eq!(store.response(&q).unwrap(), q.response(&records));
+//! # drop(store);
+//! # std::fs::remove_dir_all(&dir).unwrap();
 //! # }
 //! ```
 
@@ -100,6 +102,19 @@ impl Store {
         for ddl in store.layout.create_statements(store.dialect()) {
             store.execute_batch(&ddl)?;
         }
+        // A table created by another version (e.g. before collections had columns) would fail on
+        // the first query with "no such column": say so now.
+        let found = store.column_names()?;
+        let expected = store.layout.physical_columns();
+        if found != expected {
+            return Err(StoreError::Engine(format!(
+                "table {} has the columns ({}), but this version stores ({}): it was created by \
+                 another version; drop the table (or use a new database) and load the records again",
+                store.layout.table(),
+                found.join(", "),
+                expected.join(", ")
+            )));
+        }
         Ok(store)
     }
 
@@ -153,6 +168,14 @@ impl Store {
         };
         let mut seq = self.next_seq()?;
         self.begin()?;
+        // Into an empty table: build the indexes once at the end instead of row by row.
+        let indexes = self.layout.indexes(self.dialect());
+        let bulk = seq == 1;
+        if bulk {
+            for (name, _) in &indexes {
+                self.execute_batch(&format!("DROP INDEX IF EXISTS {name}"))?;
+            }
+        }
         let mut rows = Vec::new();
         let mut count = 0;
         for (n, line) in input.lines().enumerate() {
@@ -175,6 +198,11 @@ impl Store {
             }
         }
         self.insert_batches(rows)?;
+        if bulk {
+            for (_, create) in &indexes {
+                self.execute_batch(create)?;
+            }
+        }
         self.commit()?;
         Ok(count)
     }
@@ -196,7 +224,7 @@ impl Store {
         let id_pos = names.iter().position(|n| *n == id_col.name).unwrap_or(0);
         let id = probe[id_pos].clone();
         let table = d.quote_ident(self.layout.table());
-        let found = self.query_ints(&Statement {
+        let found = self.query_column::<i64>(&Statement {
             sql: format!(
                 "SELECT {} FROM {table} WHERE {} = {}",
                 d.quote_ident(SEQ_COLUMN),
@@ -228,26 +256,49 @@ impl Store {
         }
     }
 
+    /// Updates the engine's statistics of the table (`ANALYZE`), which its query planner needs to
+    /// pick a selective index: run it after a bulk load. Without them SQLite may read most of a
+    /// 100,000-record table for a 50-record page (an unselective `status` index plus a sort)
+    /// instead of walking the default-order index.
+    pub fn analyze(&mut self) -> Result<(), StoreError> {
+        let sql = format!(
+            "ANALYZE {}",
+            self.dialect().quote_ident(self.layout.table())
+        );
+        self.execute_batch(&sql)
+    }
+
     /// Runs `query`: the page's records (as stored) and the number of matches (computed only when
     /// `$count=true` or there is no `$top`, otherwise the page length).
     pub fn execute(
         &mut self,
         query: &ValidatedQuery,
     ) -> Result<(Vec<serde_json::Value>, usize), StoreError> {
-        let q =
-            compile_query(query, &self.layout, self.dialect()).map_err(StoreError::Unsupported)?;
-        let docs = self.query_docs(&q.select)?;
+        let (docs, matched) = self.execute_json(query)?;
         let page: Vec<serde_json::Value> = docs
             .iter()
             .map(|d| serde_json::from_str(d).map_err(engine))
             .collect::<Result<_, _>>()?;
+        Ok((page, matched))
+    }
+
+    /// [`Store::execute`] with each record as the JSON text stored for it (compact, in the
+    /// record's key order, as `serde_json` writes it), not decoded: a server can write it into a
+    /// response as it is.
+    pub fn execute_json(
+        &mut self,
+        query: &ValidatedQuery,
+    ) -> Result<(Vec<String>, usize), StoreError> {
+        let q =
+            compile_query(query, &self.layout, self.dialect()).map_err(StoreError::Unsupported)?;
+        let docs: Vec<String> = self.query_column(&q.select)?;
         let matched = if query.count() == Some(true) || query.top().is_none() {
-            let n = self.query_ints(&q.count)?;
+            let n = self.query_column::<i64>(&q.count)?;
             usize::try_from(n.first().copied().unwrap_or(0)).unwrap_or(usize::MAX)
         } else {
-            page.len()
+            docs.len()
         };
-        Ok((page, matched))
+        Ok((docs, matched))
     }
 
     /// The response body of `query`, as [`ValidatedQuery::response`] writes it for the same records.
@@ -264,7 +315,7 @@ impl Store {
             d.quote_ident(self.layout.table())
         );
         Ok(self
-            .query_ints(&Statement {
+            .query_column::<i64>(&Statement {
                 sql,
                 params: Vec::new(),
             })?
@@ -282,6 +333,10 @@ impl Store {
     fn insert_batches(&mut self, rows: Vec<Vec<Param>>) -> Result<(), StoreError> {
         let d = self.dialect();
         let names = self.layout.physical_columns();
+        #[cfg(feature = "postgres")]
+        if let Engine::Postgres(c) = &mut self.engine {
+            return pg_copy(c, &d.quote_ident(self.layout.table()), &names, &rows);
+        }
         let width = names.len();
         let cols: Vec<String> = names.iter().map(|n| d.quote_ident(n)).collect();
         let head = format!(
@@ -342,31 +397,28 @@ impl Store {
         }
     }
 
-    fn query_docs(&mut self, s: &Statement) -> Result<Vec<String>, StoreError> {
+    /// The table's column names, in order.
+    fn column_names(&mut self) -> Result<Vec<String>, StoreError> {
+        let sql = format!(
+            "SELECT * FROM {} LIMIT 0",
+            self.dialect().quote_ident(self.layout.table())
+        );
         match &mut self.engine {
             #[cfg(feature = "sqlite")]
             Engine::Sqlite(c) => {
-                let mut st = c.prepare_cached(&s.sql).map_err(engine)?;
-                let rows = st
-                    .query_map(
-                        rusqlite::params_from_iter(s.params.iter().map(sqlite_value)),
-                        |r| r.get::<_, String>(0),
-                    )
-                    .map_err(engine)?;
-                rows.collect::<Result<Vec<_>, _>>().map_err(engine)
+                let st = c.prepare(&sql).map_err(engine)?;
+                Ok(st.column_names().into_iter().map(String::from).collect())
             }
             #[cfg(feature = "postgres")]
             Engine::Postgres(c) => {
-                let (st, params) = pg_prepare(c, s)?;
-                let rows = c.query(&st, &pg_refs(&params)).map_err(engine)?;
-                rows.iter()
-                    .map(|r| r.try_get::<_, String>(0).map_err(engine))
-                    .collect()
+                let st = c.prepare(&sql).map_err(engine)?;
+                Ok(st.columns().iter().map(|c| c.name().to_string()).collect())
             }
         }
     }
 
-    fn query_ints(&mut self, s: &Statement) -> Result<Vec<i64>, StoreError> {
+    /// The first column of every row of `s`.
+    fn query_column<T: Cell>(&mut self, s: &Statement) -> Result<Vec<T>, StoreError> {
         match &mut self.engine {
             #[cfg(feature = "sqlite")]
             Engine::Sqlite(c) => {
@@ -374,7 +426,7 @@ impl Store {
                 let rows = st
                     .query_map(
                         rusqlite::params_from_iter(s.params.iter().map(sqlite_value)),
-                        |r| r.get::<_, i64>(0),
+                        T::from_sqlite,
                     )
                     .map_err(engine)?;
                 rows.collect::<Result<Vec<_>, _>>().map_err(engine)
@@ -383,12 +435,94 @@ impl Store {
             Engine::Postgres(c) => {
                 let (st, params) = pg_prepare(c, s)?;
                 let rows = c.query(&st, &pg_refs(&params)).map_err(engine)?;
-                rows.iter()
-                    .map(|r| r.try_get::<_, i64>(0).map_err(engine))
-                    .collect()
+                rows.iter().map(|r| T::from_pg(r).map_err(engine)).collect()
             }
         }
     }
+}
+
+/// A value read from the first column of a result row, on either engine.
+trait Cell: Sized {
+    #[cfg(feature = "sqlite")]
+    fn from_sqlite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self>;
+    #[cfg(feature = "postgres")]
+    fn from_pg(row: &postgres::Row) -> Result<Self, postgres::Error>;
+}
+
+macro_rules! cell {
+    ($($t:ty),*) => {$(
+        impl Cell for $t {
+            #[cfg(feature = "sqlite")]
+            fn from_sqlite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+                row.get(0)
+            }
+            #[cfg(feature = "postgres")]
+            fn from_pg(row: &postgres::Row) -> Result<Self, postgres::Error> {
+                row.try_get(0)
+            }
+        }
+    )*};
+}
+cell!(String, i64);
+
+/// Registers on `conn` the SQL functions that [`Sqlite`](crate::sql::Sqlite)'s SQL calls
+/// ([`sqlite_functions`](crate::sql::sqlite_functions)): the evaluator's Unicode
+/// `tolower`/`toupper`/`trim`, `matchesPattern` with the crate's own pattern compiler, and checked
+/// Int64 arithmetic. [`Store::open`] does it; call it yourself to run compiled filters on your own
+/// connection. All are deterministic (usable in indexes) and NULL for a NULL argument.
+///
+/// ```
+/// let conn = rusqlite::Connection::open_in_memory().unwrap();
+/// odata_filter::sql::store::register_functions(&conn).unwrap();
+/// let v: Option<i64> = conn
+///     .query_row("SELECT odata_int_arith('add', 9223372036854775807, 1)", [], |r| r.get(0))
+///     .unwrap();
+/// assert_eq!(v, None); // overflow is null, as in the evaluator
+/// let up: String = conn.query_row("SELECT odata_toupper('straße')", [], |r| r.get(0)).unwrap();
+/// assert_eq!(up, "STRASSE");
+/// ```
+#[cfg(feature = "sqlite")]
+pub fn register_functions(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+    use crate::semantics::ArithmeticOp;
+    use crate::sql::sqlite_functions as f;
+    use rusqlite::functions::FunctionFlags;
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    let text_fn = |name: &str, apply: fn(&str) -> String| {
+        conn.create_scalar_function(name, 1, flags, move |ctx| {
+            Ok(ctx.get::<Option<String>>(0)?.map(|s| apply(&s)))
+        })
+    };
+    text_fn(f::TOLOWER, |s| s.to_lowercase())?;
+    text_fn(f::TOUPPER, |s| s.to_uppercase())?;
+    text_fn(f::TRIM, |s| crate::semantics::scalar::trim(s).to_string())?;
+    conn.create_scalar_function(f::MATCHES_PATTERN, 2, flags, |ctx| {
+        let text = ctx.get::<Option<String>>(0)?;
+        let pattern = ctx.get::<Option<String>>(1)?;
+        Ok(match (text, pattern) {
+            (Some(t), Some(p)) => crate::pattern::cached(&p).map(|re| re.is_match(&t)),
+            _ => None,
+        })
+    })?;
+    conn.create_scalar_function(f::INT_ARITH, 3, flags, |ctx| {
+        let op = match ctx.get::<String>(0)?.as_str() {
+            "add" => ArithmeticOp::Add,
+            "sub" => ArithmeticOp::Sub,
+            "mul" => ArithmeticOp::Mul,
+            "div" => ArithmeticOp::Div,
+            "mod" => ArithmeticOp::Mod,
+            other => {
+                return Err(rusqlite::Error::UserFunctionError(
+                    format!("unknown operator '{other}'").into(),
+                ))
+            }
+        };
+        let a = ctx.get::<Option<i64>>(1)?;
+        let b = ctx.get::<Option<i64>>(2)?;
+        Ok(match (a, b) {
+            (Some(a), Some(b)) => crate::semantics::scalar::int_arith(op, a, b),
+            _ => None,
+        })
+    })
 }
 
 #[cfg(feature = "sqlite")]
@@ -396,6 +530,7 @@ fn open_sqlite(path: &str) -> Result<Engine, StoreError> {
     let c = rusqlite::Connection::open(path).map_err(|e| engine(format!("{path}: {e}")))?;
     c.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
         .map_err(engine)?;
+    register_functions(&c).map_err(engine)?;
     Ok(Engine::Sqlite(c))
 }
 
@@ -471,6 +606,62 @@ fn pg_prepare(
     }
     let st = c.prepare_typed(&s.sql, &types).map_err(engine)?;
     Ok((st, params))
+}
+
+/// `COPY … FROM STDIN` (text format) of `rows`: PostgreSQL's bulk path, many times faster than
+/// multi-row `INSERT`s.
+#[cfg(feature = "postgres")]
+fn pg_copy(
+    c: &mut postgres::Client,
+    table: &str,
+    names: &[String],
+    rows: &[Vec<Param>],
+) -> Result<(), StoreError> {
+    use std::io::Write;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let cols: Vec<String> = names
+        .iter()
+        .map(|n| crate::sql::Postgres.quote_ident(n))
+        .collect();
+    let sql = format!("COPY {table} ({}) FROM STDIN", cols.join(", "));
+    let mut w = c.copy_in(&sql).map_err(engine)?;
+    let mut line = String::new();
+    for row in rows {
+        line.clear();
+        for (i, p) in row.iter().enumerate() {
+            if i > 0 {
+                line.push('\t');
+            }
+            match p {
+                Param::Null(_) => line.push_str("\\N"),
+                Param::Text(t) => {
+                    if t.contains('\0') {
+                        return Err(StoreError::Engine(
+                            "a string with U+0000 is not supported by PostgreSQL".into(),
+                        ));
+                    }
+                    for ch in t.chars() {
+                        match ch {
+                            '\\' => line.push_str("\\\\"),
+                            '\t' => line.push_str("\\t"),
+                            '\n' => line.push_str("\\n"),
+                            '\r' => line.push_str("\\r"),
+                            c => line.push(c),
+                        }
+                    }
+                }
+                Param::Int(v) => line.push_str(&v.to_string()),
+                Param::Int32(v) => line.push_str(&v.to_string()),
+                Param::Bool(b) => line.push(if *b { 't' } else { 'f' }),
+            }
+        }
+        line.push('\n');
+        w.write_all(line.as_bytes()).map_err(engine)?;
+    }
+    w.finish().map_err(engine)?;
+    Ok(())
 }
 
 #[cfg(feature = "postgres")]

@@ -149,6 +149,45 @@ fn alias_expansion_is_bounded_before_the_work() {
     );
 }
 
+/// The length limit holds for the filter with its aliases substituted, checked before the copies are
+/// made: 200 references to a 4 KiB string are 800 KB of text from a 7 KB query string.
+#[test]
+fn alias_substitution_is_bounded_by_the_length_limit() {
+    let limit = odata_filter::Limits::default().max_length;
+    let refs = vec!["requestor eq @s"; 200].join(" or ");
+    let qs = format!("$filter={refs}&@s='{}'", "x".repeat(4096));
+    let started = Instant::now();
+    let errors = Query::from_query_string(&qs, machine_actions()).unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_millis(500),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(errors.len(), 1, "{errors}");
+    let e = &errors.as_slice()[0];
+    assert_eq!(e.kind(), odata_filter::ErrorKind::LimitExceeded);
+    let normalized = refs.len() + 200 * (4098 - 2);
+    assert_eq!(
+        e.exceeded().map(|x| (x.limit, x.value)),
+        Some((limit as u64, normalized as u64))
+    );
+    assert!(e.message().contains("aliases substituted"), "{e}");
+    // Just within the limit: accepted, and printed within it.
+    let value = "x".repeat(limit - "requestor eq ''".len());
+    let q = Query::from_query_string(
+        &format!("$filter=requestor eq @s&@s='{value}'"),
+        machine_actions(),
+    )
+    .unwrap();
+    assert_eq!(q.filter().unwrap().to_string().len(), limit);
+    let one_more = format!("$filter=requestor eq @s&@s='{value}x'");
+    let e = Query::from_query_string(&one_more, machine_actions()).unwrap_err();
+    assert_eq!(
+        e.as_slice()[0].kind(),
+        odata_filter::ErrorKind::LimitExceeded
+    );
+}
+
 #[test]
 fn patterns_compile_once_and_within_limits() {
     let records = odata_filter::mde::sample::machine_actions(1_000, 1);
@@ -243,11 +282,13 @@ fn built_queries() -> impl Strategy<Value = odata_filter::builder::QueryBuilder>
         prop::option::of(prop::bool::ANY),
     )
         .prop_map(|(r, top, skip, desc, count)| {
-            let mut q = QueryBuilder::new().filter(
-                ma::requestor()
-                    .eq(r.as_str())
-                    .or(ma::requestor().starts_with(r)),
-            );
+            let mut q = QueryBuilder::new()
+                .filter(
+                    ma::requestor()
+                        .eq(r.as_str())
+                        .or(ma::requestor().starts_with(r)),
+                )
+                .unwrap();
             q = if desc {
                 q.orderby_desc(ma::creation_date_time_utc())
             } else {
@@ -255,7 +296,7 @@ fn built_queries() -> impl Strategy<Value = odata_filter::builder::QueryBuilder>
             };
             q = q.select(ma::id()).select(ma::status());
             if let Some(t) = top {
-                q = q.top(t);
+                q = q.top(t).unwrap();
             }
             if let Some(s) = skip {
                 q = q.skip(s);

@@ -372,34 +372,42 @@ fn identifiers_outside_ascii() {
 }
 
 /// query target, 2026-12-01: a valid `in` list written without spaces, just under the 8 KiB `$filter`
-/// limit, normalizes with `, ` between its items to text over the limit. The normalized query is read
-/// back with the length limit lifted (printing may lengthen the text); with the default limit it is
-/// refused as too long, not misread.
+/// limit, normalized with `, ` between its items to text over the limit, so the query's own normalized
+/// output was refused when read back. The limit now holds for the normalized text as well: such a filter
+/// is refused when first read (with the normalized length), and one whose normalized text fits is read
+/// back with the default limits.
 #[test]
-fn normalized_text_may_outgrow_the_length_limit() {
+fn normalized_text_stays_within_the_length_limit() {
     use odata_filter::mde::machine_actions;
     use odata_filter::query::Query;
-    use odata_filter::validate::ValidateOptions;
-    let items: Vec<String> = (0..190).map(|i| format!("'{i:040x}'")).collect();
-    let filter = format!("machineId in ({})", items.join(","));
+    let limit = Limits::default().max_length;
+    let set = machine_actions();
+    let list = |n: usize| -> (String, usize) {
+        let items: Vec<String> = (0..n).map(|i| format!("'{i:040x}'")).collect();
+        let filter = format!("machineId in ({})", items.join(","));
+        let normalized = filter.len() + n - 1;
+        (filter, normalized)
+    };
+    let (filter, normalized) = list(190);
     assert!(
-        filter.len() <= Limits::default().max_length,
+        filter.len() <= limit && normalized > limit,
         "{}",
         filter.len()
     );
-    let set = machine_actions();
+    let refused = Query::from_query_string(&format!("$filter={filter}"), set).unwrap_err();
+    assert_eq!(refused.len(), 1, "{refused}");
+    assert_eq!(refused.as_slice()[0].kind(), ErrorKind::LimitExceeded);
+    let exceeded = refused.as_slice()[0].exceeded().unwrap();
+    assert_eq!(
+        (exceeded.limit, exceeded.value),
+        (limit as u64, normalized as u64)
+    );
+    // The longest list whose normalized text fits: accepted, and its output reads back as itself.
+    let (filter, normalized) = list(185);
+    assert!(normalized <= limit, "{normalized}");
     let q = Query::from_query_string(&format!("$filter={filter}"), set).unwrap();
     let printed = q.to_string();
-    let decoded_len = filter.len() + items.len() - 1;
-    assert!(decoded_len > Limits::default().max_length);
-    let refused = Query::from_query_string(&printed, set).unwrap_err();
-    assert_eq!(refused.as_slice()[0].kind(), ErrorKind::LimitExceeded);
-    let reader = Parser::new().limits(Limits {
-        max_length: usize::MAX,
-        ..Limits::default()
-    });
-    let again =
-        Query::from_query_string_parsed_with(&printed, set, &ValidateOptions::default(), &reader)
-            .unwrap();
+    let again = Query::from_query_string(&printed, set).unwrap();
     assert_eq!(again.to_string(), printed);
+    assert_eq!(again, q);
 }

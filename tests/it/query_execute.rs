@@ -293,8 +293,7 @@ fn cli_query_exit_codes() {
     assert_eq!(code, 2);
     let body: Json = serde_json::from_str(&out).unwrap();
     assert_eq!(body["error"]["code"], "ODataError");
-    let dir = std::env::temp_dir().join(format!("odata-filter-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::ScratchDir::new("exit-codes");
     let bad = dir.join("bad.jsonl");
     let good = serde_json::to_string(&machine_actions(1, 1)[0]).unwrap();
     std::fs::write(&bad, format!("{good}\n\n{{\"status\": Failed}}\n")).unwrap();
@@ -313,8 +312,7 @@ fn cli_query_exit_codes() {
 
 #[test]
 fn cli_query_reads_files_and_stdin() {
-    let dir = std::env::temp_dir().join(format!("odata-filter-test2-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::ScratchDir::new("files-and-stdin");
     // Whole MachineActions (records are checked against the entity type), with these ids, statuses
     // and creation times.
     let record = |id: &str, status: &str, created: &str| {

@@ -37,7 +37,7 @@ pub fn run(args: &Args) -> ExitCode {
             if args.json {
                 println!("{}", mde::error_body(&errors, None));
             } else {
-                eprint!("{errors}");
+                eprint!("{}", mde::wire_errors(&errors));
             }
             ExitCode::from(common::EXIT_INVALID_QUERY)
         }

@@ -110,7 +110,7 @@ fn execute(
             let written = if args.json {
                 writeln!(out, "{}", mde::error_body(&errors, None))
             } else {
-                write!(err, "{errors}")
+                write!(err, "{}", mde::wire_errors(&errors))
             };
             return if written.is_ok() {
                 EXIT_INVALID_QUERY
@@ -167,7 +167,7 @@ fn run_db(query: &str, db: &str, json_errors: bool) -> u8 {
         if json_errors {
             println!("{}", mde_error_body(errors, None));
         } else {
-            eprint!("{errors}");
+            eprint!("{}", odata_filter::mde::wire_errors(errors));
         }
         EXIT_INVALID_QUERY
     };

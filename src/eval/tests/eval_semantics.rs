@@ -1,9 +1,9 @@
 //! `docs/semantics.md` §6 end to end: filter text → parse → validate → evaluate, by both the interpreter and the
 //! compiled filter, on JSON and typed records.
 
-use odata_filter::eval::interp::evaluate_at;
-use odata_filter::mde::machine_actions;
-use odata_filter::validate::{validate_text, ValidateOptions};
+use crate::eval::interp::evaluate_at;
+use crate::mde::machine_actions;
+use crate::validate::{validate_text, ValidateOptions};
 use serde_json::{json, Value as Json};
 
 fn now() -> chrono::DateTime<chrono::FixedOffset> {
@@ -16,7 +16,7 @@ fn outcome(filter: &str, record: &Json) -> Option<bool> {
     let opts = ValidateOptions::default().allow_all_properties(true);
     let f =
         validate_text(filter, machine_actions(), &opts).unwrap_or_else(|e| panic!("{filter}: {e}"));
-    let compiled = odata_filter::eval::compile::CompiledFilter::with_now(&f, now());
+    let compiled = crate::eval::compile::CompiledFilter::with_now(&f, now());
     let a = evaluate_at(&f, record, &now());
     let b = compiled.evaluate(record);
     assert_eq!(
@@ -305,10 +305,10 @@ fn in_is_a_set_test() {
         .collect();
     // Longer than the default 8 KiB `$filter` limit: parse with generous limits.
     let text = format!("id in ({})", many.join(","));
-    let parser = odata_filter::Parser::new().limits(odata_filter::Limits::generous(1 << 20));
+    let parser = crate::Parser::new().limits(crate::Limits::generous(1 << 20));
     let expr = parser.parse(&text).unwrap();
-    let f = odata_filter::validate::validate(&expr, machine_actions(), &ValidateOptions::default())
-        .unwrap();
+    let f =
+        crate::validate::validate(&expr, machine_actions(), &ValidateOptions::default()).unwrap();
     assert!(f.compile().matches(&r));
     assert!(f.matches(&r));
     let mut other = r.clone();
@@ -319,7 +319,7 @@ fn in_is_a_set_test() {
 #[test]
 fn lambdas_over_commands() {
     let live = serde_json::to_value(
-        odata_filter::mde::sample::machine_actions(400, 2)
+        crate::mde::sample::machine_actions(400, 2)
             .into_iter()
             .find(|a| a.commands.len() >= 2)
             .unwrap(),
@@ -351,7 +351,7 @@ fn lambdas_over_commands() {
 
 #[test]
 fn typed_and_json_records_agree_on_real_queries() {
-    let records = odata_filter::mde::sample::machine_actions(2000, 4);
+    let records = crate::mde::sample::machine_actions(2000, 4);
     let opts = ValidateOptions::default().allow_all_properties(true);
     for filter in [
         "status eq 'Succeeded' and type eq 'Isolate' and creationDateTimeUtc ge 2024-06-01T00:00:00Z",

@@ -5,12 +5,12 @@
 
 use std::sync::Arc;
 
-use odata_filter::eval::compile::CompiledFilter;
-use odata_filter::eval::interp::evaluate_at;
-use odata_filter::mde::machine_actions;
-use odata_filter::schema::{EdmType, EnumType};
-use odata_filter::validate::{validate_text, TypedFilter, ValidateOptions};
-use odata_filter::value::{EnumValue, Value};
+use crate::eval::compile::CompiledFilter;
+use crate::eval::interp::evaluate_at;
+use crate::mde::machine_actions;
+use crate::schema::{EdmType, EnumType};
+use crate::validate::{validate_text, TypedFilter, ValidateOptions};
+use crate::value::{EnumValue, Value};
 use proptest::prelude::*;
 use serde_json::json;
 
@@ -215,14 +215,13 @@ fn filter() -> impl Strategy<Value = TypedFilter> {
 /// A JSON record derived from a sample one, with keys dropped, nulled or given values of the wrong
 /// type.
 fn json_record() -> impl Strategy<Value = serde_json::Value> {
-    let keys =
-        <odata_filter::mde::MachineAction as odata_filter::typed::Structured>::PROPERTY_NAMES;
+    let keys = <crate::mde::MachineAction as crate::typed::Structured>::PROPERTY_NAMES;
     (
         0usize..40,
         prop::collection::vec((prop::sample::select(keys.to_vec()), 0u8..6), 0..5),
     )
         .prop_map(|(i, edits)| {
-            let records = odata_filter::mde::sample::machine_actions(40, 5);
+            let records = crate::mde::sample::machine_actions(40, 5);
             let mut v = serde_json::to_value(&records[i]).unwrap();
             let obj = v.as_object_mut().unwrap();
             for (k, e) in edits {
@@ -256,11 +255,17 @@ fn now() -> chrono::DateTime<chrono::FixedOffset> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    // The regressions file stays beside this one (`compiled_agrees.proptest-regressions`).
+    #![proptest_config(ProptestConfig {
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::WithSource("proptest-regressions"),
+        )),
+        ..ProptestConfig::with_cases(300)
+    })]
 
     #[test]
     fn compiled_equals_interpreted_on_typed_records(node in filter(), i in 0usize..60) {
-        let records = odata_filter::mde::sample::machine_actions(60, 11);
+        let records = crate::mde::sample::machine_actions(60, 11);
         let compiled = CompiledFilter::with_now(&node, now());
         let r = &records[i];
         prop_assert_eq!(compiled.evaluate(r), evaluate_at(&node, r, &now()), "{:?}", node);
@@ -287,5 +292,42 @@ proptest! {
             .filter(|&k| evaluate_at(&node, &records[k], &now()) == Some(true))
             .collect();
         prop_assert_eq!(compiled.matching_indices(&records), expected, "{:?}", node);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// The filter compiled for one record type (typed accessors, its own batched loops) means what
+    /// the interpreter means, on typed records, their JSON form and odd JSON.
+    #[test]
+    fn specialized_equals_interpreted(node in filter(), odd in prop::collection::vec(json_record(), 1..6)) {
+        use odata_filter::mde::MachineAction;
+        let records = odata_filter::mde::sample::machine_actions(60, 11);
+        let compiled = CompiledFilter::with_now(&node, now());
+        let typed = compiled.specialize::<MachineAction>();
+        let json = compiled.specialize::<serde_json::Value>();
+        let as_json: Vec<serde_json::Value> =
+            records.iter().map(|r| serde_json::to_value(r).unwrap()).collect();
+        for (r, j) in records.iter().zip(&as_json) {
+            let expected = evaluate_at(&node, r, &now());
+            prop_assert_eq!(typed.evaluate(r), expected, "{:?}", node);
+            prop_assert_eq!(typed.matches(r), expected == Some(true), "{:?}", node);
+            prop_assert_eq!(json.evaluate(j), expected, "{:?}", node);
+            prop_assert_eq!(json.matches(j), expected == Some(true), "{:?}", node);
+        }
+        let expected: Vec<usize> = (0..records.len())
+            .filter(|&k| evaluate_at(&node, &records[k], &now()) == Some(true))
+            .collect();
+        prop_assert_eq!(typed.matching_indices(&records), expected.clone(), "{:?}", node);
+        prop_assert_eq!(json.matching_indices(&as_json), expected, "{:?}", node);
+        for record in &odd {
+            prop_assert_eq!(json.evaluate(record), evaluate_at(&node, record, &now()), "{:?}", node);
+        }
+        let expected: Vec<usize> = (0..odd.len())
+            .filter(|&k| evaluate_at(&node, &odd[k], &now()) == Some(true))
+            .collect();
+        prop_assert_eq!(json.count_matches(&odd), expected.len(), "{:?}", node);
+        prop_assert_eq!(json.matching_indices(&odd), expected, "{:?}", node);
     }
 }
