@@ -31,7 +31,7 @@ if [ ! -s "$data" ]; then
     "$crate/target/release/examples/sample_jsonl" "$records" > "$data.tmp"
     mv "$data.tmp" "$data"
 fi
-echo "== $records records, $(du -m "$data" | cut -f1) MB: $data" >&2
+echo "== $records records, $(du -mL "$data" | cut -f1) MB: $data" >&2
 
 # name | our query string | DuckDB's SQL over read_ndjson_auto('$data') AS t
 queries=(

@@ -20,12 +20,17 @@
 //!      and (type in ('Isolate', 'Unisolate') or startswith(requestor, 'svc-'))"
 //! );
 //! let qs = filter
-//!     .query()
+//!     .query()?
 //!     .orderby_desc(machine_actions::creation_date_time_utc())
-//!     .top(10)
+//!     .top(10)?
 //!     .to_query_string();
 //! assert!(qs.starts_with("$filter=status%20eq%20%27Succeeded%27"));
 //! assert!(qs.ends_with("&$orderby=creationDateTimeUtc%20desc&$top=10"));
+//!
+//! // What the service would refuse is refused here, as the same error.
+//! let too_many = machine_actions::status().eq(MachineActionStatus::Pending).query()?.top(20_000);
+//! assert_eq!(too_many.unwrap_err().kind(), odata_filter::ErrorKind::TopLimitExceeded);
+//! # Ok::<(), odata_filter::Error>(())
 //! ```
 //!
 //! Comparing a field with a value of another type does not compile:
@@ -41,7 +46,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::ast::{Function, LambdaKind};
+use crate::ast::{Function, LambdaKind, Span};
+use crate::error::{Error, ErrorKind, Reason};
 use crate::print::url_encode;
 use crate::schema::{EdmType, EntitySet, PropertyId, StructuredType};
 use crate::validate::{
@@ -136,11 +142,28 @@ impl FieldType for bool {
     }
 }
 
+/// What the builder needs to know of the entity set a handle came from: its name and `$top` cap.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct SetFacts {
+    name: Arc<str>,
+    top_cap: Option<u64>,
+}
+
+impl SetFacts {
+    fn of(set: &EntitySet) -> Arc<SetFacts> {
+        Arc::new(SetFacts {
+            name: set.name().into(),
+            top_cap: set.top_cap(),
+        })
+    }
+}
+
 /// A handle on one top-level filterable property whose values are `T`.
 #[derive(Clone, Debug)]
 pub struct Handle<T> {
     prop: PropertyRef,
     entity_type: Arc<StructuredType>,
+    set: Arc<SetFacts>,
     _t: PhantomData<fn() -> T>,
 }
 
@@ -163,6 +186,7 @@ impl<T: FieldType> Handle<T> {
         Some(Handle {
             prop,
             entity_type,
+            set: SetFacts::of(set),
             _t: PhantomData,
         })
     }
@@ -184,6 +208,7 @@ impl<T: FieldType> Handle<T> {
         Filter {
             expr: built(expr),
             entity_type: Arc::clone(&self.entity_type),
+            set: Arc::clone(&self.set),
         }
     }
 
@@ -299,6 +324,7 @@ pub struct CollectionHandle<T> {
     prop: PropertyRef,
     elem: EdmType,
     entity_type: Arc<StructuredType>,
+    set: Arc<SetFacts>,
     _t: PhantomData<fn() -> T>,
 }
 
@@ -321,6 +347,7 @@ impl<T: FieldType> CollectionHandle<T> {
             prop,
             elem,
             entity_type,
+            set: SetFacts::of(set),
             _t: PhantomData,
         })
     }
@@ -360,6 +387,7 @@ impl<T: FieldType> CollectionHandle<T> {
         Filter {
             expr: built(expr),
             entity_type: Arc::clone(&self.entity_type),
+            set: Arc::clone(&self.set),
         }
     }
 }
@@ -371,6 +399,7 @@ impl<T: FieldType> CollectionHandle<T> {
 pub struct Filter {
     expr: TypedExpr,
     entity_type: Arc<StructuredType>,
+    set: Arc<SetFacts>,
 }
 
 impl Filter {
@@ -378,6 +407,7 @@ impl Filter {
         Filter {
             expr: built(TypedExpr::logical(op, vec![self.expr, other.expr])),
             entity_type: self.entity_type,
+            set: self.set,
         }
     }
 
@@ -397,6 +427,7 @@ impl Filter {
         Filter {
             expr: built(TypedExpr::not(self.expr)),
             entity_type: self.entity_type,
+            set: self.set,
         }
     }
 
@@ -405,12 +436,12 @@ impl Filter {
         TypedFilter::new(self.expr, self.entity_type)
     }
 
-    /// A query with this filter, to add paging and ordering to.
-    pub fn query(self) -> QueryBuilder {
-        QueryBuilder {
-            filter: Some(self),
-            ..QueryBuilder::default()
-        }
+    /// A query with this filter, to add paging and ordering to; the entity set the filter's handles
+    /// come from is the query's (its `$top` cap applies). A filter too large for the parser's default
+    /// [`Limits`](crate::Limits) (longer than 8 KiB printed, too many nodes or list items) is refused, as
+    /// [`QueryBuilder::filter`] refuses it.
+    pub fn query(self) -> Result<QueryBuilder, Error> {
+        QueryBuilder::new().filter(self)
     }
 }
 
@@ -428,7 +459,11 @@ impl fmt::Display for Filter {
     }
 }
 
-/// A query string under construction: `$filter`, `$orderby`, `$top`, `$skip`.
+/// A query string under construction: `$filter`, `$orderby`, `$top`, `$skip`, `$select`, `$count`.
+///
+/// What the service would refuse is refused when it is set, with the error the service's validator
+/// gives: [`QueryBuilder::top`] above the entity set's cap, [`QueryBuilder::filter`] too large for the
+/// parser's limits.
 #[derive(Clone, Debug, Default)]
 pub struct QueryBuilder {
     filter: Option<Filter>,
@@ -437,18 +472,54 @@ pub struct QueryBuilder {
     skip: Option<u64>,
     select: Vec<String>,
     count: Option<bool>,
+    set: Option<Arc<SetFacts>>,
 }
 
 impl QueryBuilder {
-    /// An empty query.
+    /// An empty query; its entity set (and `$top` cap) is that of the first filter given, unless
+    /// [`QueryBuilder::for_set`] names it.
     pub fn new() -> Self {
         QueryBuilder::default()
     }
 
-    /// Sets `$filter`.
-    pub fn filter(mut self, filter: Filter) -> Self {
+    /// An empty query over `set`: [`QueryBuilder::top`] checks its cap.
+    ///
+    /// ```
+    /// use odata_filter::builder::QueryBuilder;
+    /// let q = QueryBuilder::for_set(odata_filter::mde::machine_actions());
+    /// let err = q.top(10_001).unwrap_err();
+    /// assert_eq!(err.exceeded().map(|x| (x.limit, x.value)), Some((10_000, 10_001)));
+    /// ```
+    pub fn for_set(set: &EntitySet) -> Self {
+        QueryBuilder {
+            set: Some(SetFacts::of(set)),
+            ..QueryBuilder::default()
+        }
+    }
+
+    /// Sets `$filter`. The filter's printed text must fit the parser's default
+    /// [`Limits`](crate::Limits) (8 KiB, 1,000 nodes, 10,000 items in a list), as a server reading it
+    /// requires; a value too long for them is refused with the parser's [`ErrorKind::LimitExceeded`]
+    /// error. The filter's entity set becomes the query's if it had none; a `$top` already set is
+    /// checked against its cap.
+    ///
+    /// ```
+    /// use odata_filter::{builder::QueryBuilder, mde::handles::machine_actions as ma, ErrorKind};
+    /// let long = "x".repeat(9_000);
+    /// let err = QueryBuilder::new().filter(ma::requestor().eq(long)).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::LimitExceeded);
+    /// ```
+    pub fn filter(mut self, filter: Filter) -> Result<Self, Error> {
+        let text = filter.to_string();
+        crate::Parser::new().parse(&text)?;
+        if self.set.is_none() {
+            self.set = Some(Arc::clone(&filter.set));
+            if let Some(top) = self.top {
+                check_top(top, self.set.as_deref())?;
+            }
+        }
         self.filter = Some(filter);
-        self
+        Ok(self)
     }
 
     /// Appends an ascending `$orderby` key.
@@ -463,10 +534,13 @@ impl QueryBuilder {
         self
     }
 
-    /// Sets `$top`.
-    pub fn top(mut self, n: u64) -> Self {
+    /// Sets `$top`: at most the entity set's cap (when the query's entity set is known, from
+    /// [`QueryBuilder::for_set`] or the filter), else [`ErrorKind::TopLimitExceeded`] with
+    /// [`Reason::TopAboveCap`], the error a server gives; without a known set, at most `i64::MAX`.
+    pub fn top(mut self, n: u64) -> Result<Self, Error> {
+        check_top(n, self.set.as_deref())?;
         self.top = Some(n);
-        self
+        Ok(self)
     }
 
     /// Sets `$skip`.
@@ -487,17 +561,17 @@ impl QueryBuilder {
         self
     }
 
-    /// The query, validated against `set` by the same validator a server uses: a `$top` above the
-    /// set's cap, a property that is not filterable, a value too long for the parser's limits are
-    /// errors here, not at the server.
+    /// The query, validated against `set` by the same validator a server uses (for a query built
+    /// without knowing its set, this is where the cap of `set` is checked).
     ///
     /// ```
     /// use odata_filter::builder::QueryBuilder;
     /// use odata_filter::mde::handles::machine_actions as ma;
     /// use odata_filter::mde::machine_actions;
-    /// let q = QueryBuilder::new().filter(ma::requestor().eq("me")).top(2).count(true);
+    /// let q = QueryBuilder::new().filter(ma::requestor().eq("me"))?.top(2)?.count(true);
     /// assert_eq!(q.build(machine_actions()).unwrap().to_string(), q.to_query_string());
-    /// assert!(QueryBuilder::new().top(20_000).build(machine_actions()).is_err());
+    /// assert!(QueryBuilder::new().top(20_000)?.build(machine_actions()).is_err());
+    /// # Ok::<(), odata_filter::Error>(())
     /// ```
     pub fn build(&self, set: &EntitySet) -> Result<crate::query::ValidatedQuery, crate::Errors> {
         crate::query::Query::from_query_string(&self.to_query_string(), set)
@@ -538,6 +612,24 @@ impl QueryBuilder {
             parts.push(format!("$count={count}"));
         }
         parts.join("&")
+    }
+}
+
+/// `$top=n` is within the cap of `set` (when known) and is a value the query string accepts.
+fn check_top(n: u64, set: Option<&SetFacts>) -> Result<(), Error> {
+    let source = format!("$top={n}");
+    let span = Span::new("$top=".len(), source.len());
+    match set.and_then(|s| s.top_cap) {
+        Some(cap) if n > cap => Err(Error::for_reason(
+            ErrorKind::TopLimitExceeded,
+            span,
+            Reason::TopAboveCap { cap, top: n },
+            source,
+        )),
+        // The query string's own reading of the value (an integer up to `i64::MAX`).
+        _ => crate::options::QueryOptions::parse(&source)
+            .map(drop)
+            .map_err(|e| e.into_vec().swap_remove(0)),
     }
 }
 
@@ -612,14 +704,69 @@ mod tests {
         let qs = status()
             .eq(MachineActionStatus::Pending)
             .query()
+            .unwrap()
             .orderby_asc(requestor())
             .orderby_desc(creation_date_time_utc())
             .top(5)
+            .unwrap()
             .skip(10)
             .to_query_string();
         assert_eq!(
             qs,
             "$filter=status%20eq%20%27Pending%27&$orderby=requestor,creationDateTimeUtc%20desc&$top=5&$skip=10"
         );
+    }
+
+    #[test]
+    fn top_is_checked_against_the_cap_when_set() {
+        let pending = || status().eq(MachineActionStatus::Pending);
+        assert!(pending().query().unwrap().top(10_000).is_ok());
+        let e = pending().query().unwrap().top(10_001).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::TopLimitExceeded);
+        assert_eq!(
+            e.reason(),
+            Some(&Reason::TopAboveCap {
+                cap: 10_000,
+                top: 10_001
+            })
+        );
+        assert_eq!(e.source_text(), "$top=10001");
+        assert_eq!(e.span(), Span::new(5, 10));
+        // The same refusal as the server's, whatever order the parts are given in.
+        let server = crate::query::Query::from_query_string("$top=10001", set()).unwrap_err();
+        assert_eq!(server.as_slice()[0].reason(), e.reason());
+        let late = QueryBuilder::new().top(10_001).unwrap().filter(pending());
+        assert_eq!(late.unwrap_err().kind(), ErrorKind::TopLimitExceeded);
+        // Without a set: only what the query string itself refuses.
+        assert!(QueryBuilder::new().top(20_000).is_ok());
+        let huge = QueryBuilder::new().top(u64::MAX).unwrap_err();
+        assert_eq!(huge.kind(), ErrorKind::InvalidQueryOptionValue);
+        let machines = QueryBuilder::for_set(crate::mde::machines());
+        assert_eq!(
+            machines
+                .top(10_001)
+                .unwrap_err()
+                .exceeded()
+                .map(|x| x.limit),
+            Some(10_000)
+        );
+    }
+
+    #[test]
+    fn values_too_long_for_the_limits_are_refused() {
+        let limit = crate::Limits::default().max_length;
+        // `requestor eq '…'`: 15 bytes around the value.
+        let fits = "x".repeat(limit - 15);
+        let q = requestor().eq(fits.as_str()).query().unwrap();
+        assert!(q.build(set()).is_ok());
+        let e = requestor().eq(format!("{fits}x")).query().unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::LimitExceeded);
+        assert!(e.message().contains(&format!("{}", limit + 1)), "{e}");
+        // A quote is doubled when printed: the printed length is what counts.
+        let quotes = "'".repeat(limit / 2);
+        assert!(requestor().eq(quotes).query().is_err());
+        // Too many list items.
+        let many = type_().is_in(vec![MachineActionType::Isolate; 10_001]);
+        assert_eq!(many.query().unwrap_err().kind(), ErrorKind::LimitExceeded);
     }
 }

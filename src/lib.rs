@@ -5,13 +5,14 @@
 //!
 //! ## The pipeline
 //!
-//! `&str` → [`parse_filter`] → [`ast::Expr`] (faithful, spanned, printable) → [`validate::validate`]
-//! against a [`schema::EntitySet`] → [`validate::TypedFilter`] (resolved properties, typed literals) →
-//! [`TypedFilter::compile`](validate::TypedFilter::compile) → matches records ([`eval::Record`]: JSON or
-//! typed [`mde::MachineAction`]) — or `Display` back to canonical text at any stage.
+//! `&str` → [`parse_filter`] → [`Expr`] (faithful, spanned, printable) → [`validate()`] against an
+//! [`EntitySet`] → [`TypedFilter`] (resolved properties, typed literals) → [`TypedFilter::compile`] →
+//! [`CompiledFilter`], which matches [`Record`]s (JSON objects, or your own structs with
+//! `#[derive(EntityType)]`) — or `Display` back to canonical text at any stage. Every stage is at the
+//! crate root; its module ([`ast`], [`validate`](mod@validate), [`eval`], …) holds the rest of it.
 //!
 //! ```
-//! use odata_filter::{parse_filter, mde::machine_actions, validate::{validate, ValidateOptions}};
+//! use odata_filter::{parse_filter, validate, mde::machine_actions, ValidateOptions};
 //!
 //! // 1. Parse: a faithful tree; `Display` prints the canonical form.
 //! let ast = parse_filter("Status EQ 'Succeeded' and creationDateTimeUtc ge 2018-08-01Z").unwrap();
@@ -21,24 +22,27 @@
 //! let typed = validate(&ast, machine_actions(), &ValidateOptions::default()).unwrap();
 //! assert_eq!(typed.to_string(), "status eq 'Succeeded' and creationDateTimeUtc ge 2018-08-01T00:00:00Z");
 //!
-//! // 3. Evaluate: compile once, then run over a whole slice (batched, the fastest way) …
-//! let filter = typed.compile();
+//! // 3. Evaluate: compile once for the record type, then test each record as it arrives …
+//! let filter = typed.compile_for::<odata_filter::mde::MachineAction>();
 //! let records = odata_filter::mde::sample::machine_actions(1_000, 1);
+//! let one_by_one = records.iter().filter(|r| filter.matches(r)).count();
+//! // … or run it over a whole slice at once (batched).
 //! let matching: Vec<usize> = filter.matching_indices(&records);
 //! assert!(!matching.is_empty());
-//! // … or over one record at a time, as it arrives.
-//! assert_eq!(records.iter().filter(|r| filter.matches(*r)).count(), matching.len());
+//! assert_eq!(one_by_one, matching.len());
 //!
 //! // Errors are values with a kind, a span and a message, rendered with a caret.
-//! let errors = odata_filter::validate::validate_text(
+//! let errors = odata_filter::validate_text(
 //!     "status eq 'Done'", machine_actions(), &ValidateOptions::default()).unwrap_err();
 //! assert_eq!(errors.as_slice()[0].kind(), odata_filter::ErrorKind::UnknownEnumMember);
 //! ```
 //!
-//! Servers take a whole query string through [`query::Query::from_query_string`] and answer it with
-//! [`ValidatedQuery::response`](query::ValidatedQuery::response); clients build queries that cannot be
-//! misread with [`builder`]. The command line (`odata-filter parse|check|query`) is a thin layer over
-//! these.
+//! Servers take a whole query string through [`Query::from_query_string`] and answer it with
+//! [`ValidatedQuery::response`]; clients build queries that cannot be misread with [`QueryBuilder`].
+//! Schemas come from a derive ([`EntityType`], [`ComplexType`], [`EnumType`](macro@EnumType); see
+//! [`typed`]) or from the builders ([`EntitySet::builder`], [`StructuredType::entity`],
+//! [`EnumType::builder`](schema::EnumType::builder)); MDE's own models and sets are in [`mde`]. The
+//! command line (`odata-filter parse|check|query|schema`) is a thin layer over these.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -58,7 +62,7 @@ pub mod mde;
 pub mod options;
 mod parser;
 mod pattern;
-pub mod print;
+mod print;
 pub mod query;
 pub mod schema;
 mod semantics;
@@ -72,9 +76,15 @@ pub mod validate;
 pub mod value;
 
 pub use ast::{Expr, Span};
+pub use builder::QueryBuilder;
 pub use error::{Error, ErrorKind, Errors, Reason, Warning};
+pub use eval::{CompiledFilter, Record};
 pub use odata_filter_derive::{ComplexType, EntityType, EnumType};
+pub use options::QueryOptions;
 pub use parser::{parse_filter, Limits, Parser};
+pub use query::{Query, ValidatedQuery};
+pub use schema::{EdmType, EntitySet, StructuredType};
+pub use validate::{validate, validate_text, TypedFilter, ValidateOptions};
 
 /// The README's examples run as doctests, so the README stays true.
 #[cfg(doctest)]

@@ -22,7 +22,7 @@ use crate::ast::*;
 /// punctuation that has no meaning inside a query component value (`( ) , / : $ @ * ;` stay readable).
 /// Everything else, including `'`, `&`, `#`, `+`, `%`, `=`, space, non-ASCII and control characters, is
 /// percent-encoded.
-pub const URL_ENCODE_SET: &AsciiSet = &NON_ALPHANUMERIC
+pub(crate) const URL_ENCODE_SET: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')
@@ -38,11 +38,7 @@ pub const URL_ENCODE_SET: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b';');
 
 /// Percent-encodes `text` for use as a query component value with [`URL_ENCODE_SET`].
-///
-/// ```
-/// assert_eq!(odata_filter::print::url_encode("a eq 'x&y'"), "a%20eq%20%27x%26y%27");
-/// ```
-pub fn url_encode(text: &str) -> String {
+pub(crate) fn url_encode(text: &str) -> String {
     utf8_percent_encode(text, URL_ENCODE_SET).to_string()
 }
 
@@ -473,6 +469,11 @@ mod tests {
         parse_filter(input)
             .unwrap_or_else(|e| panic!("{input}: {e}"))
             .to_string()
+    }
+
+    #[test]
+    fn url_encode_example() {
+        assert_eq!(super::url_encode("a eq 'x&y'"), "a%20eq%20%27x%26y%27");
     }
 
     #[test]

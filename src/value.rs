@@ -223,11 +223,7 @@ const NANOS_PER_SECOND: i128 = 1_000_000_000;
 
 /// Formats nanoseconds as an ISO 8601 duration of days, hours, minutes and seconds, as OData writes
 /// them: `P1DT2H`, `-PT0.5S`, `PT0S`.
-///
-/// ```
-/// assert_eq!(odata_filter::value::format_duration(-500_000_000), "-PT0.5S");
-/// ```
-pub fn format_duration(nanos: i128) -> String {
+pub(crate) fn format_duration(nanos: i128) -> String {
     let sign = if nanos < 0 { "-" } else { "" };
     let n = nanos.unsigned_abs();
     let per_sec = NANOS_PER_SECOND as u128;
@@ -265,13 +261,7 @@ pub fn format_duration(nanos: i128) -> String {
 /// Parses the ISO 8601 text of an OData duration (`P1DT2H3M4.5S`, `-PT0.5S`; days, hours, minutes and
 /// seconds only, fraction digits beyond nine truncated) into nanoseconds. `None` when malformed or out of
 /// range.
-///
-/// ```
-/// use odata_filter::value::parse_duration;
-/// assert_eq!(parse_duration("P1DT1S"), Some(86_401_000_000_000));
-/// assert_eq!(parse_duration("P1Y"), None);
-/// ```
-pub fn parse_duration(text: &str) -> Option<i128> {
+pub(crate) fn parse_duration(text: &str) -> Option<i128> {
     let (negative, rest) = match text.strip_prefix('-') {
         Some(r) => (true, r),
         None => (false, text.strip_prefix('+').unwrap_or(text)),
@@ -424,5 +414,17 @@ mod tests {
         assert_eq!(v(1).to_string(), "'Read'");
         assert_eq!(v(3).to_string(), "'Read,Write'");
         assert_eq!(v(8).to_string(), "'8'");
+    }
+
+    #[test]
+    fn format_duration_example() {
+        assert_eq!(crate::value::format_duration(-500_000_000), "-PT0.5S");
+    }
+
+    #[test]
+    fn parse_duration_example() {
+        use crate::value::parse_duration;
+        assert_eq!(parse_duration("P1DT1S"), Some(86_401_000_000_000));
+        assert_eq!(parse_duration("P1Y"), None);
     }
 }

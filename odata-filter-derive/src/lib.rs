@@ -490,6 +490,8 @@ fn structured(input: &DeriveInput, kind: Kind) -> Result<TokenStream2> {
     };
     let mut adds = Vec::new();
     let mut arms = Vec::new();
+    // One accessor per property for filters compiled for this type: a direct field read each.
+    let mut accessors = Vec::new();
     for (i, p) in props.iter().enumerate() {
         let Property {
             member,
@@ -515,6 +517,9 @@ fn structured(input: &DeriveInput, kind: Kind) -> Result<TokenStream2> {
         });
         arms.push(quote_spanned! {span=>
             #i => <#ty as #krate::typed::FieldValue>::field(&self.#member),
+        });
+        accessors.push(quote_spanned! {span=>
+            #i => visitor.visit(|r: &Self| <#ty as #krate::typed::FieldValue>::field(&r.#member)),
         });
     }
     let inline = match kind {
@@ -549,6 +554,17 @@ fn structured(input: &DeriveInput, kind: Kind) -> Result<TokenStream2> {
                 match index {
                     #(#arms)*
                     _ => #krate::eval::Field::Null,
+                }
+            }
+
+            fn with_accessor<V: #krate::eval::AccessorVisitor<Self>>(
+                index: usize,
+                _name: &str,
+                visitor: V,
+            ) -> V::Output {
+                match index {
+                    #(#accessors)*
+                    _ => visitor.visit(|_: &Self| #krate::eval::Field::Null),
                 }
             }
         }

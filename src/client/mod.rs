@@ -16,7 +16,7 @@
 //!     .credentials("client-id", "client-secret")
 //!     .build()
 //!     .unwrap();
-//! let query = ma::status().eq(MachineActionStatus::Pending).query();
+//! let query = ma::status().eq(MachineActionStatus::Pending).query().unwrap();
 //! for action in client.machine_actions(&query) {
 //!     let action = action.unwrap();
 //!     println!("{} {}", action.id, action.action_type);

@@ -35,13 +35,18 @@ use std::sync::{mpsc, Mutex};
 
 use serde::de::DeserializeOwned;
 
+use self::work::{describe, Work};
+
 use crate::eval::execute::{OrderKeys, TopK};
-use crate::eval::Record;
 use crate::query::ValidatedQuery;
 use crate::semantics::scalar as sem;
+use crate::typed::Structured;
 
+mod fast;
+mod lines;
 mod load;
 mod scan;
+mod work;
 
 pub use load::load_records;
 
@@ -243,9 +248,14 @@ pub fn query_reader<T, R>(
     options: &ReadOptions,
 ) -> Result<StreamOutcome, DataError>
 where
-    T: DeserializeOwned + Record,
+    T: DeserializeOwned + Structured,
     R: Read,
 {
+    // The fast path checks records against the schema `T` was derived with: only when that is the
+    // type the query is about.
+    let plan = (T::structured_type().qualified_name() == query.entity_type().qualified_name())
+        .then(|| fast::Plan::new(T::structured_type()))
+        .flatten();
     let filter = query.filter().map(|f| f.compile());
     let now = filter.as_ref().map_or_else(sem::now, |f| f.now());
     let order = OrderKeys::new(query, now);
@@ -262,6 +272,7 @@ where
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 let (rx, filter, order, failed) = (&rx, filter.as_ref(), &order, &failed);
+                let plan = plan.as_ref();
                 scope.spawn(move || {
                     let mut share = Share {
                         matched: 0,
@@ -275,7 +286,7 @@ where
                     loop {
                         let next = rx.lock().map(|r| r.recv());
                         let Ok(Ok(chunk)) = next else { break };
-                        work.run(&chunk, name, filter, order, &mut share);
+                        work.run(&chunk, name, plan, filter, order, &mut share);
                         if share.first_invalid.is_some() && !options.skip_invalid {
                             failed.store(true, AtomicOrdering::Relaxed);
                         }
@@ -294,7 +305,7 @@ where
             tx.send(chunk).is_ok()
         };
         let produced = match options.format {
-            Format::JsonLines => produce_lines(input, name, &mut send),
+            Format::JsonLines => lines::produce_lines(input, name, &mut send),
             Format::Auto => scan::produce(input, name, &mut send),
         };
         drop(tx);
@@ -339,295 +350,6 @@ where
             })
         }
     }
-}
-
-/// Reads `input` in blocks cut after the last newline: chunks of whole lines. True when the input
-/// is not empty (only whitespace).
-fn produce_lines<R: Read>(
-    mut input: R,
-    name: &str,
-    send: &mut dyn FnMut(Chunk) -> bool,
-) -> Result<bool, DataError> {
-    let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + 4096);
-    let (mut line, mut offset, mut first) = (1usize, 0u64, true);
-    let mut any = false;
-    // Bytes of `buf` known to hold no newline (a line longer than a chunk is searched once).
-    let mut searched = 0;
-    loop {
-        // Past a chunk (a long line), read in growing steps: linear in the line's length.
-        let want = (CHUNK + 4096)
-            .saturating_sub(buf.len())
-            .max(buf.len() / 2)
-            .max(4096) as u64;
-        let n = (&mut input)
-            .take(want)
-            .read_to_end(&mut buf)
-            .map_err(|e| DataError::new(name, Some(line), e.to_string()))?;
-        let eof = n == 0;
-        if first && (buf.len() >= 3 || eof) {
-            first = false;
-            if buf.starts_with("\u{feff}".as_bytes()) {
-                buf.drain(..3);
-                offset += 3;
-            }
-        }
-        let cut = if eof {
-            buf.len()
-        } else if buf.len() < CHUNK {
-            continue;
-        } else {
-            match memchr::memrchr(b'\n', &buf[searched..]) {
-                Some(i) => searched + i + 1,
-                // A line longer than a chunk: read on, up to the record size limit.
-                None if buf.len() <= CHUNK + MAX_RECORD_BYTES => {
-                    searched = buf.len();
-                    continue;
-                }
-                None => {
-                    return Err(DataError::at(
-                        name,
-                        line,
-                        1,
-                        format!(
-                            "a record is longer than {} MiB: is this JSON Lines?",
-                            MAX_RECORD_BYTES >> 20
-                        ),
-                    ))
-                }
-            }
-        };
-        if cut > 0 {
-            searched = 0;
-            let tail = buf[cut..].to_vec();
-            buf.truncate(cut);
-            let newlines = memchr::memchr_iter(b'\n', &buf).count();
-            any |= buf.iter().any(|b| !b.is_ascii_whitespace());
-            let data = std::mem::replace(&mut buf, Vec::with_capacity(CHUNK + 4096));
-            if any
-                && !send(Chunk {
-                    data,
-                    offset,
-                    kind: ChunkKind::Lines { first_line: line },
-                })
-            {
-                return Ok(true);
-            }
-            buf.extend_from_slice(&tail);
-            line += newlines;
-            offset += cut as u64;
-        }
-        if eof {
-            return Ok(any);
-        }
-    }
-}
-
-/// A worker's scratch space, reused from chunk to chunk.
-struct Work<T> {
-    records: Vec<T>,
-    /// Per record of `records`: its span in the chunk and its input position.
-    places: Vec<(Span, u64)>,
-    hits: Vec<usize>,
-}
-
-impl<T> Default for Work<T> {
-    fn default() -> Self {
-        Work {
-            records: Vec::new(),
-            places: Vec::new(),
-            hits: Vec::new(),
-        }
-    }
-}
-
-impl<T: DeserializeOwned + Record> Work<T> {
-    fn run(
-        &mut self,
-        chunk: &Chunk,
-        name: &str,
-        filter: Option<&crate::eval::CompiledFilter>,
-        order: &OrderKeys,
-        share: &mut Share,
-    ) {
-        self.records.clear();
-        self.places.clear();
-        let mut take = |span: Span, share: &mut Share| {
-            let text = &chunk.data[span.start..span.end];
-            let pos = chunk.offset + span.start as u64;
-            share.records += 1;
-            match serde_json::from_slice::<T>(text) {
-                Ok(r) => {
-                    self.records.push(r);
-                    self.places.push((span, pos));
-                }
-                Err(e) => invalid::<T>(name, text, span, pos, &e, share),
-            }
-        };
-        match &chunk.kind {
-            ChunkKind::Spans(spans) => {
-                for &span in spans {
-                    take(span, share);
-                }
-            }
-            ChunkKind::Lines { first_line } => {
-                let mut start = 0;
-                let mut line = *first_line;
-                let data = &chunk.data;
-                while start < data.len() {
-                    let end =
-                        memchr::memchr(b'\n', &data[start..]).map_or(data.len(), |i| start + i);
-                    let text = &data[start..end];
-                    match text.iter().position(|b| !b.is_ascii_whitespace()) {
-                        None => {}
-                        Some(i) if text[i] == b'{' => take(
-                            Span {
-                                start: start + i,
-                                end,
-                                line,
-                                column: i + 1,
-                            },
-                            share,
-                        ),
-                        Some(i) => {
-                            share.records += 1;
-                            let message = if text[i] == b'[' {
-                                "a JSON array in a JSON Lines file: write one object per line, or name the file .json to read it as one JSON document".to_string()
-                            } else {
-                                format!("expected a JSON object, found {}", describe(&text[i..]))
-                            };
-                            let pos = chunk.offset + (start + i) as u64;
-                            note_invalid(share, pos, DataError::at(name, line, i + 1, message));
-                        }
-                    }
-                    start = end + 1;
-                    line += 1;
-                }
-            }
-        }
-        self.hits.clear();
-        match filter {
-            Some(f) => f.for_each_match(&self.records, |i| self.hits.push(i)),
-            None => self.hits.extend(0..self.records.len()),
-        }
-        share.matched += self.hits.len();
-        let mut keys = Vec::new();
-        for &i in &self.hits {
-            let (span, pos) = self.places[i];
-            keys.clear();
-            order.read_into(&self.records[i], &mut keys);
-            share.best.offer(&keys, pos, || RawRecord {
-                text: chunk.data[span.start..span.end].into(),
-                line: span.line,
-                column: span.column,
-            });
-        }
-        share.max_retained = share.max_retained.max(share.best.len());
-    }
-}
-
-/// serde_json reports a bad value at its end: for a string, the column of its opening quote instead
-/// (`line` and `column` 1-based within `text`).
-fn value_start(text: &[u8], line: usize, column: usize) -> usize {
-    let line_start = if line <= 1 {
-        0
-    } else {
-        match memchr::memchr_iter(b'\n', text).nth(line - 2) {
-            Some(i) => i + 1,
-            None => return column,
-        }
-    };
-    let end = line_start + column; // one past the last byte read
-    if column == 0 || text.get(end - 1) != Some(&b'"') {
-        return column;
-    }
-    let mut i = end - 1;
-    while i > line_start {
-        i -= 1;
-        if text[i] == b'"' && (i == line_start || text[i - 1] != b'\\') {
-            return i - line_start + 1;
-        }
-    }
-    column
-}
-
-/// What the text starting at `rest` is, for a message.
-fn describe(rest: &[u8]) -> String {
-    match rest.first() {
-        Some(b'"') => "a string".into(),
-        Some(b't' | b'f') => "a Boolean".into(),
-        Some(b'n') => "null".into(),
-        Some(b'-' | b'0'..=b'9') => "a number".into(),
-        Some(b'[') => "an array".into(),
-        Some(&b) => format!("'{}'", char::from(b).escape_default()),
-        None => "the end of the input".into(),
-    }
-}
-
-fn note_invalid(share: &mut Share, pos: u64, e: DataError) {
-    share.invalid += 1;
-    if share.first_invalid.as_ref().map_or(true, |(p, _)| pos < *p) {
-        share.first_invalid = Some((pos, e));
-    }
-}
-
-/// Records the record `text` at `span` that failed to deserialise with `e`: its line and column in
-/// the input and the path of the property at fault.
-fn invalid<T: DeserializeOwned>(
-    name: &str,
-    text: &[u8],
-    span: Span,
-    pos: u64,
-    e: &serde_json::Error,
-    share: &mut Share,
-) {
-    let (l, mut c) = (e.line(), e.column());
-    if e.is_data() {
-        c = value_start(text, l, c);
-    }
-    let (line, column) = if l <= 1 {
-        (span.line, span.column + c.saturating_sub(1))
-    } else {
-        (span.line + l - 1, c.max(1))
-    };
-    let full = e.to_string();
-    let message = match full.rfind(" at line ") {
-        Some(i) => full[..i].to_string(),
-        None => full,
-    };
-    let property = if e.is_data() {
-        let mut de = serde_json::Deserializer::from_slice(text);
-        match serde_path_to_error::deserialize::<_, T>(&mut de) {
-            Err(pe) => Some(pe.path().to_string()).filter(|p| p != "."),
-            Ok(_) => None,
-        }
-    } else {
-        None
-    };
-    // "missing field `x`": name the property, point at the record.
-    let missing = message
-        .strip_prefix("missing field `")
-        .and_then(|m| m.strip_suffix('`'))
-        .map(str::to_string);
-    let mut err = match missing {
-        Some(field) => {
-            let mut e = DataError::at(
-                name,
-                span.line,
-                span.column,
-                "required, but missing from the record",
-            );
-            e.property = Some(match property {
-                Some(ref parent) => format!("{parent}.{field}"),
-                None => field,
-            });
-            e
-        }
-        None => DataError::at(name, line, column, message),
-    };
-    if err.property.is_none() {
-        err.property = property;
-    }
-    note_invalid(share, pos, err);
 }
 
 #[cfg(test)]

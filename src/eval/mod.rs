@@ -37,6 +37,6 @@ pub mod record;
 #[cfg(test)]
 mod tests;
 
-pub use compile::CompiledFilter;
+pub use compile::{CompiledFilter, CompiledFilterFor};
 pub use execute::QueryResult;
-pub use record::{Field, Items, Record};
+pub use record::{AccessorVisitor, Field, Items, Record};

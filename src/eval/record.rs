@@ -98,6 +98,67 @@ pub trait Record {
     {
         false
     }
+
+    /// Hands `visitor` an accessor for the property at `index` named `name`: a function from a
+    /// record to that one property's value. A filter compiled for this record type
+    /// ([`TypedFilter::compile_for`](crate::validate::TypedFilter::compile_for)) builds each of its
+    /// checks around one, so that for a typed struct a check is a direct field read and a
+    /// comparison. The default accessor calls [`Record::field`]; `#[derive(EntityType)]` and
+    /// `#[derive(ComplexType)]` pass one field read per property.
+    ///
+    /// ```
+    /// use odata_filter::eval::{AccessorVisitor, Field, Record};
+    /// struct Point { x: i64 }
+    /// impl Record for Point {
+    ///     fn field(&self, index: usize, _name: &str) -> Field<'_> {
+    ///         match index { 0 => Field::Int(self.x), _ => Field::Null }
+    ///     }
+    ///     fn with_accessor<V: AccessorVisitor<Self>>(index: usize, _name: &str, v: V) -> V::Output {
+    ///         match index {
+    ///             0 => v.visit(|p: &Point| Field::Int(p.x)),
+    ///             _ => v.visit(|_: &Point| Field::Null),
+    ///         }
+    ///     }
+    /// }
+    /// let f = odata_filter::validate::validate_text(
+    ///     "x gt 2",
+    ///     &odata_filter::schema::EntitySet::builder(
+    ///         "Points",
+    ///         odata_filter::schema::StructuredType::entity("Default", "Point")
+    ///             .property("x", odata_filter::schema::EdmType::Int64)
+    ///             .build()
+    ///             .unwrap(),
+    ///     )
+    ///     .filterable(["x"])
+    ///     .build()
+    ///     .unwrap(),
+    ///     &Default::default(),
+    /// )
+    /// .unwrap()
+    /// .compile_for::<Point>();
+    /// assert!(f.matches(&Point { x: 3 }));
+    /// assert!(!f.matches(&Point { x: 2 }));
+    /// ```
+    fn with_accessor<V: AccessorVisitor<Self>>(index: usize, name: &str, visitor: V) -> V::Output
+    where
+        Self: Sized + 'static,
+    {
+        let name: Box<str> = name.into();
+        visitor.visit(move |r: &Self| r.field(index, &name))
+    }
+}
+
+/// What is built from a record type's accessor for one property (see [`Record::with_accessor`]):
+/// [`AccessorVisitor::visit`] is generic over the accessor, so what it builds calls the accessor
+/// directly (in line), not through a pointer.
+pub trait AccessorVisitor<R> {
+    /// What is built.
+    type Output;
+
+    /// Builds the output around `accessor`, which reads one property of a record.
+    fn visit<A>(self, accessor: A) -> Self::Output
+    where
+        A: for<'r> Fn(&'r R) -> Field<'r> + Send + Sync + 'static;
 }
 
 /// A collection value of a record: indexed access to its elements.

@@ -31,15 +31,8 @@ pub const DOCS_MACHINE_ID: &str = "f46b9bb259ed4a7fb9981b73510e3cc7aa81ec1f";
 
 /// SplitMix64: a tiny, fast, well-distributed 64-bit generator (Steele, Lea, Flood 2014), enough for
 /// sample data (not for anything secret).
-///
-/// ```
-/// let mut a = odata_filter::mde::sample::SplitMix64::new(1);
-/// let mut b = odata_filter::mde::sample::SplitMix64::new(1);
-/// assert_eq!(a.next_u64(), b.next_u64());
-/// assert!(a.below(10) < 10);
-/// ```
 #[derive(Clone, Debug)]
-pub struct SplitMix64 {
+pub(crate) struct SplitMix64 {
     state: u64,
 }
 
@@ -106,13 +99,7 @@ pub fn machine_actions(count: usize, seed: u64) -> Vec<MachineAction> {
 }
 
 /// The three actions of the List MachineActions documentation (Example 1), newest first.
-///
-/// ```
-/// let docs = odata_filter::mde::sample::docs_example_actions();
-/// assert_eq!(docs.len(), 3);
-/// assert!(docs[0].creation_date_time_utc > docs[1].creation_date_time_utc);
-/// ```
-pub fn docs_example_actions() -> Vec<MachineAction> {
+pub(crate) fn docs_example_actions() -> Vec<MachineAction> {
     let t = |s: &str| crate::mde::parse_wire_datetime(s).unwrap_or_default();
     let base = |id: &str, ty, comment: &str, created: &str, updated: &str| MachineAction {
         id: Uuid::try_parse(id).unwrap_or_default(),
@@ -558,5 +545,20 @@ mod tests {
         let live = records.iter().filter(|r| !r.commands.is_empty()).count();
         assert!(live > 1000);
         assert!(records.iter().any(|r| r.machine_id.is_none()));
+    }
+
+    #[test]
+    fn splitmix64_example() {
+        let mut a = crate::mde::sample::SplitMix64::new(1);
+        let mut b = crate::mde::sample::SplitMix64::new(1);
+        assert_eq!(a.next_u64(), b.next_u64());
+        assert!(a.below(10) < 10);
+    }
+
+    #[test]
+    fn docs_example_actions_example() {
+        let docs = crate::mde::sample::docs_example_actions();
+        assert_eq!(docs.len(), 3);
+        assert!(docs[0].creation_date_time_utc > docs[1].creation_date_time_utc);
     }
 }

@@ -8,7 +8,7 @@ use pest::iterators::{Pair, Pairs};
 use pest::Parser as _;
 
 use super::grammar::{ODataGrammar, Rule};
-use super::literal::{self, Bad};
+use super::literal::{self, LiteralFault};
 use super::Limits;
 use crate::ast::*;
 use crate::error::{Error, ErrorKind};
@@ -24,21 +24,18 @@ enum Affix {
 /// The operators' binding power, from the one precedence table ([`BinaryOp::precedence`],
 /// [`UNARY_PRECEDENCE`], [`MEMBERSHIP_PRECEDENCE`]) that the printers use too. All binary operators
 /// are left-associative. `None` for an operand.
-fn binding(rule: Rule) -> Option<(Affix, u8)> {
-    use Affix::*;
-    let infix = |op: BinaryOp| (Infix, op.precedence());
-    Some(match rule {
-        Rule::op_or => infix(BinaryOp::Or),
-        Rule::op_and => infix(BinaryOp::And),
-        Rule::op_eq | Rule::op_ne => infix(BinaryOp::Eq),
-        Rule::op_gt | Rule::op_ge | Rule::op_lt | Rule::op_le => infix(BinaryOp::Gt),
-        Rule::op_add | Rule::op_sub => infix(BinaryOp::Add),
-        Rule::op_mul | Rule::op_div | Rule::op_divby | Rule::op_mod => infix(BinaryOp::Mul),
-        Rule::neg | Rule::not => (Prefix, UNARY_PRECEDENCE),
-        Rule::op_has => infix(BinaryOp::Has),
-        Rule::in_set => (Postfix, MEMBERSHIP_PRECEDENCE),
+fn binding(pair: &Pair<'_, Rule>) -> Option<(Affix, u8)> {
+    Some(match pair.as_rule() {
+        Rule::binary_op => (Affix::Infix, binary_op(pair).precedence()),
+        Rule::neg | Rule::not => (Affix::Prefix, UNARY_PRECEDENCE),
+        Rule::in_set => (Affix::Postfix, MEMBERSHIP_PRECEDENCE),
         _ => return None,
     })
+}
+
+/// The operator a `binary_op` token names.
+fn binary_op(pair: &Pair<'_, Rule>) -> BinaryOp {
+    BinaryOp::from_keyword(pair.as_str()).expect("the grammar matched an operator keyword")
 }
 
 type PairIter<'i> = std::iter::Peekable<Pairs<'i, Rule>>;
@@ -105,7 +102,7 @@ impl Builder<'_> {
     /// prefix operator counts as a nesting level; binary operators recurse at most once per level).
     fn fold(&self, pairs: &mut PairIter<'_>, min: u8) -> Result<Expr, Error> {
         let first = pairs.next().expect("an expression starts with an operand");
-        let mut lhs = match binding(first.as_rule()) {
+        let mut lhs = match binding(&first) {
             Some((Affix::Prefix, power)) => {
                 // The operand of a prefix operator takes only what binds more tightly than the prefix.
                 let rhs = self.fold(pairs, power - 1)?;
@@ -115,7 +112,7 @@ impl Builder<'_> {
             None => self.operand(first)?,
         };
         while let Some(next) = pairs.peek() {
-            let (affix, power) = binding(next.as_rule()).expect("an operator between operands");
+            let (affix, power) = binding(next).expect("an operator between operands");
             if power <= min {
                 break;
             }
@@ -168,24 +165,7 @@ impl Builder<'_> {
 
     /// `x op y` for the binary operators.
     fn infix(&self, lhs: Expr, op: Pair<'_, Rule>, rhs: Expr) -> Result<Expr, Error> {
-        let op = match op.as_rule() {
-            Rule::op_or => BinaryOp::Or,
-            Rule::op_and => BinaryOp::And,
-            Rule::op_eq => BinaryOp::Eq,
-            Rule::op_ne => BinaryOp::Ne,
-            Rule::op_gt => BinaryOp::Gt,
-            Rule::op_ge => BinaryOp::Ge,
-            Rule::op_lt => BinaryOp::Lt,
-            Rule::op_le => BinaryOp::Le,
-            Rule::op_has => BinaryOp::Has,
-            Rule::op_add => BinaryOp::Add,
-            Rule::op_sub => BinaryOp::Sub,
-            Rule::op_mul => BinaryOp::Mul,
-            Rule::op_div => BinaryOp::Div,
-            Rule::op_divby => BinaryOp::DivBy,
-            Rule::op_mod => BinaryOp::Mod,
-            other => unreachable!("not an infix operator: {other:?}"),
-        };
+        let op = binary_op(&op);
         let span = lhs.span.to(rhs.span);
         self.node(
             ExprKind::Binary {
@@ -403,17 +383,17 @@ impl Builder<'_> {
     /// may follow them.
     fn name_path(&self, pair: Pair<'_, Rule>) -> Result<Expr, Error> {
         let span = span_of(&pair);
-        let mut parts = pair.clone().into_inner();
-        let first = parts.next().expect("a name path starts with a name");
-        if let Some(literal) = literal::keyword(first.as_str()) {
-            if parts.next().is_some() {
-                let at = span_of(&first).end;
+        let text = pair.as_str();
+        // The first name ends at the first `/` (a name holds none): read from the text, not the pairs.
+        let first = text.split('/').next().unwrap_or(text);
+        if let Some(literal) = literal::keyword(first) {
+            if first.len() < text.len() {
+                let at = span.start + first.len();
                 return Err(self.error(
                     ErrorKind::Syntax,
                     Span::new(at, at + 1),
                     format!(
-                        "expected an operator after '{}', found '/': a literal has no members",
-                        first.as_str()
+                        "expected an operator after '{first}', found '/': a literal has no members"
                     ),
                 ));
             }
@@ -465,19 +445,15 @@ impl Builder<'_> {
                         let value = self.expr(kv.next().expect("parameter value"))?;
                         params.push((key, value));
                     }
-                    let ident = Ident::new(name.clone(), part_span);
-                    segments.push(Segment {
-                        kind: SegmentKind::Function { name, params },
-                        ident,
-                    });
+                    segments.push(Segment::new(
+                        SegmentKind::Function { name, params },
+                        part_span,
+                    ));
                     continue;
                 }
                 other => unreachable!("not a path part: {other:?}"),
             };
-            segments.push(Segment {
-                kind,
-                ident: Ident::new(text, part_span),
-            });
+            segments.push(Segment::new(kind, part_span));
         }
         if let (PathRoot::Implicit, [seg], None) = (root, segments.as_slice(), &lambda) {
             if let SegmentKind::TypeCast(name) = &seg.kind {
@@ -491,7 +467,7 @@ impl Builder<'_> {
                     ),
                 ));
             }
-            if seg.ident.name.eq_ignore_ascii_case("not") {
+            if seg.name().eq_ignore_ascii_case("not") {
                 // A lone `not` is the operator with its operand missing, not a property.
                 return Err(self.error(
                     ErrorKind::Syntax,
@@ -499,14 +475,14 @@ impl Builder<'_> {
                     "expected a value, property or function call after 'not'",
                 ));
             }
-            if seg.ident.name.len() <= 5 && super::errors::is_keyword_operator(&seg.ident.name) {
+            if seg.name().len() <= 5 && super::errors::is_keyword_operator(seg.name()) {
                 // `a eq 1 and and`: a binary operator where an operand belongs, not a property.
                 return Err(self.error(
                     ErrorKind::Syntax,
                     span,
                     format!(
                         "expected a value, property or function call, found the operator '{}'",
-                        seg.ident.name
+                        seg.name()
                     ),
                 ));
             }
@@ -545,11 +521,11 @@ impl Builder<'_> {
         Ok(Lambda { kind, predicate })
     }
 
-    /// The error for a malformed literal at `span`: `bad.at` is where inside the literal's text (bytes
-    /// from `offset`), widened to whole characters.
-    fn bad(&self, span: Span, offset: usize, bad: Bad) -> Error {
-        let start = (span.start + offset + bad.at.start).min(span.end);
-        let end = (span.start + offset + bad.at.end).clamp(start, span.end);
+    /// The error for a malformed literal at `span`: `fault.at` is where inside the literal's text
+    /// (bytes from `offset`), widened to whole characters.
+    fn literal_error(&self, span: Span, offset: usize, fault: LiteralFault) -> Error {
+        let start = (span.start + offset + fault.at.start).min(span.end);
+        let end = (span.start + offset + fault.at.end).clamp(start, span.end);
         let end = if self.input.is_char_boundary(end) {
             end
         } else {
@@ -558,7 +534,7 @@ impl Builder<'_> {
         self.error(
             ErrorKind::InvalidLiteral,
             Span::new(start, end),
-            bad.message,
+            fault.message,
         )
     }
 
@@ -571,7 +547,8 @@ impl Builder<'_> {
     }
 
     fn literal(&self, pair: &Pair<'_, Rule>) -> Result<Literal, Error> {
-        literal::convert(pair.as_rule(), pair.as_str()).map_err(|b| self.bad(span_of(pair), 0, b))
+        literal::convert(pair.as_rule(), pair.as_str())
+            .map_err(|f| self.literal_error(span_of(pair), 0, f))
     }
 }
 

@@ -9,8 +9,7 @@ use crate::error::{Error, ErrorKind};
 fn describe(rule: Rule) -> Option<&'static str> {
     use Rule::*;
     Some(match rule {
-        op_and | op_or | op_eq | op_ne | op_gt | op_ge | op_lt | op_le | op_has | op_add
-        | op_sub | op_mul | op_div | op_divby | op_mod | in_set | operator_expected => "operator",
+        binary_op | in_set | operator_expected => "operator",
         EOI => "end",
         expr
         | paren
@@ -410,9 +409,5 @@ fn in_call_arguments(head: &str) -> bool {
 }
 
 pub(super) fn is_keyword_operator(t: &str) -> bool {
-    const OPS: &[&str] = &[
-        "eq", "ne", "gt", "ge", "lt", "le", "and", "or", "add", "sub", "mul", "div", "divby",
-        "mod", "has", "in",
-    ];
-    OPS.iter().any(|o| o.eq_ignore_ascii_case(t))
+    crate::ast::BinaryOp::from_keyword(t).is_some() || t.eq_ignore_ascii_case("in")
 }

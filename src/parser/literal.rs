@@ -9,8 +9,8 @@ use super::grammar::{ODataGrammar, Rule};
 use crate::ast::*;
 
 /// The value of the literal `text` matched by the grammar rule `rule`.
-pub(super) fn convert(rule: Rule, text: &str) -> Result<Literal, Bad> {
-    let whole = |message: String| Bad::new(message, 0..text.len());
+pub(super) fn convert(rule: Rule, text: &str) -> Result<Literal, LiteralFault> {
+    let whole = |message: String| LiteralFault::new(message, 0..text.len());
     Ok(match rule {
         Rule::null => Literal::Null,
         Rule::boolean => Literal::Boolean(text.eq_ignore_ascii_case("true")),
@@ -92,8 +92,8 @@ pub(super) fn keyword(name: &str) -> Option<Literal> {
 }
 
 /// An integer (`Int64`), a decimal (kept as text) or a double (with an exponent), or `-INF`.
-fn number(text: &str) -> Result<Literal, Bad> {
-    let whole = |message: String| Bad::new(message, 0..text.len());
+fn number(text: &str) -> Result<Literal, LiteralFault> {
+    let whole = |message: String| LiteralFault::new(message, 0..text.len());
     if text == "-INF" {
         return Ok(Literal::Double(f64::NEG_INFINITY));
     }
@@ -129,7 +129,11 @@ fn number(text: &str) -> Result<Literal, Bad> {
 
 /// Parses the quoted part of `text` with the grammar rule `rule`; on failure the problem is the first
 /// character that does not fit.
-fn check_inside(rule: Rule, text: &str, message: impl FnOnce() -> String) -> Result<(), Bad> {
+fn check_inside(
+    rule: Rule,
+    text: &str,
+    message: impl FnOnce() -> String,
+) -> Result<(), LiteralFault> {
     let body = quoted_part(text);
     let Err(e) = ODataGrammar::parse(rule, body) else {
         return Ok(());
@@ -139,7 +143,7 @@ fn check_inside(rule: Rule, text: &str, message: impl FnOnce() -> String) -> Res
         pest::error::InputLocation::Span((s, _)) => s,
     };
     let start = text.len() - 1 - body.len() + at;
-    Err(Bad::new(message(), start..start + 1))
+    Err(LiteralFault::new(message(), start..start + 1))
 }
 
 /// The text between the first quote and the closing one: `duration'P1D'` → `P1D`.
@@ -158,16 +162,16 @@ fn unquote(body: &str) -> String {
 }
 
 /// What is wrong with a literal, and where inside its text (byte range).
-pub(super) struct Bad {
+pub(super) struct LiteralFault {
     /// The message, in the user's terms.
     pub(super) message: String,
     /// Where in the literal's text.
     pub(super) at: std::ops::Range<usize>,
 }
 
-impl Bad {
+impl LiteralFault {
     fn new(message: String, at: std::ops::Range<usize>) -> Self {
-        Bad { message, at }
+        LiteralFault { message, at }
     }
 
     /// The same problem in a larger text where this one starts at `offset` and reads `whole`.
@@ -184,10 +188,10 @@ impl Bad {
     }
 }
 
-fn parse_date(text: &str) -> Result<DateLiteral, Bad> {
+fn parse_date(text: &str) -> Result<DateLiteral, LiteralFault> {
     // Year may be negative and longer than four digits: split from the right.
     let malformed = || {
-        Bad::new(
+        LiteralFault::new(
             format!("{text} is not a date such as 2024-01-31"),
             0..text.len(),
         )
@@ -196,7 +200,7 @@ fn parse_date(text: &str) -> Result<DateLiteral, Bad> {
     let (year_text, month_text) = rest.rsplit_once('-').ok_or_else(malformed)?;
     let (month_at, day_at) = (rest.len() - 2, text.len() - 2);
     let year: i32 = year_text.parse().map_err(|_| {
-        Bad::new(
+        LiteralFault::new(
             format!("the year {year_text} is out of range"),
             0..year_text.len(),
         )
@@ -205,13 +209,13 @@ fn parse_date(text: &str) -> Result<DateLiteral, Bad> {
     let day: u8 = day_text.parse().map_err(|_| malformed())?;
     let date = DateLiteral { year, month, day };
     if !(1..=12).contains(&month) {
-        return Err(Bad::new(
+        return Err(LiteralFault::new(
             format!("{text} is not a valid date: month {month_text} is not 01 to 12"),
             month_at..month_at + 2,
         ));
     }
     if date.to_naive().is_none() {
-        return Err(Bad::new(
+        return Err(LiteralFault::new(
             format!("{text} is not a valid date: day {day_text} does not exist in that month"),
             day_at..day_at + 2,
         ));
@@ -219,7 +223,7 @@ fn parse_date(text: &str) -> Result<DateLiteral, Bad> {
     Ok(date)
 }
 
-fn parse_time(text: &str) -> Result<TimeOfDayLiteral, Bad> {
+fn parse_time(text: &str) -> Result<TimeOfDayLiteral, LiteralFault> {
     let b = text.as_bytes();
     let two = |i: usize| (b[i] - b'0') * 10 + (b[i + 1] - b'0');
     let hour = two(0);
@@ -236,13 +240,13 @@ fn parse_time(text: &str) -> Result<TimeOfDayLiteral, Bad> {
         (None, None)
     };
     if hour > 23 {
-        return Err(Bad::new(
+        return Err(LiteralFault::new(
             format!("{text} is not a valid time: hour {hour} is not 00 to 23"),
             0..2,
         ));
     }
     if minute > 59 {
-        return Err(Bad::new(
+        return Err(LiteralFault::new(
             format!("{text} is not a valid time: minute {minute} is not 00 to 59"),
             3..5,
         ));
@@ -250,7 +254,7 @@ fn parse_time(text: &str) -> Result<TimeOfDayLiteral, Bad> {
     if let Some(s) = second {
         // 60 is a leap second, as the ABNF's `second` allows.
         if s > 60 {
-            return Err(Bad::new(
+            return Err(LiteralFault::new(
                 format!("{text} is not a valid time: second {s} is not 00 to 60"),
                 6..8,
             ));
@@ -258,7 +262,7 @@ fn parse_time(text: &str) -> Result<TimeOfDayLiteral, Bad> {
     }
     if let Some(f) = &fraction {
         if f.len() > 12 {
-            return Err(Bad::new(
+            return Err(LiteralFault::new(
                 format!(
                     "{text} has {} fractional-second digits; at most 12 are allowed",
                     f.len()
@@ -275,7 +279,7 @@ fn parse_time(text: &str) -> Result<TimeOfDayLiteral, Bad> {
     })
 }
 
-fn parse_date_time_offset(text: &str) -> Result<DateTimeOffsetLiteral, Bad> {
+fn parse_date_time_offset(text: &str) -> Result<DateTimeOffsetLiteral, LiteralFault> {
     // Offset: trailing Z, or ±hh:mm (six bytes).
     let (body, offset) = if text.ends_with(['Z', 'z']) {
         (&text[..text.len() - 1], UtcOffset::Z)
@@ -285,7 +289,7 @@ fn parse_date_time_offset(text: &str) -> Result<DateTimeOffsetLiteral, Bad> {
         let hours = (ob[1] - b'0') * 10 + (ob[2] - b'0');
         let minutes = (ob[4] - b'0') * 10 + (ob[5] - b'0');
         if hours > 23 || minutes > 59 {
-            return Err(Bad::new(
+            return Err(LiteralFault::new(
                 format!("{text} has an invalid offset {off}"),
                 body.len()..text.len(),
             ));
@@ -313,7 +317,7 @@ fn parse_date_time_offset(text: &str) -> Result<DateTimeOffsetLiteral, Bad> {
 
 /// Checks an ISO 8601 duration `[-]P[nD][T[nH][nM][n[.n]S]]` with at least one component; the error
 /// points at the first character that does not fit.
-fn check_duration(value: &str) -> Result<(), Bad> {
+fn check_duration(value: &str) -> Result<(), LiteralFault> {
     let b = value.as_bytes();
     let bad = |at: usize| {
         let unit = b.get(at).copied();
@@ -324,7 +328,7 @@ fn check_duration(value: &str) -> Result<(), Bad> {
             }
             _ => "",
         };
-        Bad::new(
+        LiteralFault::new(
             format!("'{value}' is not a duration such as P1DT2H30M or PT0.5S{hint}"),
             at..(at + 1).min(b.len()).max(at),
         )

@@ -63,29 +63,13 @@ impl LogicalOp {
         }
     }
 
-    /// The operator for an AST operator, if it is `and` or `or`.
-    pub fn from_binary(op: BinaryOp) -> Option<LogicalOp> {
-        match op {
-            BinaryOp::And => Some(LogicalOp::And),
-            BinaryOp::Or => Some(LogicalOp::Or),
-            _ => None,
-        }
-    }
-
     /// The operator applied to two truth values (Kleene logic).
     #[inline]
-    pub fn apply(self, a: Option<bool>, b: Option<bool>) -> Option<bool> {
+    pub(crate) fn apply(self, a: Option<bool>, b: Option<bool>) -> Option<bool> {
         match self {
             LogicalOp::And => and3(a, b),
             LogicalOp::Or => or3(a, b),
         }
-    }
-
-    /// The value that decides the outcome whatever the other operands are: `false` for `and`,
-    /// `true` for `or`.
-    #[inline]
-    pub fn absorbing(self) -> bool {
-        self == LogicalOp::Or
     }
 }
 
@@ -125,7 +109,7 @@ impl CompareOp {
     }
 
     /// The operator for an AST operator, if it is a comparison.
-    pub fn from_binary(op: BinaryOp) -> Option<CompareOp> {
+    pub(crate) fn from_binary(op: BinaryOp) -> Option<CompareOp> {
         use BinaryOp as B;
         Some(match op {
             B::Eq => CompareOp::Eq,
@@ -139,12 +123,12 @@ impl CompareOp {
     }
 
     /// True for `eq` and `ne`.
-    pub fn is_equality(self) -> bool {
+    pub(crate) fn is_equality(self) -> bool {
         matches!(self, CompareOp::Eq | CompareOp::Ne)
     }
 
     /// The operator with its operands swapped: `a gt b` is `b lt a`.
-    pub fn flip(self) -> CompareOp {
+    pub(crate) fn flip(self) -> CompareOp {
         match self {
             CompareOp::Gt => CompareOp::Lt,
             CompareOp::Ge => CompareOp::Le,
@@ -156,7 +140,7 @@ impl CompareOp {
 
     /// The outcome for an ordering of the two operands; `None` means unordered (`NaN`): only `ne` holds.
     #[inline]
-    pub fn holds(self, ord: Option<Ordering>) -> bool {
+    pub(crate) fn holds(self, ord: Option<Ordering>) -> bool {
         match ord {
             None => self == CompareOp::Ne,
             Some(o) => match self {
@@ -173,7 +157,7 @@ impl CompareOp {
     /// The outcome when at least one operand is null: `eq` is true only when both are, `ne` the
     /// opposite, and the order comparisons are false.
     #[inline]
-    pub fn with_null(self, left_null: bool, right_null: bool) -> bool {
+    pub(crate) fn with_null(self, left_null: bool, right_null: bool) -> bool {
         match self {
             CompareOp::Eq => left_null && right_null,
             CompareOp::Ne => left_null != right_null,
@@ -218,7 +202,7 @@ impl ArithmeticOp {
     }
 
     /// The operator for an AST operator, if it is arithmetic.
-    pub fn from_binary(op: BinaryOp) -> Option<ArithmeticOp> {
+    pub(crate) fn from_binary(op: BinaryOp) -> Option<ArithmeticOp> {
         use BinaryOp as B;
         Some(match op {
             B::Add => ArithmeticOp::Add,

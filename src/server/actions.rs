@@ -111,6 +111,11 @@ fn required_str<'a>(
     match body.get(name) {
         None | Some(Value::Null) => Err(ApiError::missing_parameter(name)),
         Some(Value::String(s)) if s.trim().is_empty() => Err(ApiError::missing_parameter(name)),
+        // Neither SQL store can keep U+0000 in text (and no comment needs it): refused alike by
+        // every store, never a 500 from the database.
+        Some(Value::String(s)) if s.contains('\0') => Err(ApiError::invalid_body(format!(
+            "{name} must not contain U+0000"
+        ))),
         Some(Value::String(s)) => Ok(s),
         Some(_) => Err(ApiError::invalid_body(format!("{name} must be a string"))),
     }

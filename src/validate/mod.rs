@@ -58,8 +58,6 @@ pub use ir::{
 
 use std::sync::Arc;
 
-pub use check::MAX_LAMBDA_NESTING;
-
 use crate::ast::Expr;
 use crate::error::Errors;
 use crate::schema::EntitySet;

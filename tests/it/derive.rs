@@ -185,9 +185,9 @@ fn typed_and_json_records_filter_alike() {
         }),
     ];
     for (text, expected) in cases {
-        let filter = validate_text(text, Ticket::entity_set(), &ValidateOptions::default())
-            .unwrap_or_else(|e| panic!("{text}: {e}"))
-            .compile();
+        let typed = validate_text(text, Ticket::entity_set(), &ValidateOptions::default())
+            .unwrap_or_else(|e| panic!("{text}: {e}"));
+        let filter = typed.compile();
         let want: Vec<usize> = (0..records.len())
             .filter(|&i| expected(&records[i]))
             .collect();
@@ -201,6 +201,19 @@ fn typed_and_json_records_filter_alike() {
             .filter(|&i| filter.matches(&records[i]))
             .collect();
         assert_eq!(one_by_one, want, "{text} (one record at a time)");
+        // Compiled for the derived struct (its typed accessors: nested paths, collections).
+        let own = typed.compile_for::<Ticket>();
+        assert_eq!(own.matching_indices(&records), want, "{text} (compile_for)");
+        let one_by_one: Vec<usize> = (0..records.len())
+            .filter(|&i| own.matches(&records[i]))
+            .collect();
+        assert_eq!(one_by_one, want, "{text} (compile_for, one at a time)");
+        let own_json = typed.compile_for::<serde_json::Value>();
+        assert_eq!(
+            own_json.matching_indices(&json),
+            want,
+            "{text} (compile_for JSON)"
+        );
     }
 }
 

@@ -282,11 +282,13 @@ fn built_queries() -> impl Strategy<Value = odata_filter::builder::QueryBuilder>
         prop::option::of(prop::bool::ANY),
     )
         .prop_map(|(r, top, skip, desc, count)| {
-            let mut q = QueryBuilder::new().filter(
-                ma::requestor()
-                    .eq(r.as_str())
-                    .or(ma::requestor().starts_with(r)),
-            );
+            let mut q = QueryBuilder::new()
+                .filter(
+                    ma::requestor()
+                        .eq(r.as_str())
+                        .or(ma::requestor().starts_with(r)),
+                )
+                .unwrap();
             q = if desc {
                 q.orderby_desc(ma::creation_date_time_utc())
             } else {
@@ -294,7 +296,7 @@ fn built_queries() -> impl Strategy<Value = odata_filter::builder::QueryBuilder>
             };
             q = q.select(ma::id()).select(ma::status());
             if let Some(t) = top {
-                q = q.top(t);
+                q = q.top(t).unwrap();
             }
             if let Some(s) = skip {
                 q = q.skip(s);

@@ -71,7 +71,7 @@ fn literal(input: &str) -> Literal {
 /// The single property name of a one-segment path.
 fn property(e: &Expr) -> Option<&str> {
     match &e.kind {
-        ExprKind::Path(p) => p.as_simple_property().map(|i| i.name.as_str()),
+        ExprKind::Path(p) => p.as_simple_property(),
         _ => None,
     }
 }
@@ -730,7 +730,7 @@ fn spans_cover_the_text_of_each_node() {
     let ExprKind::Path(p) = &path.kind else {
         panic!()
     };
-    assert_eq!(&input[p.segments[1].ident.span.range()], "b");
+    assert_eq!(&input[p.segments[1].span.range()], "b");
     assert_eq!(&input[minus_one.span.range()], "-1");
 }
 

@@ -147,7 +147,7 @@ proptest! {
             .or(ma::status().is_in(statuses.iter().map(|i| all[*i])))
             .and(ma::creation_date_time_utc().lt(when))
             .and(ma::type_().ne(MachineActionType::Isolate));
-        let qs = filter.clone().query().top(limit).skip(3).orderby_desc(ma::creation_date_time_utc()).to_query_string();
+        let qs = filter.clone().query().unwrap().top(limit).unwrap().skip(3).orderby_desc(ma::creation_date_time_utc()).to_query_string();
         let q = Query::from_query_string(&qs, machine_actions())
             .map_err(|e| TestCaseError::fail(format!("{qs}\n{e}")))?;
         prop_assert_eq!(q.filter(), Some(&filter.into_typed()));

@@ -1,5 +1,5 @@
-//! The optimizer: orders the operands of an `and` by cost and selectivity and folds enum checks on one
-//! property into one bit set. Both are exact in three-valued logic.
+//! The optimizer: orders the operands of an `and` by cost and selectivity, folds enum checks on one
+//! property into one bit set, and folds constants. All are exact in three-valued logic.
 
 use std::sync::Arc;
 
@@ -67,4 +67,118 @@ pub(super) fn rank(p: &Pred) -> f64 {
         Pred::Interpret(_) => (4.0, 0.5),
     };
     cost * 10.0 + pass
+}
+
+/// Folds constant operands: in an `and`, `true` drops out and `false` decides (in an `or`, the
+/// reverse); `null` stays (`null and x` is false or null depending on `x`), once; an `and`/`or` left
+/// with one operand is that operand, with none its identity. `not` of a constant is a constant, and
+/// `not not x` is `x`. Exact because no operand has side effects or can fail.
+pub(super) fn fold_constants(p: Pred) -> Pred {
+    match p {
+        Pred::And(items) => fold_chain(items, true),
+        Pred::Or(items) => fold_chain(items, false),
+        Pred::Not(inner) => match *inner {
+            Pred::Const(c) => Pred::Const(c.map(|b| !b)),
+            Pred::Not(x) => *x,
+            other => Pred::Not(Box::new(other)),
+        },
+        other => other,
+    }
+}
+
+fn fold_chain(items: Vec<Pred>, and: bool) -> Pred {
+    // `and`: true is the identity, false decides; `or`: the reverse.
+    let (identity, decides) = (and, !and);
+    let mut out: Vec<Pred> = Vec::with_capacity(items.len());
+    let mut has_null = false;
+    for item in items {
+        match item {
+            Pred::Const(Some(b)) if b == identity => {}
+            Pred::Const(Some(b)) if b == decides => return Pred::Const(Some(decides)),
+            Pred::Const(None) if has_null => {}
+            Pred::Const(None) => {
+                has_null = true;
+                out.push(Pred::Const(None));
+            }
+            other => out.push(other),
+        }
+    }
+    match out.len() {
+        0 => Pred::Const(Some(identity)),
+        1 => out.pop().expect("one operand"),
+        _ if and => Pred::And(out),
+        _ => Pred::Or(out),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(b: Option<bool>) -> Pred {
+        Pred::Const(b)
+    }
+
+    fn outcome(p: &Pred) -> Option<Option<bool>> {
+        match p {
+            Pred::Const(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn constants_fold_by_three_valued_logic() {
+        let all = [Some(true), Some(false), None];
+        for a in all {
+            for b in all {
+                let and = match (a, b) {
+                    (Some(false), _) | (_, Some(false)) => Some(false),
+                    (Some(true), Some(true)) => Some(true),
+                    _ => None,
+                };
+                let or = match (a, b) {
+                    (Some(true), _) | (_, Some(true)) => Some(true),
+                    (Some(false), Some(false)) => Some(false),
+                    _ => None,
+                };
+                assert_eq!(
+                    outcome(&fold_constants(Pred::And(vec![c(a), c(b)]))),
+                    Some(and)
+                );
+                assert_eq!(
+                    outcome(&fold_constants(Pred::Or(vec![c(a), c(b)]))),
+                    Some(or)
+                );
+            }
+            let not = fold_constants(Pred::Not(Box::new(c(a))));
+            assert_eq!(outcome(&not), Some(a.map(|x| !x)));
+        }
+        assert_eq!(
+            outcome(&fold_constants(Pred::And(vec![]))),
+            Some(Some(true))
+        );
+        assert_eq!(
+            outcome(&fold_constants(Pred::Or(vec![]))),
+            Some(Some(false))
+        );
+    }
+
+    #[test]
+    fn a_null_constant_stays_beside_other_operands_once() {
+        // An unfolded `or` stands for any operand that is not a constant.
+        let x = || Pred::Or(vec![c(None), c(Some(false))]);
+        let folded = fold_constants(Pred::And(vec![x(), c(None), c(Some(true)), c(None)]));
+        let Pred::And(items) = folded else {
+            panic!("expected an `and`")
+        };
+        assert!(matches!(items.as_slice(), [Pred::Or(_), Pred::Const(None)]));
+        assert!(matches!(
+            fold_constants(Pred::Or(vec![x(), c(Some(true))])),
+            Pred::Const(Some(true))
+        ));
+        assert!(matches!(
+            fold_constants(Pred::Not(Box::new(Pred::Not(Box::new(x()))))),
+            Pred::Or(_)
+        ));
+    }
 }

@@ -111,52 +111,58 @@ impl<'a, R: Record + ?Sized> Eval<'a, R> {
     where
         'a: 'v,
     {
-        Some(match c {
-            Check::Enum { src, set } => set.test(self.read(src, vars)),
-            Check::Str { src, op, lit } => match str_of(self.read(src, vars)) {
-                Some(s) => match op {
-                    CompareOp::Eq => s == &**lit,
-                    CompareOp::Ne => s != &**lit,
-                    _ => op.holds(Some(sem::cmp_str(s, lit))),
-                },
-                None => op.with_null(true, false),
-            },
-            Check::StrIn { src, set, has_null } => match str_of(self.read(src, vars)) {
-                Some(s) => set.contains(s),
-                None => *has_null,
-            },
-            Check::StrFn { src, f, lit } => str_fn(*f, str_of(self.read(src, vars))?, lit),
-            Check::Guid { src, op, lit } => match guid_of(self.read(src, vars)) {
-                Some(g) => op.holds(Some(g.cmp(lit))),
-                None => op.with_null(true, false),
-            },
-            Check::GuidIn { src, set, has_null } => match guid_of(self.read(src, vars)) {
-                Some(g) => set.contains(&g),
-                None => *has_null,
-            },
-            Check::Instant { src, op, lit, .. } => match instant_of(self.read(src, vars)) {
-                Some(t) => op.holds(Some(t.cmp(lit))),
-                None => op.with_null(true, false),
-            },
-            Check::Int { src, ty, op, lit } => {
-                let v = match self.read(src, vars) {
-                    Field::Int(i) if fits(i, ty) => Value::Int(i),
-                    other => field_value(other, ty),
-                };
-                match v {
-                    Value::Int(i) => op.holds(Some(i.cmp(lit))),
-                    other => ops::compare(*op, &other, &Value::Int(*lit)),
-                }
-            }
-            Check::Null { src, ty, is_null } => field_is_null(self.read(src, vars), ty) == *is_null,
-            Check::Matches { src, re } => re.is_match(str_of(self.read(src, vars))?),
-            Check::Bool { src } => match self.read(src, vars) {
-                Field::Bool(b) => b,
-                Field::Json(serde_json::Value::Bool(b)) => *b,
-                _ => return None,
-            },
-        })
+        check_field(c, self.read(c.src(), vars))
     }
+}
+
+/// The outcome of check `c` on the value `f` of its operand (read from the record by the caller).
+#[inline(always)]
+pub(super) fn check_field(c: &Check, v: Field<'_>) -> Option<bool> {
+    Some(match c {
+        Check::Enum { set, .. } => set.test(v),
+        Check::Str { op, lit, .. } => match str_of(v) {
+            Some(s) => match op {
+                CompareOp::Eq => s == &**lit,
+                CompareOp::Ne => s != &**lit,
+                _ => op.holds(Some(sem::cmp_str(s, lit))),
+            },
+            None => op.with_null(true, false),
+        },
+        Check::StrIn { set, has_null, .. } => match str_of(v) {
+            Some(s) => set.contains(s),
+            None => *has_null,
+        },
+        Check::StrFn { f, lit, .. } => str_fn(*f, str_of(v)?, lit),
+        Check::Guid { op, lit, .. } => match guid_of(v) {
+            Some(g) => op.holds(Some(g.cmp(lit))),
+            None => op.with_null(true, false),
+        },
+        Check::GuidIn { set, has_null, .. } => match guid_of(v) {
+            Some(g) => set.contains(&g),
+            None => *has_null,
+        },
+        Check::Instant { op, lit, .. } => match instant_of(v) {
+            Some(t) => op.holds(Some(t.cmp(lit))),
+            None => op.with_null(true, false),
+        },
+        Check::Int { ty, op, lit, .. } => {
+            let n = match v {
+                Field::Int(i) if fits(i, ty) => Value::Int(i),
+                other => field_value(other, ty),
+            };
+            match n {
+                Value::Int(i) => op.holds(Some(i.cmp(lit))),
+                other => ops::compare(*op, &other, &Value::Int(*lit)),
+            }
+        }
+        Check::Null { ty, is_null, .. } => field_is_null(v, ty) == *is_null,
+        Check::Matches { re, .. } => re.is_match(str_of(v)?),
+        Check::Bool { .. } => match v {
+            Field::Bool(b) => b,
+            Field::Json(serde_json::Value::Bool(b)) => *b,
+            _ => return None,
+        },
+    })
 }
 
 /// `contains`/`startswith`/`endswith` (ordinal); short affixes are compared in line rather than

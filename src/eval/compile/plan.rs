@@ -214,6 +214,25 @@ pub(super) enum Check {
     Matches { src: Src, re: regex::Regex },
 }
 
+impl Check {
+    /// Where the check reads its operand.
+    pub(super) fn src(&self) -> &Src {
+        match self {
+            Check::Null { src, .. }
+            | Check::Enum { src, .. }
+            | Check::Str { src, .. }
+            | Check::StrIn { src, .. }
+            | Check::StrFn { src, .. }
+            | Check::Guid { src, .. }
+            | Check::GuidIn { src, .. }
+            | Check::Instant { src, .. }
+            | Check::Int { src, .. }
+            | Check::Bool { src }
+            | Check::Matches { src, .. } => src,
+        }
+    }
+}
+
 /// A compiled predicate node.
 #[derive(Clone, Debug)]
 pub(super) enum Pred {
@@ -247,19 +266,7 @@ fn src_of(p: &PropertyRef) -> Src {
 
 /// The checks of a plan that is a conjunction of checks (or one check) on top-level properties.
 pub(super) fn top_level_conjunction(p: &Pred) -> Option<Box<[Check]>> {
-    let top = |c: &Check| match c {
-        Check::Null { src, .. }
-        | Check::Enum { src, .. }
-        | Check::Str { src, .. }
-        | Check::StrIn { src, .. }
-        | Check::StrFn { src, .. }
-        | Check::Guid { src, .. }
-        | Check::GuidIn { src, .. }
-        | Check::Instant { src, .. }
-        | Check::Int { src, .. }
-        | Check::Bool { src }
-        | Check::Matches { src, .. } => matches!(src, Src::Top { .. }),
-    };
+    let top = |c: &Check| matches!(c.src(), Src::Top { .. });
     match p {
         Pred::Check(c) if top(c) => Some(Box::new([c.clone()])),
         Pred::And(items) => items
@@ -293,7 +300,7 @@ pub(super) fn plan(e: &TypedExpr) -> Pred {
             // have no side effects, so the order changes the work done, never the outcome.
             let mut items = super::optimize::merge_enum_checks(items, true);
             items.sort_by(|a, b| super::optimize::rank(a).total_cmp(&super::optimize::rank(b)));
-            Pred::And(items)
+            super::optimize::fold_constants(Pred::And(items))
         }
         TypedExpr::Logical(l) => {
             let mut items = Vec::new();
@@ -303,9 +310,13 @@ pub(super) fn plan(e: &TypedExpr) -> Pred {
                     other => items.push(other),
                 }
             }
-            Pred::Or(super::optimize::merge_enum_checks(items, false))
+            super::optimize::fold_constants(Pred::Or(super::optimize::merge_enum_checks(
+                items, false,
+            )))
         }
-        TypedExpr::Not(u) => Pred::Not(Box::new(plan(u.operand()))),
+        TypedExpr::Not(u) => {
+            super::optimize::fold_constants(Pred::Not(Box::new(plan(u.operand()))))
+        }
         TypedExpr::Property(p) if *p.ty() == EdmType::Boolean => {
             Pred::Check(Check::Bool { src: src_of(p) })
         }

@@ -294,3 +294,40 @@ proptest! {
         prop_assert_eq!(compiled.matching_indices(&records), expected, "{:?}", node);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// The filter compiled for one record type (typed accessors, its own batched loops) means what
+    /// the interpreter means, on typed records, their JSON form and odd JSON.
+    #[test]
+    fn specialized_equals_interpreted(node in filter(), odd in prop::collection::vec(json_record(), 1..6)) {
+        use odata_filter::mde::MachineAction;
+        let records = odata_filter::mde::sample::machine_actions(60, 11);
+        let compiled = CompiledFilter::with_now(&node, now());
+        let typed = compiled.specialize::<MachineAction>();
+        let json = compiled.specialize::<serde_json::Value>();
+        let as_json: Vec<serde_json::Value> =
+            records.iter().map(|r| serde_json::to_value(r).unwrap()).collect();
+        for (r, j) in records.iter().zip(&as_json) {
+            let expected = evaluate_at(&node, r, &now());
+            prop_assert_eq!(typed.evaluate(r), expected, "{:?}", node);
+            prop_assert_eq!(typed.matches(r), expected == Some(true), "{:?}", node);
+            prop_assert_eq!(json.evaluate(j), expected, "{:?}", node);
+            prop_assert_eq!(json.matches(j), expected == Some(true), "{:?}", node);
+        }
+        let expected: Vec<usize> = (0..records.len())
+            .filter(|&k| evaluate_at(&node, &records[k], &now()) == Some(true))
+            .collect();
+        prop_assert_eq!(typed.matching_indices(&records), expected.clone(), "{:?}", node);
+        prop_assert_eq!(json.matching_indices(&as_json), expected, "{:?}", node);
+        for record in &odd {
+            prop_assert_eq!(json.evaluate(record), evaluate_at(&node, record, &now()), "{:?}", node);
+        }
+        let expected: Vec<usize> = (0..odd.len())
+            .filter(|&k| evaluate_at(&node, &odd[k], &now()) == Some(true))
+            .collect();
+        prop_assert_eq!(json.count_matches(&odd), expected.len(), "{:?}", node);
+        prop_assert_eq!(json.matching_indices(&odd), expected, "{:?}", node);
+    }
+}

@@ -70,7 +70,7 @@ pub(super) const MAX_DEPTH: usize = 200;
 /// The deepest nesting of `any`/`all` lambdas accepted. Each level multiplies the work per record by
 /// the collection's length; ASP.NET's default allows one level, we allow a few more for nested
 /// collections (`commands/any(c: c/tags/any(t: …))`) and no more.
-pub const MAX_LAMBDA_NESTING: usize = 3;
+pub(crate) const MAX_LAMBDA_NESTING: usize = 3;
 
 pub(super) fn type_name(ty: Option<&EdmType>) -> String {
     ty.map_or_else(|| "null".to_string(), |t| t.to_string())

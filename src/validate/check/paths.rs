@@ -72,7 +72,7 @@ impl<'a> Checker<'a> {
             if count {
                 self.error(
                     ErrorKind::Syntax,
-                    seg.ident.span,
+                    seg.span,
                     "Nothing may follow '$count' in a path.",
                 );
                 return None;
@@ -85,14 +85,14 @@ impl<'a> Checker<'a> {
                                 "The property '{name}' cannot be read from a collection of type '{ty}': use any() or all(), e.g. {}/any(x: x/{name} eq …).",
                                 i.checked_sub(1)
                                     .and_then(|j| segments.get(j))
-                                    .map_or("collection", |s| s.ident.name.as_str())
+                                    .map_or("collection", |s| s.name())
                             )
                         } else {
                             format!(
                                 "The property '{name}' cannot be read from a value of type '{ty}'."
                             )
                         };
-                        self.error(ErrorKind::TypeMismatch, seg.ident.span, msg);
+                        self.error(ErrorKind::TypeMismatch, seg.span, msg);
                         return None;
                     };
                     let id = match st.lookup(name, !self.options.strict_case) {
@@ -102,7 +102,7 @@ impl<'a> Checker<'a> {
                                 "The property name '{name}' is ambiguous on type '{}': several properties differ from it only in case.",
                                 st.name()
                             );
-                            self.error(ErrorKind::UnknownProperty, seg.ident.span, msg);
+                            self.error(ErrorKind::UnknownProperty, seg.span, msg);
                             return None;
                         }
                         Lookup::NotFound => {
@@ -126,7 +126,7 @@ impl<'a> Checker<'a> {
                             };
                             self.error_suggesting(
                                 ErrorKind::UnknownProperty,
-                                seg.ident.span,
+                                seg.span,
                                 msg,
                                 suggestion,
                             );
@@ -147,7 +147,7 @@ impl<'a> Checker<'a> {
                             prop.name(),
                             self.option
                         );
-                        self.error(ErrorKind::PropertyNotFilterable, seg.ident.span, msg);
+                        self.error(ErrorKind::PropertyNotFilterable, seg.span, msg);
                         if let Some(h) = self.filterable_list() {
                             self.help_last(h);
                         }
@@ -162,24 +162,24 @@ impl<'a> Checker<'a> {
                         || (ids.is_empty() && base == Base::Root)
                     {
                         let msg = format!("'$count' needs a collection, found '{ty}'.");
-                        self.error(ErrorKind::TypeMismatch, seg.ident.span, msg);
+                        self.error(ErrorKind::TypeMismatch, seg.span, msg);
                         return None;
                     }
                     count = true;
                 }
                 SegmentKind::TypeCast(name) => {
                     let msg = format!("Type cast segments ('{name}') are not supported.");
-                    self.error(ErrorKind::Unsupported, seg.ident.span, msg);
+                    self.error(ErrorKind::Unsupported, seg.span, msg);
                     return None;
                 }
                 SegmentKind::Annotation(name) => {
                     let msg = format!("Annotations ('@{name}') are not supported in $filter.");
-                    self.error(ErrorKind::Unsupported, seg.ident.span, msg);
+                    self.error(ErrorKind::Unsupported, seg.span, msg);
                     return None;
                 }
                 SegmentKind::Function { name, .. } => {
                     let msg = format!("The function '{name}' is not defined for this entity set.");
-                    self.error(ErrorKind::Unsupported, seg.ident.span, msg);
+                    self.error(ErrorKind::Unsupported, seg.span, msg);
                     return None;
                 }
             }

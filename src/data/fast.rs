@@ -1,0 +1,683 @@
+//! The fast path of [`query_reader`](super::query_reader): one pass over a record's bytes that checks
+//! it against the entity type's schema (property names, JSON types, enum members, Guids, date-times,
+//! integer ranges, nullability, required properties) and keeps its top-level values borrowed from the
+//! input, for the filter and the order key, without building the typed record.
+//!
+//! It accepts only what the entity type's own deserialiser plainly accepts — no escapes in strings,
+//! no control characters, no unknown or repeated properties, no absent non-nullable property, only
+//! `YYYY-MM-DDTHH:MM:SS[.f…]` date-times with `Z` or `±HH:MM`, hyphenated Guids, integers written
+//! plainly in range —, and says "not sure" about anything else: that record then goes through serde
+//! like before, which accepts it or reports the data error with its place and property. So the answer
+//! never depends on which path a record took; only the time does.
+//!
+//! Complex and collection values are checked the same way, recursively, and kept as raw JSON text,
+//! parsed only when the filter reads them.
+
+use std::cell::OnceCell;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
+use uuid::Uuid;
+
+use crate::eval::{Field, Record};
+use crate::schema::{EdmType, StructuredType};
+
+/// Nesting beyond this is left to serde (whose own limit is 128).
+const MAX_DEPTH: u32 = 32;
+
+/// What the fast path checks a structured type's records against.
+pub(super) struct Plan {
+    props: Vec<Prop>,
+    /// One bit per property that must be present (the non-nullable ones).
+    required: u64,
+}
+
+struct Prop {
+    name: Box<[u8]>,
+    /// `"name":`
+    key: Box<[u8]>,
+    nullable: bool,
+    kind: Kind,
+}
+
+enum Kind {
+    Bool,
+    /// An integer in this range.
+    Int(i64, i64),
+    Str,
+    Guid,
+    DateTime,
+    /// The members' names and values.
+    Enum(Vec<(String, i64)>),
+    Complex(Plan),
+    Collection(Box<Kind>),
+    /// Not checked here (decimals, doubles, dates, durations, binary, flags): only `null`, when
+    /// nullable, is accepted; anything else goes to serde.
+    Other,
+}
+
+/// A top-level value of a record that passed the fast path, borrowed from the input.
+pub(super) enum Val<'c> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Str(&'c str),
+    Guid(Uuid),
+    /// A date-time's text, checked by [`date_time_parts`]; read when used.
+    DateTime(&'c str),
+    /// The position of the member in [`Kind::Enum`].
+    Enum(u32),
+    /// An empty collection.
+    Empty,
+    /// A complex value or a collection: its JSON text, parsed on first use.
+    Raw(&'c str, OnceCell<Box<serde_json::Value>>),
+}
+
+impl Plan {
+    /// The plan for `ty`, or `None` when the fast path does not apply (none, or more than 64 properties).
+    pub(super) fn new(ty: &StructuredType) -> Option<Plan> {
+        if ty.properties().is_empty() || ty.properties().len() > 64 {
+            return None;
+        }
+        let mut required = 0;
+        let mut props = Vec::new();
+        for (i, p) in ty.properties().iter().enumerate() {
+            if !p.is_nullable() {
+                required |= 1u64 << i;
+            }
+            props.push(Prop {
+                name: p.name().as_bytes().into(),
+                key: format!("\"{}\":", p.name()).into_bytes().into(),
+                nullable: p.is_nullable(),
+                kind: Kind::of(p.ty())?,
+            });
+        }
+        Some(Plan { props, required })
+    }
+
+    /// The number of values a record has ([`Plan::scan`] appends this many).
+    pub(super) fn width(&self) -> usize {
+        self.props.len()
+    }
+
+    /// Checks the record `text` (from its `{` to the end of its line or span) and appends its
+    /// top-level values to `out`; false, with `out` unchanged, when the record is not plainly valid.
+    pub(super) fn scan<'c>(&self, text: &'c [u8], out: &mut Vec<Val<'c>>) -> bool {
+        let Ok(s) = std::str::from_utf8(text) else {
+            return false;
+        };
+        let base = out.len();
+        out.resize_with(base + self.width(), || Val::Null);
+        let mut sc = Scanner { s, b: text, i: 0 };
+        sc.ws();
+        let ok = sc.object(self, Some(&mut out[base..]), 0).is_some() && {
+            sc.ws();
+            sc.i == text.len()
+        };
+        if !ok {
+            out.truncate(base);
+        }
+        ok
+    }
+}
+
+impl Kind {
+    fn of(ty: &EdmType) -> Option<Kind> {
+        Some(match ty {
+            EdmType::Boolean => Kind::Bool,
+            EdmType::Byte => Kind::Int(0, 255),
+            EdmType::SByte => Kind::Int(-128, 127),
+            EdmType::Int16 => Kind::Int(i16::MIN.into(), i16::MAX.into()),
+            EdmType::Int32 => Kind::Int(i32::MIN.into(), i32::MAX.into()),
+            EdmType::Int64 => Kind::Int(i64::MIN, i64::MAX),
+            EdmType::String => Kind::Str,
+            EdmType::Guid => Kind::Guid,
+            EdmType::DateTimeOffset => Kind::DateTime,
+            EdmType::Enum(e) if !e.is_flags() => Kind::Enum(
+                e.members()
+                    .iter()
+                    .map(|m| (m.name().to_string(), m.value()))
+                    .collect(),
+            ),
+            EdmType::Complex(c) => Kind::Complex(Plan::new(c)?),
+            EdmType::Collection(inner) => Kind::Collection(Box::new(Kind::of(inner)?)),
+            _ => Kind::Other,
+        })
+    }
+}
+
+/// A record that passed the fast path, as the filter and the order key read it.
+pub(super) struct Row<'v, 'c> {
+    pub(super) vals: &'v [Val<'c>],
+    pub(super) plan: &'v Plan,
+}
+
+static EMPTY: serde_json::Value = serde_json::Value::Array(Vec::new());
+
+impl Record for Row<'_, '_> {
+    fn field(&self, index: usize, _name: &str) -> Field<'_> {
+        match self.vals.get(index) {
+            None | Some(Val::Null) => Field::Null,
+            Some(Val::Bool(b)) => Field::Bool(*b),
+            Some(Val::Int(i)) => Field::Int(*i),
+            Some(Val::Str(s)) => Field::Str(s),
+            Some(Val::Guid(g)) => Field::Guid(*g),
+            Some(Val::DateTime(t)) => {
+                date_time(t.as_bytes()).map_or(Field::Null, Field::DateTimeOffset)
+            }
+            Some(Val::Enum(m)) => match &self.plan.props[index].kind {
+                Kind::Enum(members) => {
+                    let (name, value) = &members[*m as usize];
+                    Field::Enum {
+                        value: *value,
+                        name,
+                    }
+                }
+                _ => Field::Null,
+            },
+            Some(Val::Empty) => Field::Json(&EMPTY),
+            Some(Val::Raw(text, parsed)) => Field::Json(parsed.get_or_init(|| {
+                // Checked by the scan: valid JSON.
+                Box::new(serde_json::from_str(text).unwrap_or(serde_json::Value::Null))
+            })),
+        }
+    }
+}
+
+struct Scanner<'c> {
+    s: &'c str,
+    b: &'c [u8],
+    i: usize,
+}
+
+/// Bytes of `w` equal to zero: the lowest set high bit marks the first (higher ones may be false).
+#[inline(always)]
+fn zero_bytes(w: u64) -> u64 {
+    w.wrapping_sub(0x0101_0101_0101_0101) & !w & 0x8080_8080_8080_8080
+}
+
+impl<'c> Scanner<'c> {
+    #[inline]
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.b.get(self.i) {
+            self.i += 1;
+        }
+    }
+
+    #[inline]
+    fn eat(&mut self, byte: u8) -> Option<()> {
+        if self.b.get(self.i) == Some(&byte) {
+            self.i += 1;
+            Some(())
+        } else {
+            None
+        }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        if self.b[self.i..].starts_with(word) {
+            self.i += word.len();
+            Some(())
+        } else {
+            None
+        }
+    }
+
+    /// A string at `i` without control characters, and without escapes unless `escapes` (its value
+    /// is not kept): its contents' byte range.
+    #[inline]
+    fn string(&mut self, escapes: bool) -> Option<(usize, usize)> {
+        self.eat(b'"')?;
+        let start = self.i;
+        let b = self.b;
+        let mut i = start;
+        loop {
+            while let Some(word) = b.get(i..i + 8) {
+                let w = u64::from_le_bytes(word.try_into().ok()?);
+                let quote = zero_bytes(w ^ 0x2222_2222_2222_2222);
+                let backslash = zero_bytes(w ^ 0x5c5c_5c5c_5c5c_5c5c);
+                let control = w.wrapping_sub(0x2020_2020_2020_2020) & !w & 0x8080_8080_8080_8080;
+                let m = quote | backslash | control;
+                if m != 0 {
+                    i += (m.trailing_zeros() / 8) as usize;
+                    break;
+                }
+                i += 8;
+            }
+            match *b.get(i)? {
+                b'"' => {
+                    self.i = i + 1;
+                    return Some((start, i));
+                }
+                b'\\' if escapes => {
+                    i += 1;
+                    match *b.get(i)? {
+                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => i += 1,
+                        b'u' => {
+                            let hex = b.get(i + 1..i + 5)?;
+                            let text = std::str::from_utf8(hex).ok()?;
+                            let code = u16::from_str_radix(text, 16).ok()?;
+                            // Surrogates (paired or not) are left to serde.
+                            if !hex.iter().all(u8::is_ascii_hexdigit)
+                                || (0xd800..=0xdfff).contains(&code)
+                            {
+                                return None;
+                            }
+                            i += 5;
+                        }
+                        _ => return None,
+                    }
+                }
+                b'\\' | 0..=0x1f => return None,
+                _ => i += 1,
+            }
+        }
+    }
+
+    /// An integer written plainly (`-?(0|[1-9][0-9]*)`, at most 18 digits), not followed by a
+    /// fraction or exponent.
+    fn int(&mut self) -> Option<i64> {
+        let negative = self.eat(b'-').is_some();
+        let start = self.i;
+        let mut n: i64 = 0;
+        while let Some(d @ b'0'..=b'9') = self.b.get(self.i) {
+            n = n * 10 + i64::from(d - b'0');
+            self.i += 1;
+            if self.i - start > 18 {
+                return None;
+            }
+        }
+        let digits = self.i - start;
+        if digits == 0
+            || (digits > 1 && self.b[start] == b'0')
+            || (negative && self.b[start] == b'0')
+            || matches!(self.b.get(self.i), Some(b'.' | b'e' | b'E'))
+        {
+            return None;
+        }
+        Some(if negative { -n } else { n })
+    }
+
+    /// An object at `i` of type `plan`; its values go to `vals` when given (the top level).
+    fn object(&mut self, plan: &Plan, mut vals: Option<&mut [Val<'c>]>, depth: u32) -> Option<()> {
+        self.eat(b'{')?;
+        self.ws();
+        let (mut seen, mut next) = (0u64, 0usize);
+        if self.eat(b'}').is_none() {
+            loop {
+                // Properties usually come in declared order, written compactly: `"name":`.
+                let at = match plan.props.get(next) {
+                    Some(p) if self.b[self.i..].starts_with(&p.key) => {
+                        self.i += p.key.len();
+                        next
+                    }
+                    _ => {
+                        let (a, z) = self.string(false)?;
+                        let key = &self.b[a..z];
+                        let at = plan.props.iter().position(|p| *p.name == *key)?;
+                        self.ws();
+                        self.eat(b':')?;
+                        at
+                    }
+                };
+                let bit = 1u64 << at;
+                if seen & bit != 0 {
+                    return None;
+                }
+                seen |= bit;
+                next = at + 1;
+                self.ws();
+                let prop = &plan.props[at];
+                let v = if self.b.get(self.i) == Some(&b'n') {
+                    if !prop.nullable {
+                        return None;
+                    }
+                    self.literal(b"null")?;
+                    Val::Null
+                } else {
+                    self.typed(&prop.kind, depth)?
+                };
+                if let Some(vals) = vals.as_deref_mut() {
+                    vals[at] = v;
+                }
+                self.ws();
+                match self.b.get(self.i)? {
+                    b',' => {
+                        self.i += 1;
+                        self.ws();
+                    }
+                    b'}' => {
+                        self.i += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        (seen & plan.required == plan.required).then_some(())
+    }
+
+    /// A non-null value of `kind` at `i`.
+    fn typed(&mut self, kind: &Kind, depth: u32) -> Option<Val<'c>> {
+        Some(match kind {
+            // Nested values are only checked; a top-level string is kept, so it must be plain.
+            Kind::Str if depth > 0 => {
+                self.string(true)?;
+                Val::Null
+            }
+            Kind::Str => {
+                let (a, z) = self.string(false)?;
+                Val::Str(self.s.get(a..z)?)
+            }
+            Kind::Guid => {
+                let (a, z) = self.string(false)?;
+                if z - a != 36 {
+                    return None;
+                }
+                Val::Guid(Uuid::try_parse_ascii(&self.b[a..z]).ok()?)
+            }
+            Kind::DateTime => {
+                let (a, z) = self.string(false)?;
+                date_time_parts(&self.b[a..z])?;
+                Val::DateTime(self.s.get(a..z)?)
+            }
+            Kind::Enum(members) => {
+                let (a, z) = self.string(false)?;
+                let text = &self.b[a..z];
+                let m = members.iter().position(|(n, _)| n.as_bytes() == text)?;
+                Val::Enum(m as u32)
+            }
+            Kind::Bool => {
+                if self.literal(b"true").is_some() {
+                    Val::Bool(true)
+                } else {
+                    self.literal(b"false")?;
+                    Val::Bool(false)
+                }
+            }
+            Kind::Int(lo, hi) => {
+                let n = self.int()?;
+                if n < *lo || n > *hi {
+                    return None;
+                }
+                Val::Int(n)
+            }
+            Kind::Complex(plan) => {
+                if depth >= MAX_DEPTH {
+                    return None;
+                }
+                let start = self.i;
+                self.object(plan, None, depth + 1)?;
+                Val::Raw(self.s.get(start..self.i)?, OnceCell::new())
+            }
+            Kind::Collection(element) => {
+                if depth >= MAX_DEPTH {
+                    return None;
+                }
+                let start = self.i;
+                self.eat(b'[')?;
+                self.ws();
+                if self.eat(b']').is_some() {
+                    return Some(Val::Empty);
+                }
+                loop {
+                    self.typed(element, depth + 1)?;
+                    self.ws();
+                    match self.b.get(self.i)? {
+                        b',' => {
+                            self.i += 1;
+                            self.ws();
+                        }
+                        b']' => {
+                            self.i += 1;
+                            break;
+                        }
+                        _ => return None,
+                    }
+                }
+                Val::Raw(self.s.get(start..self.i)?, OnceCell::new())
+            }
+            Kind::Other => return None,
+        })
+    }
+}
+
+/// The fields of `YYYY-MM-DDTHH:MM:SS[.f{1,9}](Z|±HH:MM)`, a subset of RFC 3339, each in range
+/// (the day in its month): year, month, day, hour, minute, second, nanosecond, offset in seconds.
+type Parts = (i32, u32, u32, u32, u32, u32, u32, i32);
+
+fn date_time_parts(t: &[u8]) -> Option<Parts> {
+    fn num(t: &[u8], at: usize, len: usize) -> Option<u32> {
+        let mut n = 0;
+        for &d in t.get(at..at + len)? {
+            if !d.is_ascii_digit() {
+                return None;
+            }
+            n = n * 10 + u32::from(d - b'0');
+        }
+        Some(n)
+    }
+    if t.len() < 20
+        || t[4] != b'-'
+        || t[7] != b'-'
+        || t[10] != b'T'
+        || t[13] != b':'
+        || t[16] != b':'
+    {
+        return None;
+    }
+    let (y, mo, d) = (num(t, 0, 4)?, num(t, 5, 2)?, num(t, 8, 2)?);
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let days = match mo {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    let (h, mi, sec) = (num(t, 11, 2)?, num(t, 14, 2)?, num(t, 17, 2)?);
+    if d == 0 || d > days || h > 23 || mi > 59 || sec > 59 {
+        return None;
+    }
+    let mut i = 19;
+    let mut nanos = 0;
+    if t[i] == b'.' {
+        i += 1;
+        let start = i;
+        while i < t.len() && t[i].is_ascii_digit() {
+            i += 1;
+        }
+        let digits = i - start;
+        if digits == 0 || digits > 9 {
+            return None;
+        }
+        nanos = num(t, start, digits)? * 10u32.pow((9 - digits) as u32);
+    }
+    let offset = match &t[i..] {
+        [b'Z'] => 0,
+        [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
+            let (oh, om) = (num(t, i + 1, 2)?, num(t, i + 4, 2)?);
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            let secs = (oh * 3600 + om * 60) as i32;
+            if *sign == b'-' {
+                -secs
+            } else {
+                secs
+            }
+        }
+        _ => return None,
+    };
+    Some((y as i32, mo, d, h, mi, sec, nanos, offset))
+}
+
+/// The instant and offset of a date-time [`date_time_parts`] takes, as chrono's RFC 3339 parser
+/// reads it.
+fn date_time(t: &[u8]) -> Option<DateTime<FixedOffset>> {
+    let (y, mo, d, h, mi, s, nanos, offset) = date_time_parts(t)?;
+    let local = NaiveDate::from_ymd_opt(y, mo, d)?.and_hms_nano_opt(h, mi, s, nanos)?;
+    FixedOffset::east_opt(offset)?
+        .from_local_datetime(&local)
+        .single()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mde::MachineAction;
+    use crate::typed::Structured;
+
+    #[test]
+    fn date_times_read_as_chrono_reads_them() {
+        for t in [
+            "2018-12-04T12:15:40.6052029Z",
+            "2018-12-04T13:15:40.60520299+01:00",
+            "2023-12-31T23:59:59.9999999-05:00",
+            "2024-02-29T00:00:00Z",
+            "2024-01-01T00:00:00+00:00",
+            "0001-01-01T00:00:00.1Z",
+            "2024-06-01T00:00:00-23:59",
+        ] {
+            assert_eq!(
+                date_time(t.as_bytes()),
+                Some(DateTime::parse_from_rfc3339(t).unwrap()),
+                "{t}"
+            );
+        }
+        for t in [
+            "2023-02-29T00:00:00Z",
+            "2024-01-01T24:00:00Z",
+            "2024-01-01T00:00:60Z",
+            "2024-01-01T00:00:00",
+            "2024-01-01T00:00:00.Z",
+            "2024-01-01T00:00:00.1234567890Z",
+            "2024-01-01 00:00:00Z",
+            "2024-01-01T00:00:00+0100",
+            "2024-1-01T00:00:00Z",
+        ] {
+            assert_eq!(date_time(t.as_bytes()), None, "{t}");
+        }
+    }
+
+    proptest::proptest! {
+        /// What the fast path takes as a date-time, chrono takes as the same instant and offset; and
+        /// it takes every date-time chrono does in its form.
+        #[test]
+        fn date_times_agree_with_chrono(
+            y in 0u32..10000, mo in 0u32..14, d in 0u32..33, h in 0u32..25, mi in 0u32..61,
+            s in 0u32..61, frac in proptest::option::of("[0-9]{1,10}"),
+            off in proptest::option::of((proptest::bool::ANY, 0u32..25, 0u32..61)),
+        ) {
+            let frac = frac.map(|f| format!(".{f}")).unwrap_or_default();
+            let off = match off {
+                None => "Z".to_string(),
+                Some((minus, oh, om)) => format!("{}{oh:02}:{om:02}", if minus { '-' } else { '+' }),
+            };
+            let t = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}{frac}{off}");
+            let chrono = DateTime::parse_from_rfc3339(&t).ok();
+            match date_time(t.as_bytes()) {
+                Some(ours) => proptest::prop_assert_eq!(Some(ours), chrono, "{}", t),
+                // Leap seconds and more than 9 fractional digits are left to serde.
+                None => proptest::prop_assert!(chrono.is_none() || frac.len() > 10 || s == 60, "{}", t),
+            }
+            proptest::prop_assert_eq!(date_time_parts(t.as_bytes()).is_some(), date_time(t.as_bytes()).is_some());
+        }
+    }
+
+    fn plan() -> Plan {
+        Plan::new(MachineAction::structured_type()).unwrap()
+    }
+
+    const FULL: &str = r#"{"id":"44cffc15-0e3d-4cbf-96aa-bf76f9b27f5e","type":"StopAndQuarantineFile","title":null,"requestor":"Analyst@contoso.com","requestorComment":"test","status":"Succeeded","machineId":"f46b9bb259ed4a7fb9981b73510e3cc7aa81ec1f","computerDnsName":"desktop-39g9tgl","creationDateTimeUtc":"2018-12-04T12:15:40.6052029Z","lastUpdateDateTimeUtc":"2018-12-04T12:16:14.2899973Z","cancellationRequestor":null,"cancellationComment":null,"cancellationDateTimeUtc":null,"errorHResult":-3,"scope":null,"externalId":null,"requestSource":"PublicApi","relatedFileInfo":{"fileIdentifier":"a0c659857ccbe457fdaf5fe21d54efdcbf6f6508","fileIdentifierType":"Sha1"},"commands":[{"index":0,"startTime":"2021-05-12T16:34:59.2823418Z","endTime":null,"commandStatus":"Completed","errors":[],"command":{"type":"RunScript","params":[{"key":"ScriptName","value":"minidump.ps1"}]}}],"troubleshootInfo":null}"#;
+
+    /// Every record the fast path takes, serde takes too, with the same values.
+    fn agrees(text: &str) -> bool {
+        let plan = plan();
+        let mut vals = Vec::new();
+        let fast = plan.scan(text.as_bytes(), &mut vals);
+        let typed = serde_json::from_str::<MachineAction>(text);
+        if fast {
+            let typed =
+                typed.unwrap_or_else(|e| panic!("fast path took a bad record ({e}): {text}"));
+            let row = Row {
+                vals: &vals,
+                plan: &plan,
+            };
+            for (i, p) in MachineAction::structured_type()
+                .properties()
+                .iter()
+                .enumerate()
+            {
+                let (a, b) = (row.field(i, p.name()), typed.field(i, p.name()));
+                let same = match (a, b) {
+                    (Field::Json(j), Field::Items(items)) => {
+                        j.as_array().map(Vec::len) == Some(items.len())
+                    }
+                    (Field::Json(j), Field::Node(_)) => j.is_object(),
+                    (a, b) => format!("{a:?}") == format!("{b:?}"),
+                };
+                assert!(same, "{}: {a:?} vs {b:?}", p.name());
+            }
+        }
+        fast
+    }
+
+    #[test]
+    fn the_fast_path_takes_plain_records_and_agrees_with_serde() {
+        assert!(agrees(FULL));
+        assert!(agrees(&format!(" {FULL} \r")));
+        assert!(agrees(&FULL.replace(",\"title\":null", "")));
+        assert!(agrees(&FULL.replace("\"test\"", "\"tést ✓\"")));
+        assert!(agrees(&FULL.replace("minidump", "C:\\\\t\\u00e9\\\"")));
+        assert!(agrees(
+            &FULL.replace("\"commands\":[{", "\"commands\": [ {")
+        ));
+        for record in crate::mde::sample::machine_actions(300, 9) {
+            let text = serde_json::to_string(&record).unwrap();
+            assert!(agrees(&text), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_fast_path_leaves_anything_unusual_to_serde() {
+        for (from, to) in [
+            ("\"Succeeded\"", "\"Done\""),
+            ("\"Succeeded\"", "null"),
+            ("\"test\"", "\"t\\u0065st\""),
+            ("\"test\"", "\"t\u{1}st\""),
+            ("\"errorHResult\":-3", "\"errorHResult\":-3.0"),
+            ("\"errorHResult\":-3", "\"errorHResult\":1e3"),
+            ("\"errorHResult\":-3", "\"errorHResult\":-0"),
+            ("\"errorHResult\":-3", "\"errorHResult\":01"),
+            ("\"errorHResult\":-3", "\"errorHResult\":2147483648"),
+            ("\"errorHResult\":-3", "\"errorHResult\":null"),
+            (
+                "\"44cffc15-0e3d-4cbf-96aa-bf76f9b27f5e\"",
+                "\"44cffc150e3d4cbf96aabf76f9b27f5e\"",
+            ),
+            (
+                "\"44cffc15-0e3d-4cbf-96aa-bf76f9b27f5e\"",
+                "\"44cffc15-0e3d-4cbf-96aa-bf76f9b27f5g\"",
+            ),
+            ("40.6052029Z", "40.6052029z"),
+            ("\"requestor\"", "\"requester\""),
+            ("\"title\":null", "\"title\":null,\"title\":null"),
+            (",\"errorHResult\":-3", ""),
+            ("\"Sha1\"", "\"SHA1\""),
+            ("\"index\":0", "\"index\":\"0\""),
+            ("\"errors\":[]", "\"errors\":[null]"),
+            ("\"commands\":[", "\"commands\":[1,"),
+            ("\"troubleshootInfo\":null", "\"troubleshootInfo\":{}"),
+            ("}]}}]", "}]}}],"),
+            ("minidump.ps1", "mini\\ud800dump"),
+            ("minidump.ps1", "mini\\qdump"),
+            ("minidump.ps1", "mini\\u00"),
+        ] {
+            let text = FULL.replacen(from, to, 1);
+            assert_ne!(text, FULL, "{from}");
+            assert!(!agrees(&text), "took {text}");
+        }
+        assert!(!agrees(&format!("{FULL}{{}}")));
+        assert!(!agrees(&FULL[..FULL.len() - 1]));
+    }
+}
