@@ -71,7 +71,8 @@ pub struct JsonPage {
 /// Why a store failed.
 #[derive(Clone, Debug, PartialEq)]
 pub enum StoreError {
-    /// The engine cannot express the query exactly (answered as a 400 `ODataError`).
+    /// The engine cannot express the query exactly (the SQL store answers such a query with the
+    /// evaluator over its records instead; another store may answer a 400 `ODataError`).
     Unsupported(crate::error::Errors),
     /// The engine failed (answered as a 500).
     Failed(String),
@@ -384,12 +385,17 @@ impl SqlStore {
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 impl Store for SqlStore {
     fn query(&self, set: EntitySetKind, query: &ValidatedQuery) -> Result<Page, StoreError> {
-        let pool = match set {
-            EntitySetKind::MachineActions => &self.action_readers,
-            EntitySetKind::Machines => &self.machine_readers,
-        };
-        let (rows, matched) = pool.with(|store| Ok(store.execute(query)?))?;
-        Ok(Page { rows, matched })
+        let page = self.query_json(set, query)?;
+        let rows = page
+            .rows
+            .iter()
+            .map(|r| serde_json::from_str(r))
+            .collect::<Result<_, _>>()
+            .map_err(|e| StoreError::Failed(e.to_string()))?;
+        Ok(Page {
+            rows,
+            matched: page.matched,
+        })
     }
 
     /// The stored JSON texts, not decoded.
@@ -402,8 +408,25 @@ impl Store for SqlStore {
             EntitySetKind::MachineActions => &self.action_readers,
             EntitySetKind::Machines => &self.machine_readers,
         };
-        let (rows, matched) = pool.with(|store| Ok(store.execute_json(query)?))?;
-        Ok(JsonPage { rows, matched })
+        pool.with(|store| match store.execute_json(query) {
+            Ok((rows, matched)) => Ok(JsonPage { rows, matched }),
+            // The service answers every valid query: what the engine cannot express is answered
+            // by the evaluator over the stored records, as `--db memory` answers it.
+            Err(crate::sql::store::StoreError::Unsupported(_)) => {
+                let records = store
+                    .documents()?
+                    .iter()
+                    .map(|d| serde_json::from_str::<serde_json::Value>(d))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| StoreError::Failed(e.to_string()))?;
+                let result = query.execute(&records);
+                Ok(JsonPage {
+                    rows: result.page().iter().map(|r| r.to_string()).collect(),
+                    matched: result.matched(),
+                })
+            }
+            Err(e) => Err(e.into()),
+        })
     }
 
     fn upsert_action(&self, action: &MachineAction) -> Result<(), StoreError> {

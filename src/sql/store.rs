@@ -27,7 +27,7 @@ use crate::data::DataError;
 use crate::error::Errors;
 use crate::query::ValidatedQuery;
 use crate::schema::EntitySet;
-use crate::sql::layout::{Layout, SEQ_COLUMN};
+use crate::sql::layout::{Layout, DOC_COLUMN, SEQ_COLUMN};
 use crate::sql::{compile_query, Dialect, Param, Statement};
 
 /// Why a store operation failed.
@@ -299,6 +299,22 @@ impl Store {
             docs.len()
         };
         Ok((docs, matched))
+    }
+
+    /// Every record's stored JSON text, in load order: what a caller evaluates in memory when a
+    /// query holds a construct the engine cannot express ([`StoreError::Unsupported`]).
+    pub fn documents(&mut self) -> Result<Vec<String>, StoreError> {
+        let d = self.dialect();
+        let sql = format!(
+            "SELECT {} FROM {} ORDER BY {}",
+            d.quote_ident(DOC_COLUMN),
+            d.quote_ident(self.layout.table()),
+            d.quote_ident(SEQ_COLUMN)
+        );
+        self.query_column(&Statement {
+            sql,
+            params: Vec::new(),
+        })
     }
 
     /// The response body of `query`, as [`ValidatedQuery::response`] writes it for the same records.
