@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Seeds fuzz/corpus/{parse,roundtrip,query} from the repository's own cases (tests/data/validate_cases.txt),
+# Seeds fuzz/corpus/{parse,roundtrip,query,sql} from the repository's own cases (tests/data/validate_cases.txt),
 # plus the peer corpus when one is found (a path argument, $ODATA_PEERS_DIR/corpus.txt or
 # ../shared/peers/corpus.txt next to the clone).
 #   fuzz/seed.sh [path/to/corpus.txt]
@@ -30,5 +30,8 @@ done < "$filters"
 printf '%s' "\$filter=status in @s&@s=('Pending','Failed')&\$select=id,status&\$count=true" > corpus/query/alias
 printf '%s' "https://api.security.microsoft.com/api/machineactions?\$filter=requestor eq @r&@r='a'" > corpus/query/url
 printf '%s' "\$filter=matchesPattern(tolower(requestor), '^a.*')&\$top=1" > corpus/query/pattern
+# The SQL target reads whole query strings too.
+mkdir -p corpus/sql
+cp corpus/query/* corpus/sql/
 echo "seeded $n inputs per target" >&2
 [ "$n" -gt 0 ]
