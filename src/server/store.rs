@@ -159,25 +159,35 @@ impl MemoryStore {
     }
 }
 
+impl MemoryStore {
+    /// The page of MachineActions that `query` selects, each record written by `write`, and the
+    /// number of matches.
+    fn action_page<U>(
+        &self,
+        query: &ValidatedQuery,
+        write: impl Fn(&MachineAction) -> serde_json::Result<U>,
+    ) -> Result<(Vec<U>, usize), StoreError> {
+        let actions = self
+            .actions
+            .read()
+            .map_err(|_| StoreError::Failed("store lock poisoned".into()))?;
+        let result = query.execute(&actions.records);
+        let rows = result
+            .page()
+            .iter()
+            .map(|r| write(r))
+            .collect::<Result<_, _>>()
+            .map_err(|e| StoreError::Failed(e.to_string()))?;
+        Ok((rows, result.matched()))
+    }
+}
+
 impl Store for MemoryStore {
     fn query(&self, set: EntitySetKind, query: &ValidatedQuery) -> Result<Page, StoreError> {
         match set {
             EntitySetKind::MachineActions => {
-                let actions = self
-                    .actions
-                    .read()
-                    .map_err(|_| StoreError::Failed("store lock poisoned".into()))?;
-                let result = query.execute(&actions.records);
-                let rows = result
-                    .page()
-                    .iter()
-                    .map(serde_json::to_value)
-                    .collect::<Result<_, _>>()
-                    .map_err(|e| StoreError::Failed(e.to_string()))?;
-                Ok(Page {
-                    rows,
-                    matched: result.matched(),
-                })
+                let (rows, matched) = self.action_page(query, |a| serde_json::to_value(a))?;
+                Ok(Page { rows, matched })
             }
             EntitySetKind::Machines => {
                 let result = query.execute(&self.machines);
@@ -202,21 +212,8 @@ impl Store for MemoryStore {
                 matched: page.matched,
             });
         }
-        let actions = self
-            .actions
-            .read()
-            .map_err(|_| StoreError::Failed("store lock poisoned".into()))?;
-        let result = query.execute(&actions.records);
-        let rows = result
-            .page()
-            .iter()
-            .map(serde_json::to_string)
-            .collect::<Result<_, _>>()
-            .map_err(|e| StoreError::Failed(e.to_string()))?;
-        Ok(JsonPage {
-            rows,
-            matched: result.matched(),
-        })
+        let (rows, matched) = self.action_page(query, serde_json::to_string)?;
+        Ok(JsonPage { rows, matched })
     }
 
     fn upsert_action(&self, action: &MachineAction) -> Result<(), StoreError> {
