@@ -48,7 +48,7 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::ast::{Function, LambdaKind, Span};
 use crate::error::{Error, ErrorKind, Reason};
-use crate::print::url_encode;
+use crate::options::QueryString;
 use crate::schema::{EdmType, EntitySet, PropertyId, StructuredType};
 use crate::validate::{
     CompareOp, InvalidNode, LogicalOp, PropertyRef, TypedExpr, TypedFilter, VarId,
@@ -581,37 +581,17 @@ impl QueryBuilder {
     /// (the order of
     /// [`ValidatedQuery`](crate::query::ValidatedQuery)'s `Display`).
     pub fn to_query_string(&self) -> String {
-        let mut parts = Vec::new();
-        if let Some(f) = &self.filter {
-            parts.push(format!("$filter={}", url_encode(&f.to_string())));
+        QueryString {
+            filter: self.filter.as_ref().map(|f| f.to_string()),
+            orderby: self.orderby.clone(),
+            select: (!self.select.is_empty())
+                .then(|| self.select.iter().map(String::as_str).collect()),
+            top: self.top,
+            skip: self.skip,
+            count: self.count,
+            ..QueryString::default()
         }
-        if !self.orderby.is_empty() {
-            let keys: Vec<String> = self
-                .orderby
-                .iter()
-                .map(|(k, desc)| {
-                    if *desc {
-                        format!("{k} desc")
-                    } else {
-                        k.clone()
-                    }
-                })
-                .collect();
-            parts.push(format!("$orderby={}", url_encode(&keys.join(","))));
-        }
-        if !self.select.is_empty() {
-            parts.push(format!("$select={}", url_encode(&self.select.join(","))));
-        }
-        if let Some(top) = self.top {
-            parts.push(format!("$top={top}"));
-        }
-        if let Some(skip) = self.skip {
-            parts.push(format!("$skip={skip}"));
-        }
-        if let Some(count) = self.count {
-            parts.push(format!("$count={count}"));
-        }
-        parts.join("&")
+        .to_string()
     }
 }
 

@@ -37,8 +37,7 @@ use std::sync::Arc;
 
 use crate::ast::Span;
 use crate::error::{Error, ErrorKind, Errors, Reason, Warning};
-use crate::options::{printed_length, QueryOptions};
-use crate::print::url_encode;
+use crate::options::{printed_length, QueryOptions, QueryString};
 use crate::schema::{EntitySet, Lookup, PropertyId, StructuredType};
 use crate::suggest::closest;
 use crate::validate::{
@@ -214,54 +213,31 @@ impl ValidatedQuery {
 impl fmt::Display for ValidatedQuery {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let ty = &self.entity_type;
-        let mut parts: Vec<String> = Vec::new();
-        if let Some(filter) = &self.filter {
-            parts.push(format!("$filter={}", url_encode(&filter.to_string())));
-        }
-        if !self.orderby.is_empty() {
-            let keys: Vec<String> = self
+        let string = QueryString {
+            filter: self.filter.as_ref().map(|filter| filter.to_string()),
+            orderby: self
                 .orderby
                 .iter()
-                .map(|k| {
-                    let e = expr_to_string(&k.expr, ty);
-                    if k.descending {
-                        format!("{e} desc")
-                    } else {
-                        e
-                    }
-                })
-                .collect();
-            parts.push(format!("$orderby={}", url_encode(&keys.join(","))));
-        }
-        if let Some(select) = &self.select {
-            let names: Vec<&str> = select
-                .iter()
-                .map(|s| match s {
-                    SelectItem::All => "*",
-                    SelectItem::Property(id) => ty.property(*id).map_or("", |p| p.name()),
-                })
-                .collect();
-            parts.push(format!("$select={}", url_encode(&names.join(","))));
-        }
-        if let Some(top) = self.top {
-            parts.push(format!("$top={top}"));
-        }
-        if let Some(skip) = self.skip {
-            parts.push(format!("$skip={skip}"));
-        }
-        if let Some(count) = self.count {
-            parts.push(format!("$count={count}"));
-        }
-        if let Some(v) = &self.format {
-            parts.push(format!("$format={}", url_encode(v)));
-        }
-        if let Some(v) = &self.skiptoken {
-            parts.push(format!("$skiptoken={}", url_encode(v)));
-        }
-        for (name, value) in &self.custom {
-            parts.push(format!("{}={}", url_encode(name), url_encode(value)));
-        }
-        f.write_str(&parts.join("&"))
+                .map(|k| (expr_to_string(&k.expr, ty), k.descending))
+                .collect(),
+            select: self.select.as_ref().map(|select| {
+                select
+                    .iter()
+                    .map(|s| match s {
+                        SelectItem::All => "*",
+                        SelectItem::Property(id) => ty.property(*id).map_or("", |p| p.name()),
+                    })
+                    .collect()
+            }),
+            top: self.top,
+            skip: self.skip,
+            count: self.count,
+            format: self.format.as_deref(),
+            skiptoken: self.skiptoken.as_deref(),
+            custom: &self.custom,
+            ..QueryString::default()
+        };
+        write!(f, "{string}")
     }
 }
 

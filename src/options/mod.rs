@@ -26,13 +26,13 @@ use std::sync::Arc;
 use crate::ast::{Expr, ExprKind, Ident, Span};
 use crate::error::{Error, ErrorKind, Errors, Reason, Warning};
 use crate::parser::Parser;
-use crate::print::url_encode;
 
 mod aliases;
 mod decode;
 mod names;
 mod orderby;
 mod select;
+mod write;
 
 pub(crate) use aliases::printed_length;
 use aliases::{check_expansion, check_normalized_length, parse_alias_value, substitute_aliases};
@@ -40,6 +40,7 @@ use decode::{decode, encoded_offset, inside_string, is_custom_name};
 use names::{bad_option_name, duplicate, system_name};
 use orderby::parse_orderby;
 use select::parse_select;
+pub(crate) use write::QueryString;
 
 /// A parsed `$filter`: the decoded text and its expression (aliases substituted; spans point into
 /// `text`; a substituted alias value carries the span of the `@name` it replaced). Two are equal when
@@ -479,51 +480,29 @@ impl fmt::Display for QueryOptions {
     /// $search $expand $format $skiptoken`, then custom options; values URL-encoded; aliases already
     /// substituted.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut parts: Vec<String> = Vec::new();
-        if let Some(filter) = &self.filter {
-            parts.push(format!("$filter={}", filter.expr.to_url()));
-        }
-        if let Some(orderby) = &self.orderby {
-            let items: Vec<String> = orderby
-                .items
-                .iter()
-                .map(|i| {
-                    if i.descending {
-                        format!("{} desc", i.expr)
-                    } else {
-                        i.expr.to_string()
-                    }
-                })
-                .collect();
-            parts.push(format!("$orderby={}", url_encode(&items.join(","))));
-        }
-        if let Some(select) = &self.select {
-            let names: Vec<&str> = select.items.iter().map(|i| i.name.as_str()).collect();
-            parts.push(format!("$select={}", url_encode(&names.join(","))));
-        }
-        if let Some(top) = self.top {
-            parts.push(format!("$top={top}"));
-        }
-        if let Some(skip) = self.skip {
-            parts.push(format!("$skip={skip}"));
-        }
-        if let Some(count) = self.count {
-            parts.push(format!("$count={count}"));
-        }
-        for (name, value) in [
-            ("search", &self.search),
-            ("expand", &self.expand),
-            ("format", &self.format),
-            ("skiptoken", &self.skiptoken),
-        ] {
-            if let Some(v) = value {
-                parts.push(format!("${name}={}", url_encode(v)));
-            }
-        }
-        for (name, value) in &self.custom {
-            parts.push(format!("{}={}", url_encode(name), url_encode(value)));
-        }
-        f.write_str(&parts.join("&"))
+        let string = QueryString {
+            filter: self.filter.as_ref().map(|filter| filter.expr.to_string()),
+            orderby: self.orderby.as_ref().map_or_else(Vec::new, |orderby| {
+                orderby
+                    .items
+                    .iter()
+                    .map(|i| (i.expr.to_string(), i.descending))
+                    .collect()
+            }),
+            select: self
+                .select
+                .as_ref()
+                .map(|select| select.items.iter().map(|i| i.name.as_str()).collect()),
+            top: self.top,
+            skip: self.skip,
+            count: self.count,
+            search: self.search.as_deref(),
+            expand: self.expand.as_deref(),
+            format: self.format.as_deref(),
+            skiptoken: self.skiptoken.as_deref(),
+            custom: &self.custom,
+        };
+        write!(f, "{string}")
     }
 }
 
