@@ -549,28 +549,16 @@ fn sql_agrees_with_the_evaluator_on_generated_queries() {
             // A generated combination the validator rejects (e.g. a type mismatch): not a case.
             Err(_) => return Ok(()),
         };
-        let expected = evaluator_ids(&q, &records);
         let mut stores = stores.borrow_mut();
         let (sqlite, pg) = &mut *stores;
-        let (page, _) = sqlite
-            .execute(&q)
-            .map_err(|e| TestCaseError::fail(format!("SQLite: {e}\n{qs}")))?;
-        prop_assert_eq!(&ids(&page), &expected, "SQLite differs on {}", qs);
-        checked.borrow_mut()[0] += 1;
-        if let Some(pg) = pg {
-            match pg.execute(&q) {
-                Ok((page, _)) => {
-                    prop_assert!(!pg_cannot(&qs), "PostgreSQL ran {}", qs);
-                    prop_assert_eq!(&ids(&page), &expected, "PostgreSQL differs on {}", qs);
-                    checked.borrow_mut()[1] += 1;
-                }
-                Err(e) => prop_assert!(
-                    pg_cannot(&qs) && e.to_string().contains("is not supported by PostgreSQL"),
-                    "PostgreSQL: {e}\n{qs}"
-                ),
-            }
-        }
-        Ok(())
+        engines_agree(
+            sqlite,
+            pg.as_mut(),
+            &q,
+            &records,
+            &qs,
+            &mut checked.borrow_mut(),
+        )
     });
     let _ = std::fs::remove_dir_all(dir);
     if let Err(e) = result {
@@ -952,6 +940,39 @@ fn machine_filter() -> impl Strategy<Value = String> {
 /// `tolower`/`toupper`/`trim` of a computed string or a lambda variable): PostgreSQL answers
 /// "not supported" — never a different result. Works on the filter and on the percent-encoded
 /// query string.
+/// Runs `q` on SQLite and on PostgreSQL (when there is one) and checks each gives the evaluator's
+/// ids over `records`, in order; PostgreSQL may instead refuse what it cannot express
+/// ([`pg_cannot`]), and must refuse nothing else. Counts the queries each engine answered.
+fn engines_agree(
+    sqlite: &mut Store,
+    pg: Option<&mut Store>,
+    q: &ValidatedQuery,
+    records: &[Json],
+    shown: &str,
+    checked: &mut [usize; 2],
+) -> Result<(), TestCaseError> {
+    let expected = evaluator_ids(q, records);
+    let (page, _) = sqlite
+        .execute(q)
+        .map_err(|e| TestCaseError::fail(format!("SQLite: {e}\n{shown}")))?;
+    prop_assert_eq!(&ids(&page), &expected, "SQLite differs on {}", shown);
+    checked[0] += 1;
+    if let Some(pg) = pg {
+        match pg.execute(q) {
+            Ok((page, _)) => {
+                prop_assert!(!pg_cannot(shown), "PostgreSQL ran {}", shown);
+                prop_assert_eq!(&ids(&page), &expected, "PostgreSQL differs on {}", shown);
+                checked[1] += 1;
+            }
+            Err(e) => prop_assert!(
+                pg_cannot(shown) && e.to_string().contains("is not supported by PostgreSQL"),
+                "PostgreSQL: {e}\n{shown}"
+            ),
+        }
+    }
+    Ok(())
+}
+
 fn pg_cannot(filter: &str) -> bool {
     let f = percent_encoding::percent_decode_str(filter).decode_utf8_lossy();
     f.contains("matchesPattern(")
@@ -996,28 +1017,16 @@ fn lambdas_over_collections_agree_with_the_evaluator() {
             Ok(q) => q,
             Err(_) => return Ok(()),
         };
-        let expected = evaluator_ids(&q, &records);
         let mut stores = stores.borrow_mut();
         let (sqlite, pg) = &mut *stores;
-        let (page, _) = sqlite
-            .execute(&q)
-            .map_err(|e| TestCaseError::fail(format!("SQLite: {e}\n{f}")))?;
-        prop_assert_eq!(&ids(&page), &expected, "SQLite differs on {}", f);
-        checked.borrow_mut()[0] += 1;
-        if let Some(pg) = pg {
-            match pg.execute(&q) {
-                Ok((page, _)) => {
-                    prop_assert!(!pg_cannot(&f), "PostgreSQL ran {}", f);
-                    prop_assert_eq!(&ids(&page), &expected, "PostgreSQL differs on {}", f);
-                    checked.borrow_mut()[1] += 1;
-                }
-                Err(e) => prop_assert!(
-                    pg_cannot(&f) && e.to_string().contains("is not supported by PostgreSQL"),
-                    "PostgreSQL: {e}\n{f}"
-                ),
-            }
-        }
-        Ok(())
+        engines_agree(
+            sqlite,
+            pg.as_mut(),
+            &q,
+            &records,
+            &f,
+            &mut checked.borrow_mut(),
+        )
     });
     let _ = std::fs::remove_dir_all(dir);
     if let Err(e) = result {
