@@ -536,18 +536,43 @@ fn sql_agrees_with_the_evaluator_on_generated_queries() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(3000);
-    let stores = RefCell::new((sqlite, pg));
+    differential(
+        "differential",
+        query_string(),
+        cases,
+        (sqlite, pg),
+        &records,
+        &dir,
+        |qs| {
+            // A generated combination the validator rejects (e.g. a type mismatch): not a case.
+            let q = Query::from_query_string(qs, machine_actions()).ok()?;
+            Some((q, qs.to_string()))
+        },
+    );
+}
+
+/// Runs `cases` inputs from `strategy` through `query` (`None`: the validator rejects the
+/// generated input, not a case) and checks both engines against the evaluator over `records`
+/// ([`engines_agree`]); removes `dir` at the end; at least 80% of the cases must be valid queries.
+fn differential<S: Strategy<Value = String>>(
+    what: &str,
+    strategy: S,
+    cases: u32,
+    stores: (Store, Option<Store>),
+    records: &[Json],
+    dir: &std::path::Path,
+    query: impl Fn(&str) -> Option<(ValidatedQuery, String)>,
+) {
+    let stores = RefCell::new(stores);
     let checked = RefCell::new([0usize; 2]);
     let mut runner = TestRunner::new(Config {
         cases,
         failure_persistence: None,
         ..Config::default()
     });
-    let result = runner.run(&query_string(), |qs| {
-        let q = match Query::from_query_string(&qs, machine_actions()) {
-            Ok(q) => q,
-            // A generated combination the validator rejects (e.g. a type mismatch): not a case.
-            Err(_) => return Ok(()),
+    let result = runner.run(&strategy, |input| {
+        let Some((q, shown)) = query(&input) else {
+            return Ok(());
         };
         let mut stores = stores.borrow_mut();
         let (sqlite, pg) = &mut *stores;
@@ -555,8 +580,8 @@ fn sql_agrees_with_the_evaluator_on_generated_queries() {
             sqlite,
             pg.as_mut(),
             &q,
-            &records,
-            &qs,
+            records,
+            &shown,
             &mut checked.borrow_mut(),
         )
     });
@@ -565,7 +590,7 @@ fn sql_agrees_with_the_evaluator_on_generated_queries() {
         panic!("{e}");
     }
     let [s, p] = *checked.borrow();
-    eprintln!("differential: {s} queries on SQLite, {p} on PostgreSQL");
+    eprintln!("{what}: {s} queries on SQLite, {p} on PostgreSQL");
     assert!(
         s as f64 >= f64::from(cases) * 0.8,
         "too many generated queries were invalid: {s} of {cases}"
@@ -1000,43 +1025,21 @@ fn lambdas_over_collections_agree_with_the_evaluator() {
         s.insert(&records, "machines").unwrap();
         s
     });
-    let stores = RefCell::new((sqlite, pg));
-    let checked = RefCell::new([0usize; 2]);
-    let cases = 1200;
-    let mut runner = TestRunner::new(Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    });
-    let result = runner.run(&machine_filter(), |f| {
-        let qs = format!(
-            "$filter={}&$orderby=id",
-            percent_encoding::utf8_percent_encode(&f, percent_encoding::NON_ALPHANUMERIC)
-        );
-        let q = match Query::from_query_string(&qs, machines()) {
-            Ok(q) => q,
-            Err(_) => return Ok(()),
-        };
-        let mut stores = stores.borrow_mut();
-        let (sqlite, pg) = &mut *stores;
-        engines_agree(
-            sqlite,
-            pg.as_mut(),
-            &q,
-            &records,
-            &f,
-            &mut checked.borrow_mut(),
-        )
-    });
-    let _ = std::fs::remove_dir_all(dir);
-    if let Err(e) = result {
-        panic!("{e}");
-    }
-    let [s, p] = *checked.borrow();
-    eprintln!("lambdas: {s} queries on SQLite, {p} on PostgreSQL");
-    assert!(
-        s as f64 >= f64::from(cases) * 0.8,
-        "too many generated queries were invalid: {s} of {cases}"
+    differential(
+        "lambdas",
+        machine_filter(),
+        1200,
+        (sqlite, pg),
+        &records,
+        &dir,
+        |f| {
+            let qs = format!(
+                "$filter={}&$orderby=id",
+                percent_encoding::utf8_percent_encode(f, percent_encoding::NON_ALPHANUMERIC)
+            );
+            let q = Query::from_query_string(&qs, machines()).ok()?;
+            Some((q, f.to_string()))
+        },
     );
 }
 
