@@ -303,18 +303,17 @@ pub(crate) async fn get_action(
     headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    authorize(&app, &headers, READ_ROLES)?;
-    let set = EntitySetKind::MachineActions;
-    let found = match action_id_literal(&id) {
-        Some(lit) => fetch(&app, set, lit).await?,
-        None => None,
-    };
-    let record =
-        found.ok_or_else(|| ApiError::not_found(format!("Machine action {id} was not found")))?;
-    Ok(json(
-        StatusCode::OK,
-        &entity_body(&service_root(&headers, &uri), set, record),
-    ))
+    let missing = format!("Machine action {id} was not found");
+    let literal = action_id_literal(&id);
+    get_one(
+        app,
+        headers,
+        uri,
+        EntitySetKind::MachineActions,
+        literal,
+        missing,
+    )
+    .await
 }
 
 /// `GET /api/machines/{id}`.
@@ -324,13 +323,27 @@ pub(crate) async fn get_machine(
     headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response, ApiError> {
+    let missing = format!("Machine {id} was not found");
+    let literal = machine_id_literal(&id);
+    get_one(app, headers, uri, EntitySetKind::Machines, literal, missing).await
+}
+
+/// One record of `set` by its id literal (`None`: an id that cannot name one), or a 404 saying
+/// `missing`.
+async fn get_one(
+    app: Arc<App>,
+    headers: HeaderMap,
+    uri: Uri,
+    set: EntitySetKind,
+    id_literal: Option<String>,
+    missing: String,
+) -> Result<Response, ApiError> {
     authorize(&app, &headers, READ_ROLES)?;
-    let set = EntitySetKind::Machines;
-    let found = match machine_id_literal(&id) {
+    let found = match id_literal {
         Some(lit) => fetch(&app, set, lit).await?,
         None => None,
     };
-    let record = found.ok_or_else(|| ApiError::not_found(format!("Machine {id} was not found")))?;
+    let record = found.ok_or_else(|| ApiError::not_found(missing))?;
     Ok(json(
         StatusCode::OK,
         &entity_body(&service_root(&headers, &uri), set, record),
