@@ -38,7 +38,8 @@ mod layout;
 pub mod store;
 
 pub use compile::{compile_filter, compile_query, SqlQuery, Statement};
-pub use dialect::{sqlite_functions, Dialect, Postgres, Sqlite};
+pub(crate) use dialect::sqlite_functions;
+pub use dialect::{Dialect, Postgres, Sqlite};
 pub use layout::{Column, ColumnKind, Layout};
 
 /// The SQL type of a bound parameter.
