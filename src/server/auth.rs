@@ -1,23 +1,5 @@
 //! Tokens: the client-credentials endpoint (`POST /{tenant}/oauth2/v2.0/token`) and the check of
 //! `Authorization: Bearer …` on every API call (HS256 signature, audience, issuer, expiry, roles).
-//!
-//! ```
-//! use odata_filter::server::{Application, Authority, Config};
-//! let mut config = Config::default();
-//! config.application.push(Application {
-//!     client_id: "app".into(), client_secret: "secret".into(), roles: vec!["Machine.Read.All".into()],
-//! });
-//! let auth = Authority::new(&config);
-//! let form = "grant_type=client_credentials&client_id=app&client_secret=secret\
-//!             &scope=https%3A%2F%2Fapi.securitycenter.microsoft.com%2F.default";
-//! let token = auth.issue("contoso", form).unwrap();
-//! assert_eq!(token.token_type, "Bearer");
-//! let caller = auth.verify(Some(&format!("Bearer {}", token.access_token))).unwrap();
-//! assert_eq!(caller.app_id, "app");
-//! assert!(caller.has_any(&["Machine.Read.All", "Machine.ReadWrite.All"]));
-//! assert!(auth.verify(Some("Bearer not-a-token")).is_err());
-//! assert!(auth.verify(None).is_err());
-//! ```
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -301,6 +283,29 @@ impl Authority {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A token issued for a configured application verifies, with its roles; anything else is refused.
+    #[test]
+    fn issued_tokens_verify_with_their_roles() {
+        let mut config = Config::default();
+        config.application.push(Application {
+            client_id: "app".into(),
+            client_secret: "secret".into(),
+            roles: vec!["Machine.Read.All".into()],
+        });
+        let auth = Authority::new(&config);
+        let form = "grant_type=client_credentials&client_id=app&client_secret=secret\
+                    &scope=https%3A%2F%2Fapi.securitycenter.microsoft.com%2F.default";
+        let token = auth.issue("contoso", form).unwrap();
+        assert_eq!(token.token_type, "Bearer");
+        let caller = auth
+            .verify(Some(&format!("Bearer {}", token.access_token)))
+            .unwrap();
+        assert_eq!(caller.app_id, "app");
+        assert!(caller.has_any(&["Machine.Read.All", "Machine.ReadWrite.All"]));
+        assert!(auth.verify(Some("Bearer not-a-token")).is_err());
+        assert!(auth.verify(None).is_err());
+    }
 
     fn authority(lifetime: u64) -> Authority {
         let mut config = Config {

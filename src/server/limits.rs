@@ -2,16 +2,6 @@
 //!
 //! `calls` per `seconds` allows a burst of `calls` and then one call every `seconds / calls`: the
 //! service's "100 calls per minute and 1,500 per hour" without a fixed window's edge effects.
-//!
-//! ```
-//! use odata_filter::server::{CallLimiter, RateLimit};
-//! let limiter = CallLimiter::new(&[RateLimit { calls: 2, seconds: 60.0 }]);
-//! assert!(limiter.check("app").is_ok());
-//! assert!(limiter.check("app").is_ok());
-//! let retry_after = limiter.check("app").unwrap_err();
-//! assert!((29..=30).contains(&retry_after));
-//! assert!(limiter.check("other app").is_ok());
-//! ```
 
 use std::num::NonZeroU32;
 use std::time::Duration;
@@ -65,5 +55,24 @@ impl CallLimiter {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A burst of `calls`, then the wait until the next one is allowed; applications are apart.
+    #[test]
+    fn a_burst_then_the_wait_per_application() {
+        let limiter = CallLimiter::new(&[RateLimit {
+            calls: 2,
+            seconds: 60.0,
+        }]);
+        assert!(limiter.check("app").is_ok());
+        assert!(limiter.check("app").is_ok());
+        let retry_after = limiter.check("app").unwrap_err();
+        assert!((29..=30).contains(&retry_after));
+        assert!(limiter.check("other app").is_ok());
     }
 }
