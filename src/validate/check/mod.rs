@@ -11,10 +11,8 @@ use chrono::{FixedOffset, NaiveTime};
 
 use super::ir::*;
 use super::{InvalidNode, ValidateOptions};
-use crate::ast::{
-    self, BinaryOp, Expr, ExprKind, Function, LambdaKind, PathRoot, SegmentKind, Span, UnaryOp,
-};
-use crate::error::{Error, ErrorKind};
+use crate::ast::{self, BinaryOp, Expr, ExprKind, Function, PathRoot, SegmentKind, Span, UnaryOp};
+use crate::error::{Error, ErrorKind, LiteralFix, Reason};
 use crate::schema::{EdmType, EntitySet, EnumType, Lookup, StructuredType};
 use crate::semantics::{arithmetic_type, compare_type, promote, scalar::int_arith};
 use crate::suggest::closest;
@@ -72,10 +70,6 @@ pub(super) const MAX_DEPTH: usize = 200;
 /// collections (`commands/any(c: c/tags/any(t: …))`) and no more.
 pub(crate) const MAX_LAMBDA_NESTING: usize = 3;
 
-pub(super) fn type_name(ty: Option<&EdmType>) -> String {
-    ty.map_or_else(|| "null".to_string(), |t| t.to_string())
-}
-
 impl<'a> Checker<'a> {
     pub(super) fn new(set: &'a EntitySet, options: &'a ValidateOptions, source: Arc<str>) -> Self {
         Checker {
@@ -90,9 +84,14 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn error(&mut self, kind: ErrorKind, span: Span, message: impl Into<String>) {
-        self.errors
-            .push(Error::new(kind, span, message, Arc::clone(&self.source)));
+    /// Reports `reason` at `span`; its message is made by [`Reason`], only now that there is an error.
+    fn error(&mut self, kind: ErrorKind, span: Span, reason: Reason) {
+        self.errors.push(Error::for_reason(
+            kind,
+            span,
+            reason,
+            Arc::clone(&self.source),
+        ));
     }
 
     /// A node from a checked constructor. The checks before it make a refusal impossible; should one
@@ -101,30 +100,11 @@ impl<'a> Checker<'a> {
         match node {
             Ok(expr) => Some(Checked::plain(expr)),
             Err(e) => {
-                let msg = format!("The expression is not well typed: {e}.");
-                self.error(ErrorKind::TypeMismatch, span, msg);
+                let problem = e.to_string();
+                self.error(ErrorKind::TypeMismatch, span, Reason::IllTyped { problem });
                 None
             }
         }
-    }
-
-    /// An error whose message ends with the suggestion, which it also carries as data.
-    fn error_suggesting(
-        &mut self,
-        kind: ErrorKind,
-        span: Span,
-        mut message: String,
-        suggestion: Option<&str>,
-    ) {
-        let source = Arc::clone(&self.source);
-        let error = match suggestion {
-            Some(s) => {
-                message.push_str(&crate::suggest::did_you_mean(s));
-                Error::new(kind, span, message, source).with_suggestion(s)
-            }
-            None => Error::new(kind, span, message, source),
-        };
-        self.errors.push(error);
     }
 
     /// Adds a help line to the error reported last.
@@ -140,10 +120,12 @@ impl<'a> Checker<'a> {
         match c.ty() {
             None | Some(EdmType::Boolean) => Some(c.expr),
             Some(t) => {
-                let msg = format!(
-                    "The $filter expression must be of type 'Edm.Boolean', but it is of type '{t}'."
+                let found = t.clone();
+                self.error(
+                    ErrorKind::TypeMismatch,
+                    e.span,
+                    Reason::FilterNotBoolean { found },
                 );
-                self.error(ErrorKind::TypeMismatch, e.span, msg);
                 None
             }
         }
@@ -156,11 +138,12 @@ impl<'a> Checker<'a> {
         match c.ty() {
             Some(t) if t.is_primitive() || matches!(t, EdmType::Enum(_)) => Some(c.expr),
             t => {
-                let msg = format!(
-                    "The $orderby key must be of a primitive or enum type, but it is of type '{}'.",
-                    type_name(t)
+                let found = t.cloned();
+                self.error(
+                    ErrorKind::TypeMismatch,
+                    e.span,
+                    Reason::SortKeyNotOrderable { found },
                 );
-                self.error(ErrorKind::TypeMismatch, e.span, msg);
                 None
             }
         }
@@ -170,8 +153,12 @@ impl<'a> Checker<'a> {
     /// untyped literal (a quoted enum member, a Guid in quotes, a date for a date-time) its type.
     fn check(&mut self, e: &'a Expr, hint: Option<&EdmType>) -> Option<Checked> {
         if self.depth >= MAX_DEPTH {
-            let msg = format!("The expression is nested more than {MAX_DEPTH} levels deep.");
-            self.error(ErrorKind::LimitExceeded, e.span, msg);
+            let limit = MAX_DEPTH as u64;
+            self.error(
+                ErrorKind::LimitExceeded,
+                e.span,
+                Reason::ExpressionTooDeep { limit },
+            );
             return None;
         }
         self.depth += 1;
@@ -185,38 +172,33 @@ impl<'a> Checker<'a> {
             ExprKind::Literal(l) => self.literal(l, e.span, hint),
             ExprKind::Path(p) => self.path(p, e.span),
             ExprKind::Alias(name) => {
-                let msg = format!(
-                    "The parameter alias '@{}' is not defined in the query string.",
-                    name.name
+                let alias = name.name.clone();
+                self.error(
+                    ErrorKind::UndefinedAlias,
+                    e.span,
+                    Reason::UndefinedAlias { alias },
                 );
-                self.error(ErrorKind::UndefinedAlias, e.span, msg);
                 None
             }
             ExprKind::Call { function, args } => self.call(*function, args, e.span),
             ExprKind::TypeName(name) => {
-                let msg = format!(
-                    "The type name '{name}' can only be used as the last argument of cast or isof."
+                let type_name = name.clone();
+                self.error(
+                    ErrorKind::Unsupported,
+                    e.span,
+                    Reason::MisplacedTypeName { type_name },
                 );
-                self.error(ErrorKind::Unsupported, e.span, msg);
                 None
             }
             ExprKind::Unary { op, operand } => self.unary(*op, operand, e.span, hint, None),
             ExprKind::Binary { op, left, right } => self.binary(*op, left, right, e.span),
             ExprKind::In { operand, set } => self.in_set(operand, set, e.span),
             ExprKind::List(_) => {
-                self.error(
-                    ErrorKind::Unsupported,
-                    e.span,
-                    "A parenthesised list of values can only be used on the right of 'in'.",
-                );
+                self.error(ErrorKind::Unsupported, e.span, Reason::MisplacedList);
                 None
             }
             ExprKind::Array(_) | ExprKind::Object(_) => {
-                self.error(
-                    ErrorKind::Unsupported,
-                    e.span,
-                    "JSON array and object literals are not supported in $filter.",
-                );
+                self.error(ErrorKind::Unsupported, e.span, Reason::JsonLiteral);
                 None
             }
         }
