@@ -27,12 +27,17 @@ use super::Exceeded;
 ///
 /// ```
 /// use odata_filter::{ast::BinaryOp, mde::machine_actions, validate_text, EdmType, Reason, ValidateOptions};
-/// let err = validate_text("errorHResult eq 'x'", machine_actions(), &ValidateOptions::default())
+/// let err = validate_text("requestor eq 1", machine_actions(), &ValidateOptions::default())
 ///     .unwrap_err();
 /// let Some(Reason::IncompatibleOperands { op, left, right, .. }) = err.as_slice()[0].reason() else {
 ///     panic!("{err}");
 /// };
-/// assert_eq!((*op, left, right), (BinaryOp::Eq, &Some(EdmType::Int32), &Some(EdmType::String)));
+/// assert_eq!((*op, left, right), (BinaryOp::Eq, &Some(EdmType::String), &Some(EdmType::Int32)));
+/// assert_eq!(
+///     err.as_slice()[0].message(),
+///     "A binary operator with incompatible types was detected. Found operand types 'Edm.String' and \
+///      'Edm.Int32' for operator kind 'Equal'. String values are quoted: '1'"
+/// );
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]

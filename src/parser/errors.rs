@@ -386,3 +386,87 @@ fn in_call_arguments(head: &str) -> bool {
 pub(super) fn is_keyword_operator(t: &str) -> bool {
     crate::ast::BinaryOp::from_keyword(t).is_some() || t.eq_ignore_ascii_case("in")
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ast::Function;
+    use crate::error::Reason;
+
+    /// The reason of the parse error of `text`.
+    fn reason(text: &str) -> Reason {
+        let err = crate::parse_filter(text).unwrap_err();
+        err.reason().cloned().expect("a reason")
+    }
+
+    #[test]
+    fn grammar_errors_carry_the_tokens() {
+        assert_eq!(
+            reason("status == 'Pending'"),
+            Reason::CStyleOperator {
+                operator: "==".into(),
+                replacement: "eq".into()
+            }
+        );
+        assert_eq!(
+            reason("status eq"),
+            Reason::OperandExpected {
+                after: Some("eq".into()),
+                found: None
+            }
+        );
+        assert_eq!(
+            reason("status eq 'a' 'b'"),
+            Reason::OperatorExpected {
+                in_call: false,
+                after: Some("'a'".into()),
+                found: Some("'b'".into())
+            }
+        );
+        assert_eq!(
+            reason("creationDateTimeUtc ge datetime'2024-01-01T00:00:00'"),
+            Reason::V3Literal {
+                prefix: "datetime".into(),
+                fixed: "2024-01-01T00:00:00Z".into()
+            }
+        );
+    }
+
+    #[test]
+    fn tree_builder_errors_carry_the_function_and_the_arity() {
+        assert_eq!(
+            reason("substring('a') eq 'b'"),
+            Reason::ArgumentCount {
+                function: Function::Substring,
+                min: 2,
+                max: 3,
+                found: 1
+            }
+        );
+        assert_eq!(
+            reason("contians(requestor, 'a')"),
+            Reason::UnknownFunction {
+                name: "contians".into(),
+                suggestion: Some("contains".into())
+            }
+        );
+    }
+
+    #[test]
+    fn prescan_errors_carry_the_excerpts() {
+        assert_eq!(
+            reason("status eq 'Pending"),
+            Reason::UnterminatedString {
+                literal: "\"'Pending\"".into(),
+                glued_at: None
+            }
+        );
+        assert_eq!(
+            reason("(status eq 'a'"),
+            Reason::UnclosedBracket {
+                opened: '(',
+                opened_at: "\"(status eq 'a'\"".into(),
+                expected: ')'
+            }
+        );
+    }
+}

@@ -204,3 +204,133 @@ impl<'a> Checker<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ast::{BinaryOp, Function, LambdaKind};
+    use crate::error::{LiteralFix, ParamType, Reason};
+    use crate::mde::machine_actions;
+    use crate::schema::EdmType;
+    use crate::validate::{validate_text, ValidateOptions};
+
+    /// The reason of the first error of `text`, which must be invalid.
+    fn reason(text: &str) -> Reason {
+        reason_with(text, &ValidateOptions::default())
+    }
+
+    fn reason_with(text: &str, options: &ValidateOptions) -> Reason {
+        let errs = validate_text(text, machine_actions(), options).unwrap_err();
+        errs.as_slice()[0].reason().cloned().expect("a reason")
+    }
+
+    #[test]
+    fn unknown_property_carries_the_name_the_type_and_the_suggestion() {
+        assert_eq!(
+            reason("stauts eq 'Pending'"),
+            Reason::UnknownProperty {
+                property: "stauts".into(),
+                type_name: "MachineAction".into(),
+                suggestion: Some("status".into()),
+            }
+        );
+    }
+
+    #[test]
+    fn type_errors_carry_the_types_as_schema_values() {
+        let Reason::IncompatibleOperands {
+            op,
+            left: Some(EdmType::Enum(e)),
+            right,
+            fix,
+        } = reason("status eq 3")
+        else {
+            panic!("not an operand mismatch");
+        };
+        assert_eq!(op, BinaryOp::Eq);
+        assert!(
+            e.qualified_name().ends_with(".MachineActionStatus"),
+            "{e:?}"
+        );
+        assert_eq!(right, Some(EdmType::Int32));
+        assert!(
+            matches!(fix, Some(LiteralFix::QuoteEnumMember(_))),
+            "{fix:?}"
+        );
+        assert_eq!(
+            reason("length(status) eq 1"),
+            Reason::ArgumentType {
+                function: Function::Length,
+                expected: ParamType::String,
+                found: reason_type("status"),
+                fix: Some(LiteralFix::CompareEnumByMember {
+                    argument: "status".into(),
+                    member: "Pending".into(),
+                }),
+            }
+        );
+    }
+
+    /// The type of a property of MachineAction.
+    fn reason_type(name: &str) -> Option<EdmType> {
+        let ty = machine_actions().entity_type();
+        ty.properties()
+            .iter()
+            .find(|p| p.name() == name)
+            .map(|p| p.ty().clone())
+    }
+
+    #[test]
+    fn enum_members_limits_and_constants_are_data() {
+        let Reason::UnknownEnumMember {
+            member,
+            suggestion,
+            members,
+            ..
+        } = reason("status eq 'Succeded'")
+        else {
+            panic!("not an enum member error");
+        };
+        assert_eq!(member, "Succeded");
+        assert_eq!(suggestion.as_deref(), Some("Succeeded"));
+        assert!(members.iter().any(|m| m == "Pending"), "{members:?}");
+        assert_eq!(
+            reason("9223372036854775807 add 1 eq 0"),
+            Reason::ConstantOverflow {
+                left: 9223372036854775807,
+                op: BinaryOp::Add,
+                right: 1
+            }
+        );
+        assert_eq!(
+            reason("1 div 0 eq 0"),
+            Reason::DivisionByZero {
+                dividend: 1,
+                op: BinaryOp::Div
+            }
+        );
+        assert_eq!(
+            reason_with(
+                "commands/any(c: 1)",
+                &ValidateOptions {
+                    allow_all_properties: true,
+                    ..ValidateOptions::default()
+                }
+            ),
+            Reason::LambdaNotBoolean {
+                lambda: LambdaKind::Any,
+                found: Some(EdmType::Int32)
+            }
+        );
+    }
+
+    #[test]
+    fn not_filterable_names_the_property_and_the_option() {
+        assert_eq!(
+            reason("computerDnsName eq 'x'"),
+            Reason::PropertyNotFilterable {
+                property: "computerDnsName".into(),
+                option: "$filter".into(),
+            }
+        );
+    }
+}
