@@ -49,7 +49,7 @@ fn nodes() {
         max_nodes: 10,
         ..Limits::default()
     });
-    let text = vec!["a eq 1"; 10].join(" or ");
+    let text = ["a eq 1"; 10].join(" or ");
     assert_eq!(
         exceeded_of_parse(&parser, &text),
         Some(Exceeded {
