@@ -25,6 +25,8 @@ pub(super) struct Work<T> {
     fast_places: Vec<(Span, u64)>,
     /// Their complex and collection values, parsed when the filter reads them.
     cells: Vec<OnceCell<Box<serde_json::Value>>>,
+    /// The allocation of the fast path's values, kept empty between chunks.
+    vals: Vec<Val<'static>>,
     hits: Vec<usize>,
 }
 
@@ -35,6 +37,7 @@ impl<T> Default for Work<T> {
             places: Vec::new(),
             fast_places: Vec::new(),
             cells: Vec::new(),
+            vals: Vec::new(),
             hits: Vec::new(),
         }
     }
@@ -56,13 +59,15 @@ impl<T: DeserializeOwned + Record> Work<T> {
         self.places.clear();
         self.fast_places.clear();
         let width = plan.map_or(0, Plan::width);
-        let mut vals = Vec::with_capacity(BATCH * width);
+        let mut vals = recycle(std::mem::take(&mut self.vals));
+        vals.reserve(BATCH * width);
         let Work {
             records,
             places,
             fast_places,
             cells,
             hits,
+            ..
         } = self;
         let mut take = |span: Span, share: &mut Share| {
             let text = &chunk.data[span.start..span.end];
@@ -153,7 +158,15 @@ impl<T: DeserializeOwned + Record> Work<T> {
         }
         offer(records, places, hits, chunk, filter, order, share);
         share.max_retained = share.max_retained.max(share.best.len());
+        self.vals = recycle(vals);
     }
+}
+
+/// An empty vector with the allocation of `v`, for values borrowed from another chunk.
+fn recycle<'b>(mut v: Vec<Val<'_>>) -> Vec<Val<'b>> {
+    v.clear();
+    // Collecting in place keeps the allocation (the element types have the same layout).
+    v.into_iter().map(|_| Val::Null).collect()
 }
 
 /// Filters and offers the records the fast path checked (`vals`, a row of [`Plan::width`] values
@@ -325,4 +338,19 @@ fn invalid<T: DeserializeOwned>(
         err.property = property;
     }
     note_invalid(share, pos, err);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recycling_keeps_the_allocation() {
+        let text = String::from("x");
+        let mut v = vec![Val::Str(&text); 1000];
+        v.truncate(10);
+        let cap = v.capacity();
+        let w: Vec<Val<'static>> = recycle(v);
+        assert_eq!((w.len(), w.capacity()), (0, cap));
+    }
 }
