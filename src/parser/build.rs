@@ -11,7 +11,7 @@ use super::grammar::{ODataGrammar, Rule};
 use super::literal::{self, LiteralFault};
 use super::Limits;
 use crate::ast::*;
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, Reason};
 
 /// How an operator in the flat `expr` sequence combines with its operands.
 #[derive(Clone, Copy)]
@@ -97,8 +97,9 @@ fn span_of(pair: &Pair<'_, Rule>) -> Span {
 }
 
 impl Builder<'_> {
-    fn error(&self, kind: ErrorKind, span: Span, message: impl Into<String>) -> Error {
-        Error::new(kind, span, message, self.input)
+    /// The error for `reason` at `span` of the input; its message is made by [`Reason`].
+    fn error(&self, kind: ErrorKind, span: Span, reason: Reason) -> Error {
+        Error::for_reason(kind, span, reason, self.input)
     }
 
     /// Counts one node against [`Limits::max_nodes`].
@@ -106,13 +107,11 @@ impl Builder<'_> {
         let n = self.nodes.get() + 1;
         self.nodes.set(n);
         if n > self.limits.max_nodes {
+            let limit = self.limits.max_nodes as u64;
             return Err(self.error(
                 ErrorKind::LimitExceeded,
                 span,
-                format!(
-                    "the filter has more than {} expression nodes",
-                    self.limits.max_nodes
-                ),
+                Reason::TooManyNodes { limit },
             ));
         }
         Ok(Expr::new(kind, span))
@@ -279,23 +278,14 @@ impl Builder<'_> {
             _ => {}
         }
         if let Some(bad) = items.iter().find(|p| is_expr(p)) {
-            return Err(self.error(
-                ErrorKind::Syntax,
-                span_of(bad),
-                "an 'in' list holds only literals and parameter aliases; this item is a property \
-                 or another expression",
-            ));
+            return Err(self.error(ErrorKind::Syntax, span_of(bad), Reason::NonLiteralInList));
         }
         if items.len() > self.limits.max_in_list_items {
-            return Err(self.error(
-                ErrorKind::LimitExceeded,
-                list_span,
-                format!(
-                    "the 'in' list has {} items; the limit is {}",
-                    items.len(),
-                    self.limits.max_in_list_items
-                ),
-            ));
+            let reason = Reason::TooManyListItems {
+                items: items.len() as u64,
+                limit: self.limits.max_in_list_items as u64,
+            };
+            return Err(self.error(ErrorKind::LimitExceeded, list_span, reason));
         }
         // Items count against `max_in_list_items`, not `max_nodes` (see `Limits`).
         let items = items
@@ -373,10 +363,11 @@ impl Builder<'_> {
 
     fn json_string(&self, pair: &Pair<'_, Rule>) -> Result<String, Error> {
         serde_json::from_str::<String>(pair.as_str()).map_err(|e| {
+            let problem = e.to_string();
             self.error(
                 ErrorKind::InvalidLiteral,
                 span_of(pair),
-                format!("invalid JSON string: {e}"),
+                Reason::InvalidJsonString { problem },
             )
         })
     }
@@ -387,13 +378,12 @@ impl Builder<'_> {
         let name_pair = inner.next().expect("function name");
         let name = name_pair.as_str();
         let Some(function) = Function::from_name(name) else {
-            let hint = did_you_mean(name, Function::ALL.iter().map(|f| f.name()));
-            let stop = if hint.is_empty() { "" } else { "." };
-            return Err(self.error(
-                ErrorKind::UnknownFunction,
-                span_of(&name_pair),
-                format!("unknown function '{name}'{stop}{hint}"),
-            ));
+            let reason = Reason::UnknownFunction {
+                name: name.to_string(),
+                suggestion: crate::suggest::closest(name, Function::ALL.iter().map(|f| f.name()))
+                    .map(str::to_string),
+            };
+            return Err(self.error(ErrorKind::UnknownFunction, span_of(&name_pair), reason));
         };
         let mut args = inner
             .map(|p| match p.as_rule() {
@@ -406,21 +396,13 @@ impl Builder<'_> {
             .collect::<Result<Vec<_>, _>>()?;
         let (min, max) = function.arity();
         if args.len() < min || args.len() > max {
-            let expected = if min == max {
-                format!("{min}")
-            } else {
-                format!("{min} or {max}")
+            let reason = Reason::ArgumentCount {
+                function,
+                min,
+                max,
+                found: args.len(),
             };
-            let plural = if max == 1 { "" } else { "s" };
-            return Err(self.error(
-                ErrorKind::ArgumentCount,
-                span,
-                format!(
-                    "{}() takes {expected} argument{plural}, found {}",
-                    function.name(),
-                    args.len()
-                ),
-            ));
+            return Err(self.error(ErrorKind::ArgumentCount, span, reason));
         }
         if matches!(function, Function::Cast | Function::IsOf) {
             let last = args.pop().expect("arity at least 1");
@@ -441,10 +423,7 @@ impl Builder<'_> {
                 return Err(self.error(
                     ErrorKind::Syntax,
                     last.span,
-                    format!(
-                        "the last argument of {}() must be a type name such as Edm.String",
-                        function.name()
-                    ),
+                    Reason::TypeNameExpected { function },
                 ));
             };
             args.push(Expr::new(ExprKind::TypeName(type_name), last.span));
@@ -455,11 +434,7 @@ impl Builder<'_> {
             return Err(self.error(
                 ErrorKind::Syntax,
                 arg.span,
-                format!(
-                    "a type name such as Edm.String can only be the last argument of cast() or \
-                     isof(), not of {}()",
-                    function.name()
-                ),
+                Reason::TypeNameNotLast { function },
             ));
         }
         self.node(ExprKind::Call { function, args }, span)
@@ -477,13 +452,10 @@ impl Builder<'_> {
         if let Some(literal) = literal::keyword(first) {
             if first.len() < text.len() {
                 let at = span.start + first.len();
-                return Err(self.error(
-                    ErrorKind::Syntax,
-                    Span::new(at, at + 1),
-                    format!(
-                        "expected an operator after '{first}', found '/': a literal has no members"
-                    ),
-                ));
+                let reason = Reason::LiteralHasNoMembers {
+                    literal: first.to_string(),
+                };
+                return Err(self.error(ErrorKind::Syntax, Span::new(at, at + 1), reason));
             }
             return self.node(ExprKind::Literal(literal), span);
         }
@@ -517,16 +489,16 @@ impl Builder<'_> {
             return Err(self.error(
                 ErrorKind::Syntax,
                 Span::new(span.end, span.end),
-                "expected a value, property or function call after 'not'",
+                Reason::NotWithoutOperand,
             ));
         }
         if name.len() <= 5 && super::errors::is_keyword_operator(name) {
             // `a eq 1 and and`: a binary operator where an operand belongs, not a property.
-            return Err(self.error(
-                ErrorKind::Syntax,
-                span,
-                format!("expected a value, property or function call, found the operator '{name}'"),
-            ));
+            let reason = Reason::OperatorAsOperand {
+                operator: name.to_string(),
+                after: None,
+            };
+            return Err(self.error(ErrorKind::Syntax, span, reason));
         }
         Ok(())
     }
@@ -541,7 +513,7 @@ impl Builder<'_> {
                 return Err(self.error(
                     ErrorKind::InvalidLambda,
                     span_of(&part),
-                    "nothing may follow an any() or all() lambda in a path",
+                    Reason::AfterLambda,
                 ));
             }
             let part_span = span_of(&part);
@@ -587,14 +559,8 @@ impl Builder<'_> {
         if let (PathRoot::Implicit, [seg], None) = (root, segments.as_slice(), &lambda) {
             if let SegmentKind::TypeCast(name) = &seg.kind {
                 // ABNF `memberExpr`: a qualified name is a call `Ns.F()` or a cast followed by `/`.
-                return Err(self.error(
-                    ErrorKind::Syntax,
-                    Span::new(span.end, span.end),
-                    format!(
-                        "expected '(' or '/' after '{name}': a qualified name is a function call \
-                         such as {name}() or a type cast followed by '/'"
-                    ),
-                ));
+                let reason = Reason::QualifiedNameAlone { name: name.clone() };
+                return Err(self.error(ErrorKind::Syntax, Span::new(span.end, span.end), reason));
             }
             self.check_lone_name(seg.name(), span)?;
         }
@@ -626,7 +592,7 @@ impl Builder<'_> {
             return Err(self.error(
                 ErrorKind::InvalidLambda,
                 span_of(&kind_pair),
-                "all() needs a range variable and a predicate, such as all(c: c/commandStatus eq 'Completed')",
+                Reason::AllWithoutPredicate,
             ));
         }
         Ok(Lambda { kind, predicate })
@@ -642,11 +608,10 @@ impl Builder<'_> {
         } else {
             self.char_end(start).min(span.end)
         };
-        self.error(
-            ErrorKind::InvalidLiteral,
-            Span::new(start, end),
-            fault.message,
-        )
+        let reason = Reason::MalformedLiteral {
+            problem: fault.message,
+        };
+        self.error(ErrorKind::InvalidLiteral, Span::new(start, end), reason)
     }
 
     /// The end of the character starting at byte `at` (so that a span never splits a character).
@@ -661,11 +626,4 @@ impl Builder<'_> {
         literal::convert(pair.as_rule(), pair.as_str())
             .map_err(|f| self.literal_error(span_of(pair), 0, f))
     }
-}
-
-/// " Did you mean 'x'?" for the closest candidate within a small edit distance, or "".
-pub(crate) fn did_you_mean<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> String {
-    crate::suggest::closest(name, candidates)
-        .map(crate::suggest::did_you_mean)
-        .unwrap_or_default()
 }

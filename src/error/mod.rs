@@ -18,6 +18,10 @@ use std::sync::Arc;
 
 use crate::ast::Span;
 
+mod reason;
+
+pub use reason::{LiteralFix, ParamType, Reason};
+
 /// What went wrong, as a category callers can match on. The message carries the details.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -75,129 +79,6 @@ pub struct Exceeded {
     pub limit: u64,
     /// The value that exceeded it (at least `limit + 1`; for counts that stop early, the count reached).
     pub value: u64,
-}
-
-/// What an error of a query string is about, beyond its [`ErrorKind`]: the data its message is made
-/// from, so that a caller can react without reading the text, and a service can word it its own way
-/// ([`mde::wire_message`](crate::mde::wire_message) gives MDE's stock texts).
-///
-/// ```
-/// use odata_filter::{mde::machine_actions, query::Query, Reason};
-/// let err = Query::from_query_string("$stop=2", machine_actions()).unwrap_err();
-/// assert_eq!(
-///     err.as_slice()[0].reason(),
-///     Some(&Reason::UnknownOption { option: "$stop".into(), suggestion: Some("$top".into()) })
-/// );
-/// assert_eq!(err.as_slice()[0].message(), "'$stop' is not a system query option. Did you mean '$top'?");
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Reason {
-    /// `$stop=2`: a `$`-option that OData does not define, and the closest one.
-    UnknownOption {
-        /// The option as written, with its `$`.
-        option: String,
-        /// The closest system option (`$top`), when one is close.
-        suggestion: Option<String>,
-    },
-    /// `$top=1&$top=2`: an option given twice.
-    DuplicateOption {
-        /// The option as written the second time.
-        option: String,
-    },
-    /// `$top=20000` on MachineActions: more than the entity set returns per request.
-    TopAboveCap {
-        /// The entity set's cap (`10000`).
-        cap: u64,
-        /// The `$top` asked for.
-        top: u64,
-    },
-    /// `$search=x`, `$expand=x`: an option the entity set does not support.
-    OptionNotSupported {
-        /// The option, canonical (`$search`).
-        option: String,
-        /// The entity set's name.
-        entity_set: String,
-    },
-    /// `$skiptoken=…`, `$format=xml`: an option (or value) the service does not allow: it pages by
-    /// `$skip` and answers JSON only.
-    OptionNotAllowed {
-        /// The option, canonical (`$skiptoken`, `$format`).
-        option: String,
-        /// Its value as given.
-        value: String,
-    },
-    /// `$select=nope`: a name the entity type does not have.
-    UnknownProperty {
-        /// The name as written.
-        property: String,
-        /// The entity type's name (`MachineAction`).
-        type_name: String,
-        /// The closest property name, when one is close.
-        suggestion: Option<String>,
-    },
-}
-
-impl Reason {
-    /// The library's message for this reason: every query-string error's text is made here.
-    fn message(&self) -> String {
-        let hint = |s: &Option<String>| {
-            s.as_deref()
-                .map(crate::suggest::did_you_mean)
-                .unwrap_or_default()
-        };
-        match self {
-            Reason::UnknownOption { option, suggestion } => {
-                format!(
-                    "'{option}' is not a system query option.{}",
-                    hint(suggestion)
-                )
-            }
-            Reason::DuplicateOption { option } => {
-                format!("the query option '{option}' is given more than once; give it at most once")
-            }
-            Reason::TopAboveCap { cap, top } => {
-                format!("$top is {top}; the entity set returns at most {cap} records per request")
-            }
-            Reason::OptionNotSupported { option, entity_set } => {
-                format!("the entity set '{entity_set}' does not support {option}")
-            }
-            Reason::OptionNotAllowed { option, value } if option == "$format" => {
-                format!("$format '{value}' is not supported: the service answers JSON only")
-            }
-            Reason::OptionNotAllowed { option, .. } => {
-                format!("{option} is not supported: page with $skip (or follow @odata.nextLink)")
-            }
-            Reason::UnknownProperty {
-                property,
-                type_name,
-                suggestion,
-            } => format!(
-                "'{property}' is not a property of '{type_name}'.{}",
-                hint(suggestion)
-            ),
-        }
-    }
-
-    /// The suggested fix that goes with it, if any.
-    fn suggestion(&self) -> Option<&str> {
-        match self {
-            Reason::UnknownOption { suggestion, .. }
-            | Reason::UnknownProperty { suggestion, .. } => suggestion.as_deref(),
-            _ => None,
-        }
-    }
-
-    /// The exceeded limit that goes with it, if any.
-    fn exceeded(&self) -> Option<Exceeded> {
-        match self {
-            Reason::TopAboveCap { cap, top } => Some(Exceeded {
-                limit: *cap,
-                value: *top,
-            }),
-            _ => None,
-        }
-    }
 }
 
 /// An error with a kind, a byte span into the source, a message, and the source itself (for rendering).
@@ -269,8 +150,8 @@ impl Error {
         e
     }
 
-    /// What the error is about, as data, for the errors of a query string's options
-    /// ([`Reason`]); `None` for the others, whose kind, span, suggestion and exceeded limit say it.
+    /// What the error is about, as data ([`Reason`]): every error of the parser, the validator and the
+    /// query-string options has one; `None` for an error made with [`Error::new`] from a message alone.
     pub fn reason(&self) -> Option<&Reason> {
         self.details.as_ref()?.reason.as_ref()
     }
@@ -391,7 +272,7 @@ impl std::error::Error for Error {}
 
 /// How many columns of the source line the caret rendering shows at most; a longer line is cut around
 /// the span, the cuts marked with `…`.
-pub const CARET_WINDOW: usize = 100;
+const CARET_WINDOW: usize = 100;
 
 /// Draws the line of `source` that contains `span.start`, with `^` under the span (at least one caret;
 /// a span past the end points just after the last character). Control characters are shown as spaces so
@@ -440,10 +321,10 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 }
 
 /// The most errors [`Errors`] displays; the rest are counted: "… and 16990 more errors".
-pub const MAX_SHOWN_ERRORS: usize = 10;
+const MAX_SHOWN_ERRORS: usize = 10;
 
 /// The errors of one query, in the order of their position, displayed one after the other (at most
-/// [`MAX_SHOWN_ERRORS`], then a count of the rest).
+/// ten, then a count of the rest).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Errors(Vec<Error>);
 
