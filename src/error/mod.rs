@@ -223,7 +223,7 @@ impl Error {
     }
 
     /// The suggested fix, when the message offers one: the closest name for a misspelt property,
-    /// option or enum member.
+    /// option, enum member or function.
     ///
     /// ```
     /// use odata_filter::{mde::machine_actions, validate::{validate_text, ValidateOptions}};

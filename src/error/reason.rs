@@ -1155,7 +1155,8 @@ impl Reason {
         match self {
             Reason::UnknownOption { suggestion, .. }
             | Reason::UnknownProperty { suggestion, .. }
-            | Reason::UnknownEnumMember { suggestion, .. } => suggestion.as_deref(),
+            | Reason::UnknownEnumMember { suggestion, .. }
+            | Reason::UnknownFunction { suggestion, .. } => suggestion.as_deref(),
             _ => None,
         }
     }
