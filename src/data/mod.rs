@@ -8,6 +8,8 @@
 //! over the chunk in batches, and offer the matching records to a bounded top-k by the query's order
 //! (`$skip + $top` rows). Only the kept records' raw JSON text is retained, so memory does not grow
 //! with the input and the output is the record exactly as read (parsed again only for the page).
+//! A record longer than 16 MiB is an error ("a record is longer than 16 MiB"): one runaway line or
+//! unclosed object cannot take all memory.
 //!
 //! ```
 //! use odata_filter::data::{query_reader, ReadOptions};
@@ -200,8 +202,9 @@ impl StreamOutcome {
 const CHUNK: usize = 2 << 20;
 
 /// The longest record accepted (a MachineAction is about 1 KB), so that one runaway line or
-/// unclosed object cannot take all memory.
-pub const MAX_RECORD_BYTES: usize = 16 << 20;
+/// unclosed object cannot take all memory. A fixed limit rather than a [`ReadOptions`] field: it
+/// bounds memory per worker, and no record of any entity type comes near it.
+pub(crate) const MAX_RECORD_BYTES: usize = 16 << 20;
 
 /// A run of whole records.
 struct Chunk {

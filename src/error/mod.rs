@@ -281,7 +281,7 @@ impl std::error::Error for Error {}
 
 /// How many columns of the source line the caret rendering shows at most; a longer line is cut around
 /// the span, the cuts marked with `…`.
-pub const CARET_WINDOW: usize = 100;
+const CARET_WINDOW: usize = 100;
 
 /// Draws the line of `source` that contains `span.start`, with `^` under the span (at least one caret;
 /// a span past the end points just after the last character). Control characters are shown as spaces so
@@ -330,10 +330,10 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 }
 
 /// The most errors [`Errors`] displays; the rest are counted: "… and 16990 more errors".
-pub const MAX_SHOWN_ERRORS: usize = 10;
+const MAX_SHOWN_ERRORS: usize = 10;
 
 /// The errors of one query, in the order of their position, displayed one after the other (at most
-/// [`MAX_SHOWN_ERRORS`], then a count of the rest).
+/// ten, then a count of the rest).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Errors(Vec<Error>);
 

@@ -58,10 +58,10 @@ pub use error::ApiError;
 pub use limits::CallLimiter;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use store::SqlStore;
-pub use store::{machines_for, EntitySetKind, JsonPage, MemoryStore, Page, Store, StoreError};
+pub use store::{EntitySetKind, JsonPage, MemoryStore, Page, Store, StoreError};
 
 /// The OpenAPI 3 description of the emulator, served at `/openapi.json`.
-pub const OPENAPI_JSON: &str = include_str!("openapi.json");
+pub(crate) const OPENAPI_JSON: &str = include_str!("openapi.json");
 
 /// Shared state of one running emulator.
 struct App {

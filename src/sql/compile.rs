@@ -61,7 +61,7 @@ pub struct SqlQuery {
 /// Compiles a validated filter to a `WHERE` condition (without the keyword).
 ///
 /// ```
-/// use odata_filter::{query::Query, mde::machine_actions, sql::{compile_filter, layout::Layout, Param, Sqlite}};
+/// use odata_filter::{query::Query, mde::machine_actions, sql::{compile_filter, Layout, Param, Sqlite}};
 /// let q = Query::from_query_string("$filter=machineId ne 'a''b' and status gt 'Pending'", machine_actions()).unwrap();
 /// let layout = Layout::new(machine_actions());
 /// let w = compile_filter(q.filter().unwrap(), &layout, &Sqlite).unwrap();
@@ -88,7 +88,7 @@ pub fn compile_filter(
 /// applied to the fetched page by [`ValidatedQuery::response_for`]) to its statements.
 ///
 /// ```
-/// use odata_filter::{query::Query, mde::machine_actions, sql::{compile_query, layout::Layout, Postgres}};
+/// use odata_filter::{query::Query, mde::machine_actions, sql::{compile_query, Layout, Postgres}};
 /// let q = Query::from_query_string("$filter=requestor eq 'x'&$top=2", machine_actions()).unwrap();
 /// let s = compile_query(&q, &Layout::new(machine_actions()), &Postgres).unwrap();
 /// assert_eq!(s.select.sql, "SELECT \"@doc\" FROM \"MachineActions\" WHERE \"requestor\" = $1 \

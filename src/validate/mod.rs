@@ -71,9 +71,8 @@ pub struct ValidateOptions {
     /// Resolve property names case-sensitively. Default `false`: MDE accepts `CreationDateTimeUtc`
     /// (an exact-case match still wins when two names differ only in case).
     pub strict_case: bool,
-    /// Most `$orderby` keys accepted. Default
-    /// [`DEFAULT_MAX_ORDERBY_KEYS`](crate::options::DEFAULT_MAX_ORDERBY_KEYS) (32): far more than a
-    /// sort needs, few enough to bound the work of a request.
+    /// Most `$orderby` keys accepted. Default 32: far more than a sort needs, few enough to bound
+    /// the work of a request.
     pub max_orderby_keys: usize,
 }
 

@@ -268,7 +268,7 @@ fn machine_lambdas_answer_like_the_library(backend: Backend) {
     };
     let server = start_on(lifted(vec![app("all", ALL_ROLES)]), store);
     let c = client(&server, "all");
-    let machines = odata_filter::server::machines_for(
+    let machines = odata_filter::mde::sample::machines_for(
         &odata_filter::mde::sample::machine_actions(2_000, 11),
         11,
     );
@@ -305,7 +305,7 @@ fn what_sql_cannot_express_is_answered_by_the_evaluator(backend: Backend) {
         #[cfg(feature = "sql")]
         {
             // The case this test is about: neither engine compiles the first two.
-            let layout = odata_filter::sql::layout::Layout::new(machine_actions());
+            let layout = odata_filter::sql::Layout::new(machine_actions());
             let sqlite = odata_filter::sql::compile_query(&q, &layout, &odata_filter::sql::Sqlite);
             assert_eq!(sqlite.is_err(), !qs.contains("matchesPattern"), "{qs}");
             let pg = odata_filter::sql::compile_query(&q, &layout, &odata_filter::sql::Postgres);
