@@ -1,4 +1,5 @@
-//! Errors as data: a kind, a byte span, a message in OData terms, and the source they point into.
+//! Errors as data: a kind, a byte span, the [`Reason`] (what the message is made from), the message in
+//! OData terms made from it, and the source they point into.
 //!
 //! Every stage (parser, query options, validator) reports [`Error`] values. `Display` draws the source line
 //! with carets under the offending text:
@@ -92,8 +93,14 @@ pub struct Exceeded {
 ///
 /// The source is shared ([`Arc`]): a thousand errors of one query string hold one copy of it.
 ///
-/// Besides the message, an error carries what the message is made from where a caller may want to act
-/// on it: the suggested fix ([`Error::suggestion`]) and the exceeded limit ([`Error::exceeded`]).
+/// The one exception: [`validate`](crate::validate::validate) checks a tree, which holds no text, so
+/// its errors have an empty source (their spans still point into the text the tree was parsed from);
+/// [`validate_text`](crate::validate::validate_text) and [`Query`](crate::query::Query) give their
+/// errors the text.
+///
+/// Besides the message, an error carries what the message is made from, so that a caller can act on
+/// it without reading the text: the [`Reason`] ([`Error::reason`]), and from it the suggested fix
+/// ([`Error::suggestion`]) and the exceeded limit ([`Error::exceeded`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
     kind: ErrorKind,
@@ -150,8 +157,10 @@ impl Error {
         e
     }
 
-    /// What the error is about, as data ([`Reason`]): every error of the parser, the validator and the
-    /// query-string options has one; `None` for an error made with [`Error::new`] from a message alone.
+    /// What the error is about, as data ([`Reason`]). Every error of the parser and the validator has
+    /// one, as do the query-string errors that [`Reason`] names (an unknown or repeated option, `$top`
+    /// above the cap, …); the other errors of a query string (bad percent-encoding, a malformed option
+    /// value, an alias limit) have `None`: their kind, span, suggestion and exceeded limit say it.
     pub fn reason(&self) -> Option<&Reason> {
         self.details.as_ref()?.reason.as_ref()
     }
@@ -214,7 +223,7 @@ impl Error {
     }
 
     /// The suggested fix, when the message offers one: the closest name for a misspelt property,
-    /// option or enum member.
+    /// option, enum member or function.
     ///
     /// ```
     /// use odata_filter::{mde::machine_actions, validate::{validate_text, ValidateOptions}};

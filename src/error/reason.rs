@@ -8,8 +8,8 @@ use super::Exceeded;
 /// What an error is about, beyond its [`ErrorKind`](super::ErrorKind): the data its message is made
 /// from (names, expected and found types, the suggestion, the limit and the value), so that a caller can
 /// react without reading the text, and a service can word it its own way
-/// ([`mde::wire_message`](crate::mde::wire_message) gives MDE's stock texts). Every error of the parser,
-/// the validator and the query-string options has one ([`Error::reason`](super::Error::reason)).
+/// ([`mde::wire_message`](crate::mde::wire_message) gives MDE's stock texts). Every error of the parser
+/// and of the validator has one ([`Error::reason`](super::Error::reason)).
 ///
 /// An error of a query string's options:
 ///
@@ -1155,7 +1155,8 @@ impl Reason {
         match self {
             Reason::UnknownOption { suggestion, .. }
             | Reason::UnknownProperty { suggestion, .. }
-            | Reason::UnknownEnumMember { suggestion, .. } => suggestion.as_deref(),
+            | Reason::UnknownEnumMember { suggestion, .. }
+            | Reason::UnknownFunction { suggestion, .. } => suggestion.as_deref(),
             _ => None,
         }
     }

@@ -450,6 +450,8 @@ mod tests {
                 suggestion: Some("contains".into())
             }
         );
+        let err = crate::parse_filter("contians(requestor, 'a')").unwrap_err();
+        assert_eq!(err.suggestion(), Some("contains"));
     }
 
     #[test]

@@ -73,7 +73,7 @@ fn in_list_items() {
 
 #[test]
 fn orderby_keys() {
-    let keys = vec!["id"; 40].join(",");
+    let keys = ["id"; 40].join(",");
     let found = exceeded_of_query(&format!("$orderby={keys}")).unwrap();
     assert_eq!(found.value, 40);
     assert!(found.limit < 40, "{found:?}");
@@ -106,7 +106,7 @@ fn validator_lambda_nesting() {
 
 #[test]
 fn validator_pattern_count() {
-    let calls = vec!["matchesPattern('x', 'a')"; 17].join(" or ");
+    let calls = ["matchesPattern('x', 'a')"; 17].join(" or ");
     let errs = validate_text(&calls, machine_actions(), &ValidateOptions::default()).unwrap_err();
     let err = &errs.as_slice()[0];
     assert_eq!(err.kind(), ErrorKind::LimitExceeded, "{err}");
