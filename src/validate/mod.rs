@@ -208,6 +208,13 @@ mod tests {
         }
         let errs = validate(&e, machine_actions(), &ValidateOptions::default()).unwrap_err();
         assert_eq!(errs.as_slice()[0].kind(), ErrorKind::LimitExceeded);
+        assert_eq!(
+            errs.as_slice()[0].exceeded(),
+            Some(crate::error::Exceeded {
+                limit: check::MAX_DEPTH as u64,
+                value: check::MAX_DEPTH as u64 + 1
+            })
+        );
     }
 
     #[test]
