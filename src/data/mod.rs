@@ -270,12 +270,15 @@ where
 
     let (tx, rx) = mpsc::sync_channel::<Chunk>(workers);
     let rx = Mutex::new(rx);
+    // Buffers the workers are done with, for the reader to fill again: no more than are in flight.
+    let (back_tx, back_rx) = mpsc::channel::<Vec<u8>>();
     let (shares, produced) = std::thread::scope(|scope| {
         let tx = tx;
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 let (rx, filter, order, failed) = (&rx, filter.as_ref(), &order, &failed);
                 let plan = plan.as_ref();
+                let back = back_tx.clone();
                 scope.spawn(move || {
                     let mut share = Share {
                         matched: 0,
@@ -290,6 +293,10 @@ where
                         let next = rx.lock().map(|r| r.recv());
                         let Ok(Ok(chunk)) = next else { break };
                         work.run(&chunk, name, plan, filter, order, &mut share);
+                        let mut data = chunk.data;
+                        data.clear();
+                        // The reader may be gone (an error): the buffer is then dropped here.
+                        let _ = back.send(data);
                         if share.first_invalid.is_some() && !options.skip_invalid {
                             failed.store(true, AtomicOrdering::Relaxed);
                         }
@@ -308,7 +315,14 @@ where
             tx.send(chunk).is_ok()
         };
         let produced = match options.format {
-            Format::JsonLines => lines::produce_lines(input, name, &mut send),
+            Format::JsonLines => {
+                let mut fresh = || {
+                    back_rx
+                        .try_recv()
+                        .unwrap_or_else(|_| Vec::with_capacity(CHUNK + 4096))
+                };
+                lines::produce_lines(input, name, &mut fresh, &mut send)
+            }
             Format::Auto => scan::produce(input, name, &mut send),
         };
         drop(tx);

@@ -17,6 +17,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | function_name
         | path
         | name_path
+        | comparison
         | path_root
         | property_segment
         | type_segment

@@ -50,12 +50,12 @@ use std::time::Duration;
 use axum::routing::{get, post};
 use axum::Router;
 
-pub use auth::{Authority, Caller, TokenError, TokenResponse, Unauthorized};
+pub(crate) use auth::Authority;
 pub use config::{
     ActionClock, Application, Config, Limits, OutcomeRule, RateLimit, ALL_ROLES, MDE_AUDIENCE,
 };
-pub use error::ApiError;
-pub use limits::CallLimiter;
+pub(crate) use error::ApiError;
+pub(crate) use limits::CallLimiter;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use store::SqlStore;
 pub use store::{EntitySetKind, JsonPage, MemoryStore, Page, Store, StoreError};

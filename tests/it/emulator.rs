@@ -261,7 +261,7 @@ fn bodies_are_the_librarys_byte_for_byte(backend: Backend) {
 }
 
 /// `any`/`all` over a machine's tags, from every store: the body the library writes for the same
-/// records (the SQL stores answered 400 before lambdas reached the SQL compiler).
+/// records (lambdas go through the SQL compiler in the SQL stores).
 fn machine_lambdas_answer_like_the_library(backend: Backend) {
     let Some((store, _scratch)) = store(backend, "lambdas", 2_000) else {
         return;
