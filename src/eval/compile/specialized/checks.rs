@@ -1,6 +1,9 @@
 //! The tests a leaf applies to its property's value, one type per common kind of check.
 
-use chrono::NaiveDateTime;
+use std::cmp::Ordering;
+use std::marker::PhantomData;
+
+use chrono::{DateTime, FixedOffset, NaiveDateTime};
 
 use super::nodes::{Leaf, Node};
 use crate::eval::compile::per_record::{check_field, guid_of, instant_of, str_fn, str_of};
@@ -81,8 +84,32 @@ impl FieldTest for StrFnTest {
     }
 }
 
+/// The outcomes of a comparison as a mask over the three orderings (bit 0: less, bit 1: equal,
+/// bit 2: greater): one shift instead of a dispatch on the operator.
+#[derive(Clone, Copy)]
+struct OrdMask(u8);
+
+impl OrdMask {
+    fn of(op: CompareOp) -> OrdMask {
+        OrdMask(match op {
+            CompareOp::Eq => 0b010,
+            CompareOp::Ne => 0b101,
+            CompareOp::Gt => 0b100,
+            CompareOp::Ge => 0b110,
+            CompareOp::Lt => 0b001,
+            CompareOp::Le => 0b011,
+        })
+    }
+
+    #[inline(always)]
+    fn holds(self, o: Ordering) -> bool {
+        self.0 >> ((o as i8 + 1) as u8) & 1 == 1
+    }
+}
+
 struct GuidCmp {
     op: CompareOp,
+    mask: OrdMask,
     lit: u128,
 }
 
@@ -90,12 +117,13 @@ impl FieldTest for GuidCmp {
     #[inline(always)]
     fn test(&self, f: Field<'_>) -> Option<bool> {
         Some(match f {
-            Field::Guid(g) => self.op.holds(Some(g.as_u128().cmp(&self.lit))),
+            Field::Guid(g) => self.mask.holds(g.as_u128().cmp(&self.lit)),
             f => guid_cmp(self.op, self.lit, f),
         })
     }
 }
 
+#[cold]
 #[inline(never)]
 fn guid_cmp(op: CompareOp, lit: u128, f: Field<'_>) -> bool {
     match guid_of(f) {
@@ -127,26 +155,61 @@ fn guid_in(t: &GuidIn, f: Field<'_>) -> bool {
     }
 }
 
-/// A date-time comparison with a literal that is an exact UTC date-time.
-struct InstantCmp {
-    op: CompareOp,
-    lit: i128,
-    utc: NaiveDateTime,
+/// A comparison operator as a type, so that a leaf's comparison is compiled for its operator.
+trait Op: Send + Sync + 'static {
+    const OP: CompareOp;
 }
 
-impl FieldTest for InstantCmp {
+macro_rules! ops {
+    ($($name:ident = $op:ident),*) => {$(
+        struct $name;
+        impl Op for $name {
+            const OP: CompareOp = CompareOp::$op;
+        }
+    )*};
+}
+ops!(
+    OpEq = Eq,
+    OpNe = Ne,
+    OpGt = Gt,
+    OpGe = Ge,
+    OpLt = Lt,
+    OpLe = Le
+);
+
+/// A date-time comparison with a literal that is an exact UTC date-time, compiled for its
+/// operator `O`.
+struct InstantCmp<O> {
+    lit: i128,
+    utc: NaiveDateTime,
+    op: PhantomData<O>,
+}
+
+impl<O: Op> FieldTest for InstantCmp<O> {
     #[inline(always)]
     fn test(&self, f: Field<'_>) -> Option<bool> {
         Some(match f {
-            // Same order as the instants, without computing them (leap seconds excepted).
-            Field::DateTimeOffset(t) if t.timestamp_subsec_nanos() < 1_000_000_000 => {
-                self.op.holds(Some(t.naive_utc().cmp(&self.utc)))
+            Field::DateTimeOffset(t) => {
+                if t.timestamp_subsec_nanos() < 1_000_000_000 {
+                    // Same order as the instants, without computing them.
+                    O::OP.holds(Some(t.naive_utc().cmp(&self.utc)))
+                } else {
+                    leap_second_cmp(O::OP, self.lit, t)
+                }
             }
-            f => instant_cmp(self.op, self.lit, f),
+            f => instant_cmp(O::OP, self.lit, f),
         })
     }
 }
 
+/// A date-time in a leap second (nanoseconds ≥ 10⁹) against the literal's instant.
+#[cold]
+#[inline(never)]
+fn leap_second_cmp(op: CompareOp, lit: i128, t: DateTime<FixedOffset>) -> bool {
+    op.holds(Some(crate::semantics::scalar::instant_nanos(&t).cmp(&lit)))
+}
+
+#[cold]
 #[inline(never)]
 fn instant_cmp(op: CompareOp, lit: i128, f: Field<'_>) -> bool {
     match instant_of(f) {
@@ -202,7 +265,15 @@ where
             },
             next,
         ),
-        Check::Guid { op, lit, .. } => boxed(get, GuidCmp { op: *op, lit: *lit }, next),
+        Check::Guid { op, lit, .. } => boxed(
+            get,
+            GuidCmp {
+                op: *op,
+                mask: OrdMask::of(*op),
+                lit: *lit,
+            },
+            next,
+        ),
         Check::GuidIn { set, has_null, .. } => boxed(
             get,
             GuidIn {
@@ -216,15 +287,24 @@ where
             lit,
             lit_utc: Some(utc),
             ..
-        } => boxed(
-            get,
-            InstantCmp {
-                op: *op,
-                lit: *lit,
-                utc: *utc,
-            },
-            next,
-        ),
+        } => {
+            fn cmp<O: Op>(lit: i128, utc: NaiveDateTime) -> InstantCmp<O> {
+                InstantCmp {
+                    lit,
+                    utc,
+                    op: PhantomData,
+                }
+            }
+            let (lit, utc) = (*lit, *utc);
+            match op {
+                CompareOp::Eq => boxed(get, cmp::<OpEq>(lit, utc), next),
+                CompareOp::Ne => boxed(get, cmp::<OpNe>(lit, utc), next),
+                CompareOp::Gt => boxed(get, cmp::<OpGt>(lit, utc), next),
+                CompareOp::Ge => boxed(get, cmp::<OpGe>(lit, utc), next),
+                CompareOp::Lt => boxed(get, cmp::<OpLt>(lit, utc), next),
+                CompareOp::Le => boxed(get, cmp::<OpLe>(lit, utc), next),
+            }
+        }
         other => boxed(get, General(other.clone()), next),
     }
 }

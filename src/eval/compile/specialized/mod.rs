@@ -257,4 +257,59 @@ mod tests {
             assert_eq!(own_json.matching_indices(&json), expected, "{text}");
         }
     }
+
+    /// Every comparison operator on date-times and Guids, compiled for the record type, against
+    /// the reference interpreter: values below, at and above the literal, a leap second (whose
+    /// order is decided on the instant), and other offsets.
+    #[test]
+    fn date_time_and_guid_comparisons_agree_with_the_interpreter() {
+        use chrono::{DateTime, FixedOffset, NaiveDate};
+        let utc = |h, m, s, nano| -> DateTime<FixedOffset> {
+            NaiveDate::from_ymd_opt(2024, 6, 30)
+                .unwrap()
+                .and_hms_nano_opt(h, m, s, nano)
+                .unwrap()
+                .and_utc()
+                .fixed_offset()
+        };
+        let times = [
+            utc(23, 59, 58, 0),
+            utc(23, 59, 59, 0),
+            utc(23, 59, 59, 999_999_999),
+            utc(23, 59, 59, 1_000_000_000),
+            utc(23, 59, 59, 1_500_000_000),
+            utc(12, 0, 0, 0).with_timezone(&FixedOffset::east_opt(5 * 3600).unwrap()),
+        ];
+        let mut records = crate::mde::sample::machine_actions(times.len(), 7);
+        let ids: Vec<String> = records.iter().map(|r| r.id.to_string()).collect();
+        for (r, t) in records.iter_mut().zip(times) {
+            r.creation_date_time_utc = t;
+        }
+        let opts = ValidateOptions::default();
+        for op in ["eq", "ne", "gt", "ge", "lt", "le"] {
+            for text in [
+                format!("creationDateTimeUtc {op} 2024-06-30T23:59:59Z"),
+                format!("creationDateTimeUtc {op} 2024-06-30T23:59:59.999999999Z"),
+                format!("creationDateTimeUtc {op} 2024-06-30T12:00:00+05:00"),
+                format!("id {op} {}", ids[2]),
+            ] {
+                let typed = validate_text(&text, machine_actions(), &opts).unwrap();
+                let own = typed.compile_for::<MachineAction>();
+                for r in &records {
+                    let want = crate::eval::interp::evaluate_at(&typed, r, &own.now());
+                    assert_eq!(
+                        own.evaluate(r),
+                        want,
+                        "{text} on {}",
+                        r.creation_date_time_utc
+                    );
+                }
+                assert_eq!(
+                    own.count_matches(&records),
+                    records.iter().filter(|r| own.matches(r)).count(),
+                    "{text}"
+                );
+            }
+        }
+    }
 }
