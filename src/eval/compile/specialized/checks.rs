@@ -6,6 +6,7 @@ use std::marker::PhantomData;
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
 
 use super::nodes::{Leaf, Node};
+use crate::eval::compile::guid_set::GuidSet;
 use crate::eval::compile::per_record::{check_field, guid_of, instant_of, str_fn, str_of};
 use crate::eval::compile::plan::{Check, EnumSet, FastSet, StrFn};
 use crate::eval::record::Field;
@@ -133,7 +134,7 @@ fn guid_cmp(op: CompareOp, lit: u128, f: Field<'_>) -> bool {
 }
 
 struct GuidIn {
-    set: FastSet<u128>,
+    set: GuidSet,
     has_null: bool,
 }
 
@@ -141,7 +142,7 @@ impl FieldTest for GuidIn {
     #[inline(always)]
     fn test(&self, f: Field<'_>) -> Option<bool> {
         Some(match f {
-            Field::Guid(g) => self.set.contains(&g.as_u128()),
+            Field::Guid(g) => self.set.contains(g.as_u128()),
             f => guid_in(self, f),
         })
     }
@@ -150,7 +151,7 @@ impl FieldTest for GuidIn {
 #[inline(never)]
 fn guid_in(t: &GuidIn, f: Field<'_>) -> bool {
     match guid_of(f) {
-        Some(g) => t.set.contains(&g),
+        Some(g) => t.set.contains(g),
         None => t.has_null,
     }
 }
