@@ -43,6 +43,26 @@
 //! [`typed`]) or from the builders ([`EntitySet::builder`], [`StructuredType::entity`],
 //! [`EnumType::builder`](schema::EnumType::builder)); MDE's own models and sets are in [`mde`]. The
 //! command line (`odata-filter parse|check|query|schema`) is a thin layer over these.
+//!
+//! ## Modules
+//!
+//! | module | what it holds |
+//! |---|---|
+//! | [`ast`] | the faithful syntax tree: [`Expr`], operators, functions, literals, [`Span`] |
+//! | [`schema`], [`typed`] | EDM types, structured and enum types, entity sets; the traits the derives implement |
+//! | [`validate`](mod@validate) | [`TypedFilter`], the typed IR and its checked constructors |
+//! | [`eval`] | [`Record`], [`CompiledFilter`], the result of a query |
+//! | [`options`], [`query`] | the query string ([`QueryOptions`]); a whole query validated against a set ([`Query`], [`ValidatedQuery`]) |
+//! | [`builder`] | [`QueryBuilder`], field handles and filters that cannot be misbuilt |
+//! | [`error`] | [`Error`], [`ErrorKind`], [`Errors`], [`Warning`] |
+//! | [`value`] | the values a filter computes with |
+//! | [`data`] | data files read, checked and queried in bounded memory |
+//! | [`mde`] | Microsoft Defender for Endpoint: models, entity sets, handles, sample data, wire errors |
+//! | `sql` (feature `sql`; engines `sqlite`, `postgres`) | filters and queries compiled to SQL; a store |
+//! | `server`, `client` (features `server`, `client`) | an MDE API emulator; a blocking MDE client |
+//!
+//! With `default-features = false` the crate is the core alone: parse, validate, evaluate, build,
+//! print (no clap, no SQL engines, no HTTP).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

@@ -536,7 +536,7 @@ impl Query {
             entity_type: Arc::clone(set.entity_type()),
             entity_set: set.name().into(),
             page_size: set.top_cap(),
-            service_root: crate::eval::execute::MDE_SERVICE_ROOT.into(),
+            service_root: crate::mde::SERVICE_ROOT.into(),
             default_order: set.default_order().to_vec(),
         })
     }

@@ -11,7 +11,7 @@ use odata_filter::mde::{machine_actions, machines};
 use odata_filter::query::Query;
 use odata_filter::schema::EntitySet;
 use odata_filter::sql::store::{Store, StoreError};
-use odata_filter::sql::{compile_query, layout::Layout, Dialect, Postgres, Sqlite};
+use odata_filter::sql::{compile_query, Layout, Dialect, Postgres, Sqlite};
 use serde_json::Value;
 
 /// A few records per entity set with nulls, odd strings and tags, loaded once per process.

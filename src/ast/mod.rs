@@ -24,7 +24,8 @@ mod operator;
 
 pub use function::Function;
 pub use literal::{DateLiteral, DateTimeOffsetLiteral, Literal, TimeOfDayLiteral, UtcOffset};
-pub use operator::{BinaryOp, UnaryOp, MEMBERSHIP_PRECEDENCE, UNARY_PRECEDENCE};
+pub use operator::{BinaryOp, UnaryOp};
+pub(crate) use operator::{MEMBERSHIP_PRECEDENCE, UNARY_PRECEDENCE};
 pub use uuid::Uuid;
 
 /// A byte range of the source text, `start..end`.

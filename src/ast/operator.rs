@@ -142,6 +142,6 @@ impl fmt::Display for BinaryOp {
 }
 
 /// Precedence of the prefix operators `-` and `not` (see [`BinaryOp::precedence`]).
-pub const UNARY_PRECEDENCE: u8 = 7;
+pub(crate) const UNARY_PRECEDENCE: u8 = 7;
 /// Precedence of `in` and `has`.
-pub const MEMBERSHIP_PRECEDENCE: u8 = 8;
+pub(crate) const MEMBERSHIP_PRECEDENCE: u8 = 8;

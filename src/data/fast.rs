@@ -29,6 +29,8 @@ pub(super) struct Plan {
     props: Vec<Prop>,
     /// One bit per property that must be present (the non-nullable ones).
     required: u64,
+    /// The number of complex and collection properties (each has a [`Prop::cell`]).
+    cells: usize,
 }
 
 struct Prop {
@@ -37,6 +39,8 @@ struct Prop {
     key: Box<[u8]>,
     nullable: bool,
     kind: Kind,
+    /// For a complex or collection property: its place among a row's parsed values ([`Row::cells`]).
+    cell: usize,
 }
 
 enum Kind {
@@ -56,6 +60,7 @@ enum Kind {
 }
 
 /// A top-level value of a record that passed the fast path, borrowed from the input.
+#[derive(Clone, Copy)]
 pub(super) enum Val<'c> {
     Null,
     Bool(bool),
@@ -68,8 +73,8 @@ pub(super) enum Val<'c> {
     Enum(u32),
     /// An empty collection.
     Empty,
-    /// A complex value or a collection: its JSON text, parsed on first use.
-    Raw(&'c str, OnceCell<Box<serde_json::Value>>),
+    /// A complex value or a collection: its JSON text, parsed on first use (into [`Row::cells`]).
+    Raw(&'c str),
 }
 
 impl Plan {
@@ -78,25 +83,40 @@ impl Plan {
         if ty.properties().is_empty() || ty.properties().len() > 64 {
             return None;
         }
-        let mut required = 0;
+        let (mut required, mut cells) = (0, 0);
         let mut props = Vec::new();
         for (i, p) in ty.properties().iter().enumerate() {
             if !p.is_nullable() {
                 required |= 1u64 << i;
             }
+            let kind = Kind::of(p.ty())?;
+            let cell = cells;
+            if matches!(kind, Kind::Complex(_) | Kind::Collection(_)) {
+                cells += 1;
+            }
             props.push(Prop {
                 name: p.name().as_bytes().into(),
                 key: format!("\"{}\":", p.name()).into_bytes().into(),
                 nullable: p.is_nullable(),
-                kind: Kind::of(p.ty())?,
+                kind,
+                cell,
             });
         }
-        Some(Plan { props, required })
+        Some(Plan {
+            props,
+            required,
+            cells,
+        })
     }
 
     /// The number of values a record has ([`Plan::scan`] appends this many).
     pub(super) fn width(&self) -> usize {
         self.props.len()
+    }
+
+    /// The number of parsed complex and collection values a [`Row`] has room for.
+    pub(super) fn cells(&self) -> usize {
+        self.cells
     }
 
     /// Checks the record `text` (from its `{` to the end of its line or span) and appends its
@@ -106,7 +126,7 @@ impl Plan {
             return false;
         };
         let base = out.len();
-        out.resize_with(base + self.width(), || Val::Null);
+        out.resize(base + self.width(), Val::Null);
         let mut sc = Scanner { s, b: text, i: 0 };
         sc.ws();
         let ok = sc.object(self, Some(&mut out[base..]), 0).is_some() && {
@@ -148,6 +168,8 @@ impl Kind {
 /// A record that passed the fast path, as the filter and the order key read it.
 pub(super) struct Row<'v, 'c> {
     pub(super) vals: &'v [Val<'c>],
+    /// Its complex and collection values once parsed ([`Plan::cells`] of them, empty at first).
+    pub(super) cells: &'v [OnceCell<Box<serde_json::Value>>],
     pub(super) plan: &'v Plan,
 }
 
@@ -175,10 +197,13 @@ impl Record for Row<'_, '_> {
                 _ => Field::Null,
             },
             Some(Val::Empty) => Field::Json(&EMPTY),
-            Some(Val::Raw(text, parsed)) => Field::Json(parsed.get_or_init(|| {
-                // Checked by the scan: valid JSON.
-                Box::new(serde_json::from_str(text).unwrap_or(serde_json::Value::Null))
-            })),
+            Some(Val::Raw(text)) => match self.cells.get(self.plan.props[index].cell) {
+                Some(cell) => Field::Json(cell.get_or_init(|| {
+                    // Checked by the scan: valid JSON.
+                    Box::new(serde_json::from_str(text).unwrap_or(serde_json::Value::Null))
+                })),
+                None => Field::Null,
+            },
         }
     }
 }
@@ -306,7 +331,7 @@ impl<'c> Scanner<'c> {
             loop {
                 // Properties usually come in declared order, written compactly: `"name":`.
                 let at = match plan.props.get(next) {
-                    Some(p) if self.b[self.i..].starts_with(&p.key) => {
+                    Some(p) if starts_with(&self.b[self.i..], &p.key) => {
                         self.i += p.key.len();
                         next
                     }
@@ -327,17 +352,19 @@ impl<'c> Scanner<'c> {
                 next = at + 1;
                 self.ws();
                 let prop = &plan.props[at];
-                let v = if self.b.get(self.i) == Some(&b'n') {
+                let mut scratch = Val::Null;
+                let slot = match vals.as_deref_mut() {
+                    Some(vals) => &mut vals[at],
+                    None => &mut scratch,
+                };
+                if self.b.get(self.i) == Some(&b'n') {
                     if !prop.nullable {
                         return None;
                     }
                     self.literal(b"null")?;
-                    Val::Null
+                    *slot = Val::Null;
                 } else {
-                    self.typed(&prop.kind, depth)?
-                };
-                if let Some(vals) = vals.as_deref_mut() {
-                    vals[at] = v;
+                    self.typed(&prop.kind, depth, slot)?;
                 }
                 self.ws();
                 match self.b.get(self.i)? {
@@ -356,9 +383,9 @@ impl<'c> Scanner<'c> {
         (seen & plan.required == plan.required).then_some(())
     }
 
-    /// A non-null value of `kind` at `i`.
-    fn typed(&mut self, kind: &Kind, depth: u32) -> Option<Val<'c>> {
-        Some(match kind {
+    /// A non-null value of `kind` at `i`, written to `slot`.
+    fn typed(&mut self, kind: &Kind, depth: u32, slot: &mut Val<'c>) -> Option<()> {
+        *slot = match kind {
             // Nested values are only checked; a top-level string is kept, so it must be plain.
             Kind::Str if depth > 0 => {
                 self.string(true)?;
@@ -369,21 +396,29 @@ impl<'c> Scanner<'c> {
                 Val::Str(self.s.get(a..z)?)
             }
             Kind::Guid => {
-                let (a, z) = self.string(false)?;
-                if z - a != 36 {
-                    return None;
-                }
-                Val::Guid(Uuid::try_parse_ascii(&self.b[a..z]).ok()?)
+                // Hyphenated (36 characters of hex digits and hyphens, so a plain string).
+                self.eat(b'"')?;
+                let a = self.i;
+                let g = Uuid::try_parse_ascii(self.b.get(a..a + 36)?).ok()?;
+                self.i = a + 36;
+                self.eat(b'"')?;
+                Val::Guid(g)
             }
             Kind::DateTime => {
-                let (a, z) = self.string(false)?;
-                date_time_parts(&self.b[a..z])?;
-                Val::DateTime(self.s.get(a..z)?)
+                // Digits and `-T:.Z+` only, so a plain string.
+                self.eat(b'"')?;
+                let a = self.i;
+                let (_, len) = date_time_prefix(&self.b[a..])?;
+                self.i = a + len;
+                self.eat(b'"')?;
+                Val::DateTime(self.s.get(a..a + len)?)
             }
             Kind::Enum(members) => {
                 let (a, z) = self.string(false)?;
                 let text = &self.b[a..z];
-                let m = members.iter().position(|(n, _)| n.as_bytes() == text)?;
+                let m = members
+                    .iter()
+                    .position(|(n, _)| n.len() == text.len() && starts_with(text, n.as_bytes()))?;
                 Val::Enum(m as u32)
             }
             Kind::Bool => {
@@ -407,7 +442,7 @@ impl<'c> Scanner<'c> {
                 }
                 let start = self.i;
                 self.object(plan, None, depth + 1)?;
-                Val::Raw(self.s.get(start..self.i)?, OnceCell::new())
+                Val::Raw(self.s.get(start..self.i)?)
             }
             Kind::Collection(element) => {
                 if depth >= MAX_DEPTH {
@@ -417,10 +452,12 @@ impl<'c> Scanner<'c> {
                 self.eat(b'[')?;
                 self.ws();
                 if self.eat(b']').is_some() {
-                    return Some(Val::Empty);
+                    *slot = Val::Empty;
+                    return Some(());
                 }
+                let mut scratch = Val::Null;
                 loop {
-                    self.typed(element, depth + 1)?;
+                    self.typed(element, depth + 1, &mut scratch)?;
                     self.ws();
                     match self.b.get(self.i)? {
                         b',' => {
@@ -434,11 +471,34 @@ impl<'c> Scanner<'c> {
                         _ => return None,
                     }
                 }
-                Val::Raw(self.s.get(start..self.i)?, OnceCell::new())
+                Val::Raw(self.s.get(start..self.i)?)
             }
             Kind::Other => return None,
-        })
+        };
+        Some(())
     }
+}
+
+/// `hay` starts with `key`: compared a word at a time (keys and members are short, a call to
+/// `memcmp` costs more than the comparison).
+#[inline(always)]
+fn starts_with(hay: &[u8], key: &[u8]) -> bool {
+    let n = key.len();
+    let Some(h) = hay.get(..n) else {
+        return false;
+    };
+    if n < 8 {
+        return h == key;
+    }
+    let word = |s: &[u8], i: usize| u64::from_le_bytes(s[i..i + 8].try_into().unwrap_or([0; 8]));
+    let mut i = 0;
+    while i + 8 < n {
+        if word(h, i) != word(key, i) {
+            return false;
+        }
+        i += 8;
+    }
+    word(h, n - 8) == word(key, n - 8)
 }
 
 /// The fields of `YYYY-MM-DDTHH:MM:SS[.f{1,9}](Z|±HH:MM)`, a subset of RFC 3339, each in range
@@ -446,26 +506,42 @@ impl<'c> Scanner<'c> {
 type Parts = (i32, u32, u32, u32, u32, u32, u32, i32);
 
 fn date_time_parts(t: &[u8]) -> Option<Parts> {
-    fn num(t: &[u8], at: usize, len: usize) -> Option<u32> {
-        let mut n = 0;
-        for &d in t.get(at..at + len)? {
-            if !d.is_ascii_digit() {
-                return None;
-            }
-            n = n * 10 + u32::from(d - b'0');
-        }
-        Some(n)
-    }
-    if t.len() < 20
-        || t[4] != b'-'
-        || t[7] != b'-'
-        || t[10] != b'T'
-        || t[13] != b':'
-        || t[16] != b':'
+    date_time_prefix(t)
+        .filter(|&(_, len)| len == t.len())
+        .map(|(parts, _)| parts)
+}
+
+/// The date-time [`date_time_parts`] takes at the start of `t`, and its length.
+#[inline]
+fn date_time_prefix(t: &[u8]) -> Option<(Parts, usize)> {
+    const DIGITS: [usize; 14] = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+    const SCALE: [u32; 10] = [
+        1_000_000_000,
+        100_000_000,
+        10_000_000,
+        1_000_000,
+        100_000,
+        10_000,
+        1_000,
+        100,
+        10,
+        1,
+    ];
+    let p: &[u8; 19] = t.get(..19)?.try_into().ok()?;
+    let v = |i: usize| u32::from(p[i].wrapping_sub(b'0'));
+    // A byte is a digit when `v` is at most 9, that is when `v + 6` has no bit above the fourth.
+    let not_digits = DIGITS.iter().fold(0, |acc, &i| acc | ((v(i) + 6) >> 4));
+    if not_digits != 0
+        || p[4] != b'-'
+        || p[7] != b'-'
+        || p[10] != b'T'
+        || p[13] != b':'
+        || p[16] != b':'
     {
         return None;
     }
-    let (y, mo, d) = (num(t, 0, 4)?, num(t, 5, 2)?, num(t, 8, 2)?);
+    let two = |i: usize| v(i) * 10 + v(i + 1);
+    let (y, mo, d) = (two(0) * 100 + two(2), two(5), two(8));
     let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
     let days = match mo {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -474,33 +550,45 @@ fn date_time_parts(t: &[u8]) -> Option<Parts> {
         2 => 28,
         _ => return None,
     };
-    let (h, mi, sec) = (num(t, 11, 2)?, num(t, 14, 2)?, num(t, 17, 2)?);
+    let (h, mi, sec) = (two(11), two(14), two(17));
     if d == 0 || d > days || h > 23 || mi > 59 || sec > 59 {
         return None;
     }
     let mut i = 19;
     let mut nanos = 0;
-    if t[i] == b'.' {
+    if t.get(i) == Some(&b'.') {
         i += 1;
-        let start = i;
-        while i < t.len() && t[i].is_ascii_digit() {
+        while let Some(&c @ b'0'..=b'9') = t.get(i) {
+            if i - 20 == 9 {
+                return None;
+            }
+            nanos = nanos * 10 + u32::from(c - b'0');
             i += 1;
         }
-        let digits = i - start;
-        if digits == 0 || digits > 9 {
+        let digits = i - 20;
+        if digits == 0 {
             return None;
         }
-        nanos = num(t, start, digits)? * 10u32.pow((9 - digits) as u32);
+        nanos *= SCALE[digits];
     }
-    let offset = match &t[i..] {
-        [b'Z'] => 0,
-        [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
-            let (oh, om) = (num(t, i + 1, 2)?, num(t, i + 4, 2)?);
+    let offset = match *t.get(i)? {
+        b'Z' => {
+            i += 1;
+            0
+        }
+        sign @ (b'+' | b'-') => {
+            let o: &[u8; 5] = t.get(i + 1..i + 6)?.try_into().ok()?;
+            let w = |j: usize| u32::from(o[j].wrapping_sub(b'0'));
+            if [0, 1, 3, 4].iter().any(|&j| w(j) > 9) || o[2] != b':' {
+                return None;
+            }
+            let (oh, om) = (w(0) * 10 + w(1), w(3) * 10 + w(4));
             if oh > 23 || om > 59 {
                 return None;
             }
+            i += 6;
             let secs = (oh * 3600 + om * 60) as i32;
-            if *sign == b'-' {
+            if sign == b'-' {
                 -secs
             } else {
                 secs
@@ -508,7 +596,7 @@ fn date_time_parts(t: &[u8]) -> Option<Parts> {
         }
         _ => return None,
     };
-    Some((y as i32, mo, d, h, mi, sec, nanos, offset))
+    Some(((y as i32, mo, d, h, mi, sec, nanos, offset), i))
 }
 
 /// The instant and offset of a date-time [`date_time_parts`] takes, as chrono's RFC 3339 parser
@@ -599,8 +687,10 @@ mod tests {
         if fast {
             let typed =
                 typed.unwrap_or_else(|e| panic!("fast path took a bad record ({e}): {text}"));
+            let cells: Vec<OnceCell<_>> = (0..plan.cells()).map(|_| OnceCell::new()).collect();
             let row = Row {
                 vals: &vals,
+                cells: &cells,
                 plan: &plan,
             };
             for (i, p) in MachineAction::structured_type()

@@ -4,14 +4,15 @@ use std::io::Read;
 
 use super::{Chunk, ChunkKind, DataError, CHUNK, MAX_RECORD_BYTES};
 
-/// Reads `input` in blocks cut after the last newline: chunks of whole lines. True when the input
-/// is not empty (only whitespace).
+/// Reads `input` in blocks cut after the last newline: chunks of whole lines, into buffers from
+/// `fresh` (empty; the workers hand theirs back). True when the input is not empty (only whitespace).
 pub(super) fn produce_lines<R: Read>(
     mut input: R,
     name: &str,
+    fresh: &mut dyn FnMut() -> Vec<u8>,
     send: &mut dyn FnMut(Chunk) -> bool,
 ) -> Result<bool, DataError> {
-    let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + 4096);
+    let mut buf: Vec<u8> = fresh();
     let (mut line, mut offset, mut first) = (1usize, 0u64, true);
     let mut any = false;
     // Bytes of `buf` known to hold no newline (a line longer than a chunk is searched once).
@@ -61,11 +62,12 @@ pub(super) fn produce_lines<R: Read>(
         };
         if cut > 0 {
             searched = 0;
-            let tail = buf[cut..].to_vec();
+            let mut next = fresh();
+            next.extend_from_slice(&buf[cut..]);
             buf.truncate(cut);
             let newlines = memchr::memchr_iter(b'\n', &buf).count();
-            any |= buf.iter().any(|b| !b.is_ascii_whitespace());
-            let data = std::mem::replace(&mut buf, Vec::with_capacity(CHUNK + 4096));
+            any = any || buf.iter().any(|b| !b.is_ascii_whitespace());
+            let data = std::mem::replace(&mut buf, next);
             if any
                 && !send(Chunk {
                     data,
@@ -75,7 +77,6 @@ pub(super) fn produce_lines<R: Read>(
             {
                 return Ok(true);
             }
-            buf.extend_from_slice(&tail);
             line += newlines;
             offset += cut as u64;
         }

@@ -8,6 +8,8 @@
 //! over the chunk in batches, and offer the matching records to a bounded top-k by the query's order
 //! (`$skip + $top` rows). Only the kept records' raw JSON text is retained, so memory does not grow
 //! with the input and the output is the record exactly as read (parsed again only for the page).
+//! A record longer than 16 MiB is an error ("a record is longer than 16 MiB"): one runaway line or
+//! unclosed object cannot take all memory.
 //!
 //! ```
 //! use odata_filter::data::{query_reader, ReadOptions};
@@ -200,8 +202,9 @@ impl StreamOutcome {
 const CHUNK: usize = 2 << 20;
 
 /// The longest record accepted (a MachineAction is about 1 KB), so that one runaway line or
-/// unclosed object cannot take all memory.
-pub const MAX_RECORD_BYTES: usize = 16 << 20;
+/// unclosed object cannot take all memory. A fixed limit rather than a [`ReadOptions`] field: it
+/// bounds memory per worker, and no record of any entity type comes near it.
+pub(crate) const MAX_RECORD_BYTES: usize = 16 << 20;
 
 /// A run of whole records.
 struct Chunk {
@@ -267,12 +270,15 @@ where
 
     let (tx, rx) = mpsc::sync_channel::<Chunk>(workers);
     let rx = Mutex::new(rx);
+    // Buffers the workers are done with, for the reader to fill again: no more than are in flight.
+    let (back_tx, back_rx) = mpsc::channel::<Vec<u8>>();
     let (shares, produced) = std::thread::scope(|scope| {
         let tx = tx;
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 let (rx, filter, order, failed) = (&rx, filter.as_ref(), &order, &failed);
                 let plan = plan.as_ref();
+                let back = back_tx.clone();
                 scope.spawn(move || {
                     let mut share = Share {
                         matched: 0,
@@ -287,6 +293,10 @@ where
                         let next = rx.lock().map(|r| r.recv());
                         let Ok(Ok(chunk)) = next else { break };
                         work.run(&chunk, name, plan, filter, order, &mut share);
+                        let mut data = chunk.data;
+                        data.clear();
+                        // The reader may be gone (an error): the buffer is then dropped here.
+                        let _ = back.send(data);
                         if share.first_invalid.is_some() && !options.skip_invalid {
                             failed.store(true, AtomicOrdering::Relaxed);
                         }
@@ -305,7 +315,14 @@ where
             tx.send(chunk).is_ok()
         };
         let produced = match options.format {
-            Format::JsonLines => lines::produce_lines(input, name, &mut send),
+            Format::JsonLines => {
+                let mut fresh = || {
+                    back_rx
+                        .try_recv()
+                        .unwrap_or_else(|_| Vec::with_capacity(CHUNK + 4096))
+                };
+                lines::produce_lines(input, name, &mut fresh, &mut send)
+            }
             Format::Auto => scan::produce(input, name, &mut send),
         };
         drop(tx);

@@ -4,10 +4,16 @@
 
 use serde::de::DeserializeOwned;
 
-use super::fast::{Plan, Row};
+use std::cell::OnceCell;
+
+use super::fast::{Plan, Row, Val};
 use super::{Chunk, ChunkKind, DataError, RawRecord, Share, Span};
 use crate::eval::execute::OrderKeys;
 use crate::eval::{CompiledFilter, Record};
+
+/// Records the fast path checked are filtered and offered this many at a time, while their values
+/// are still in the cache.
+const BATCH: usize = 256;
 
 /// A worker's scratch space, reused from chunk to chunk.
 pub(super) struct Work<T> {
@@ -15,11 +21,13 @@ pub(super) struct Work<T> {
     records: Vec<T>,
     /// Per record of `records`: its span in the chunk and its input position.
     places: Vec<(Span, u64)>,
-    /// The same for the records that took the fast path.
+    /// The same for the records of the batch that took the fast path.
     fast_places: Vec<(Span, u64)>,
+    /// Their complex and collection values, parsed when the filter reads them.
+    cells: Vec<OnceCell<Box<serde_json::Value>>>,
+    /// The allocation of the fast path's values, kept empty between chunks.
+    vals: Vec<Val<'static>>,
     hits: Vec<usize>,
-    /// The capacity the fast path's values needed last time.
-    vals_capacity: usize,
 }
 
 impl<T> Default for Work<T> {
@@ -28,8 +36,9 @@ impl<T> Default for Work<T> {
             records: Vec::new(),
             places: Vec::new(),
             fast_places: Vec::new(),
+            cells: Vec::new(),
+            vals: Vec::new(),
             hits: Vec::new(),
-            vals_capacity: 0,
         }
     }
 }
@@ -49,16 +58,41 @@ impl<T: DeserializeOwned + Record> Work<T> {
         self.records.clear();
         self.places.clear();
         self.fast_places.clear();
-        let mut vals = Vec::with_capacity(self.vals_capacity);
-        let (records, places, fast_places) =
-            (&mut self.records, &mut self.places, &mut self.fast_places);
+        let width = plan.map_or(0, Plan::width);
+        let mut vals = recycle(std::mem::take(&mut self.vals));
+        vals.reserve(BATCH * width);
+        let Work {
+            records,
+            places,
+            fast_places,
+            cells,
+            hits,
+            ..
+        } = self;
         let mut take = |span: Span, share: &mut Share| {
             let text = &chunk.data[span.start..span.end];
             let pos = chunk.offset + span.start as u64;
             share.records += 1;
-            if plan.is_some_and(|p| p.scan(text, &mut vals)) {
-                fast_places.push((span, pos));
-                return;
+            if let Some(plan) = plan {
+                if plan.scan(text, &mut vals) {
+                    fast_places.push((span, pos));
+                    if fast_places.len() == BATCH {
+                        offer_rows(
+                            &vals,
+                            plan,
+                            fast_places,
+                            cells,
+                            hits,
+                            chunk,
+                            filter,
+                            order,
+                            share,
+                        );
+                        vals.clear();
+                        fast_places.clear();
+                    }
+                    return;
+                }
             }
             match serde_json::from_slice::<T>(text) {
                 Ok(r) => {
@@ -109,32 +143,66 @@ impl<T: DeserializeOwned + Record> Work<T> {
                 }
             }
         }
-        self.vals_capacity = vals.capacity();
         if let Some(plan) = plan {
-            let rows: Vec<Row> = vals
-                .chunks_exact(plan.width())
-                .map(|vals| Row { vals, plan })
-                .collect();
-            offer(
-                &rows,
-                &self.fast_places,
-                &mut self.hits,
+            offer_rows(
+                &vals,
+                plan,
+                fast_places,
+                cells,
+                hits,
                 chunk,
                 filter,
                 order,
                 share,
             );
         }
-        offer(
-            &self.records,
-            &self.places,
-            &mut self.hits,
-            chunk,
-            filter,
-            order,
-            share,
-        );
+        offer(records, places, hits, chunk, filter, order, share);
         share.max_retained = share.max_retained.max(share.best.len());
+        self.vals = recycle(vals);
+    }
+}
+
+/// An empty vector with the allocation of `v`, for values borrowed from another chunk.
+fn recycle<'b>(mut v: Vec<Val<'_>>) -> Vec<Val<'b>> {
+    v.clear();
+    // Collecting in place keeps the allocation (the element types have the same layout).
+    v.into_iter().map(|_| Val::Null).collect()
+}
+
+/// Filters and offers the records the fast path checked (`vals`, a row of [`Plan::width`] values
+/// per record at `places`).
+#[allow(clippy::too_many_arguments)]
+fn offer_rows(
+    vals: &[Val<'_>],
+    plan: &Plan,
+    places: &[(Span, u64)],
+    cells: &mut Vec<OnceCell<Box<serde_json::Value>>>,
+    hits: &mut Vec<usize>,
+    chunk: &Chunk,
+    filter: Option<&CompiledFilter>,
+    order: &OrderKeys,
+    share: &mut Share,
+) {
+    let n = places.len();
+    if n == 0 {
+        return;
+    }
+    cells.resize_with(n * plan.cells(), OnceCell::new);
+    let c = plan.cells();
+    let rows: Vec<Row> = vals
+        .chunks_exact(plan.width())
+        .enumerate()
+        .map(|(i, vals)| Row {
+            vals,
+            cells: &cells[i * c..(i + 1) * c],
+            plan,
+        })
+        .collect();
+    offer(&rows, places, hits, chunk, filter, order, share);
+    drop(rows);
+    // Parsed values are rare (only when the filter reads a complex or collection property).
+    for cell in cells.iter_mut() {
+        cell.take();
     }
 }
 
@@ -270,4 +338,19 @@ fn invalid<T: DeserializeOwned>(
         err.property = property;
     }
     note_invalid(share, pos, err);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recycling_keeps_the_allocation() {
+        let text = String::from("x");
+        let mut v = vec![Val::Str(&text); 1000];
+        v.truncate(10);
+        let cap = v.capacity();
+        let w: Vec<Val<'static>> = recycle(v);
+        assert_eq!((w.len(), w.capacity()), (0, cap));
+    }
 }

@@ -1,13 +1,5 @@
 //! Query execution: `$filter`, `$orderby`, `$skip`, `$top`, `$count` and `$select` over a slice of
-//! records, producing the MDE response body.
-//!
-//! Records are never copied: the filter yields indices, ordering sorts `(key, index)` pairs — and
-//! when only a page is wanted, it first partitions so that only the `skip + top` first are sorted —
-//! and only the records of the page are serialized.
-//!
-//! Without `$orderby`, results are newest first by `creationDateTimeUtc`, ties by `id` (when the
-//! entity type has those properties), as the service appears to order them. Without `$top`, at most
-//! the entity set's page size (10,000 for MachineActions) is returned.
+//! records, producing the response body (see the [`eval`](crate::eval) module docs).
 //!
 //! ```
 //! use odata_filter::query::Query;
@@ -42,11 +34,8 @@ use crate::semantics::values as ops;
 use crate::validate::{Base, TypedExpr};
 use crate::value::Value;
 
-/// The service root the built-in context URLs use.
-pub const MDE_SERVICE_ROOT: &str = "https://api.security.microsoft.com/api/";
-
-/// The page size when `$top` is not given (MDE's maximum page size).
-pub const DEFAULT_PAGE_SIZE: u64 = 10_000;
+/// The page size when neither `$top` nor the entity set's `$top` cap is given.
+pub(crate) const DEFAULT_PAGE_SIZE: u64 = 10_000;
 
 /// What a query selected: how many records matched `$filter` and the records of the page, in
 /// result order (`T` is `&R` for [`ValidatedQuery::execute`], `R` for [`ValidatedQuery::execute_iter`]).
@@ -369,7 +358,7 @@ impl ValidatedQuery {
         (skip, top)
     }
 
-    /// Runs the query over `records`: filter, order, skip, top. See the [module docs](self).
+    /// Runs the query over `records`: filter, order, skip, top. See the [`eval`](crate::eval) module docs.
     pub fn execute<'r, R: Record>(&self, records: &'r [R]) -> QueryResult<&'r R> {
         self.execute_with(records, self.filter().map(|f| f.compile()).as_ref())
     }

@@ -5,15 +5,23 @@
 //!
 //! ```text
 //! TypedFilter ──┬─▶ reference interpreter (internal: walks the tree, Value per node)
-//!               └─▶ compile::CompiledFilter (flat, type-specialised, batched)
+//!               └─▶ CompiledFilter (flat, type-specialised, batched)
 //! ValidatedQuery::execute(&[R]) ─▶ QueryResult (count + page indices) ─▶ response body (JSON)
 //! ```
 //!
-//! - [`record`]: the [`Record`] trait and its implementations for JSON objects and the typed
-//!   [`MachineAction`](crate::mde::MachineAction).
-//! - [`compile`]: compiled filters; a property test holds them equal to a reference interpreter
-//!   (internal: it walks the tree and computes a value per node, slow and obvious on purpose).
-//! - [`execute`]: `$filter`, `$orderby`, `$skip`, `$top`, `$count`, `$select` over a slice of records.
+//! - [`Record`]: what a filter reads, implemented for JSON objects and for structs with
+//!   `#[derive(EntityType)]` (such as [`MachineAction`](crate::mde::MachineAction)).
+//! - [`CompiledFilter`] and [`CompiledFilterFor`]: compiled filters; a property test holds them equal
+//!   to a reference interpreter (internal: it walks the tree and computes a value per node, slow and
+//!   obvious on purpose).
+//! - [`ValidatedQuery::execute`](crate::ValidatedQuery::execute) → [`QueryResult`]: `$filter`,
+//!   `$orderby`, `$skip`, `$top`, `$count`, `$select` over a slice of records. Records are never
+//!   copied: the filter yields indices, ordering sorts `(key, index)` pairs — and when only a page is
+//!   wanted, it first partitions so that only the `skip + top` first are sorted — and only the
+//!   records of the page are serialized. Without `$orderby`, results follow the entity set's default
+//!   order ([`EntitySet::default_order`](crate::EntitySet::default_order); MachineActions: newest
+//!   first by `creationDateTimeUtc`, ties by `id`), then input order. Without `$top`, at most the
+//!   entity set's page size (its `$top` cap; 10,000 for MachineActions) is returned.
 //!
 //! ```
 //! use odata_filter::query::Query;
@@ -29,11 +37,11 @@
 //! assert!(body["@odata.count"].is_u64());
 //! ```
 
-pub mod compile;
-pub mod execute;
+pub(crate) mod compile;
+pub(crate) mod execute;
 pub(crate) mod interp;
 pub(crate) mod read;
-pub mod record;
+pub(crate) mod record;
 #[cfg(test)]
 mod tests;
 

@@ -11,7 +11,7 @@ pub const INVALID_QUERY_PREFIX: &str = "The query specified in the URI is not va
 
 /// The message MDE gives for this error: ASP.NET Core OData's stock text for the errors that have one
 /// (an unknown or repeated option, `$top` above the cap, an option not supported or not allowed, an
-/// unknown `$select` property), the error's own [`Error::message`] for the others.
+/// unknown property), the error's own [`Error::message`] for the others.
 ///
 /// ```
 /// use odata_filter::{mde::{machine_actions, wire_message}, query::Query};
@@ -29,7 +29,6 @@ pub fn wire_message(error: &Error) -> Cow<'_, str> {
             .unwrap_or_default()
     };
     let text = match error.reason() {
-        None => return Cow::Borrowed(error.message()),
         Some(Reason::UnknownOption { option, suggestion }) => format!(
             "Custom query option '{option}' that starts with '$' is not supported.{}",
             hint(suggestion)
@@ -55,6 +54,7 @@ pub fn wire_message(error: &Error) -> Cow<'_, str> {
             "Could not find a property named '{property}' on type '{type_name}'.{}",
             hint(suggestion)
         ),
+        _ => return Cow::Borrowed(error.message()),
     };
     Cow::Owned(text)
 }

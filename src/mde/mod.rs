@@ -41,6 +41,10 @@ pub use model::{
 /// The namespace of MDE's model: `microsoft.windowsDefenderATP.api`.
 pub const MDE_NAMESPACE: &str = "microsoft.windowsDefenderATP.api";
 
+/// MDE's service root: response URLs (`@odata.context`, `@odata.nextLink`) are built on it unless a
+/// query names its own ([`ValidatedQuery::with_service_root`](crate::ValidatedQuery::with_service_root)).
+pub(crate) const SERVICE_ROOT: &str = "https://api.security.microsoft.com/api/";
+
 /// The `MachineActions` entity set of "List MachineActions" (entity type [`MachineAction`]): every
 /// documented property in the key order of a real response, `$filter` on `id`, `type`, `requestor`,
 /// `status`, `machineId`, `creationDateTimeUtc`, `$top` capped at 10,000, newest first then by id

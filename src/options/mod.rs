@@ -169,9 +169,9 @@ impl PartialEq for QueryOptions {
     }
 }
 
-/// The most `$orderby` keys accepted by default ([`QueryOptions::parse`]); see
-/// [`ValidateOptions::max_orderby_keys`](crate::validate::ValidateOptions::max_orderby_keys).
-pub const DEFAULT_MAX_ORDERBY_KEYS: usize = 32;
+/// The most `$orderby` keys accepted by default ([`QueryOptions::parse`]; see
+/// [`ValidateOptions::max_orderby_keys`](crate::validate::ValidateOptions::max_orderby_keys)).
+pub(crate) const DEFAULT_MAX_ORDERBY_KEYS: usize = 32;
 
 /// The system query options, canonical names without `$`, in printing order.
 const SYSTEM_OPTIONS: &[&str] = &[

@@ -11,34 +11,60 @@ use super::grammar::{ODataGrammar, Rule};
 use super::literal::{self, LiteralFault};
 use super::Limits;
 use crate::ast::*;
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, Reason};
 
 /// How an operator in the flat `expr` sequence combines with its operands.
 #[derive(Clone, Copy)]
 enum Affix {
     Prefix,
-    Infix,
+    Infix(BinaryOp),
     Postfix,
 }
 
 /// The operators' binding power, from the one precedence table ([`BinaryOp::precedence`],
 /// [`UNARY_PRECEDENCE`], [`MEMBERSHIP_PRECEDENCE`]) that the printers use too. All binary operators
-/// are left-associative. `None` for an operand.
+/// are left-associative. `None` for an operand. A binary operator's keyword is read here once.
 fn binding(pair: &Pair<'_, Rule>) -> Option<(Affix, u8)> {
     Some(match pair.as_rule() {
-        Rule::binary_op => (Affix::Infix, binary_op(pair).precedence()),
+        Rule::binary_op => {
+            let op = BinaryOp::from_keyword(pair.as_str())
+                .expect("the grammar matched an operator keyword");
+            (Affix::Infix(op), op.precedence())
+        }
         Rule::neg | Rule::not => (Affix::Prefix, UNARY_PRECEDENCE),
         Rule::in_set => (Affix::Postfix, MEMBERSHIP_PRECEDENCE),
         _ => return None,
     })
 }
 
-/// The operator a `binary_op` token names.
-fn binary_op(pair: &Pair<'_, Rule>) -> BinaryOp {
-    BinaryOp::from_keyword(pair.as_str()).expect("the grammar matched an operator keyword")
+/// The flat sequence of one `expr`: pest's pairs, where a `comparison` token stands for three items.
+struct Items<'i> {
+    pairs: std::iter::Peekable<Pairs<'i, Rule>>,
+    /// What is left of the last `comparison` read: its operator and literal, then the literal alone.
+    pending: Pending,
 }
 
-type PairIter<'i> = std::iter::Peekable<Pairs<'i, Rule>>;
+/// The items of a `comparison` token not folded yet.
+enum Pending {
+    None,
+    Infix(BinaryOp, Expr),
+    Operand(Expr),
+}
+
+/// Which literal rule of `comparison` matched `text`: a string starts with a quote; a date-time has a
+/// `-` right after its year (four digits or more), which no number has (the `-` of a number is its sign
+/// or its exponent's).
+fn comparison_literal(text: &str) -> Rule {
+    let b = text.as_bytes();
+    if b.first() == Some(&b'\'') {
+        return Rule::string;
+    }
+    let body = b.strip_prefix(b"-").unwrap_or(b);
+    match body.iter().position(|c| !c.is_ascii_digit()) {
+        Some(i) if i >= 4 && body[i] == b'-' => Rule::date_time_offset,
+        _ => Rule::number,
+    }
+}
 
 /// Parses `input` (already pre-scanned) into an expression.
 pub(super) fn parse(input: &str, limits: &Limits) -> Result<Expr, Error> {
@@ -71,8 +97,9 @@ fn span_of(pair: &Pair<'_, Rule>) -> Span {
 }
 
 impl Builder<'_> {
-    fn error(&self, kind: ErrorKind, span: Span, message: impl Into<String>) -> Error {
-        Error::new(kind, span, message, self.input)
+    /// The error for `reason` at `span` of the input; its message is made by [`Reason`].
+    fn error(&self, kind: ErrorKind, span: Span, reason: Reason) -> Error {
+        Error::for_reason(kind, span, reason, self.input)
     }
 
     /// Counts one node against [`Limits::max_nodes`].
@@ -80,13 +107,11 @@ impl Builder<'_> {
         let n = self.nodes.get() + 1;
         self.nodes.set(n);
         if n > self.limits.max_nodes {
+            let limit = self.limits.max_nodes as u64;
             return Err(self.error(
                 ErrorKind::LimitExceeded,
                 span,
-                format!(
-                    "the filter has more than {} expression nodes",
-                    self.limits.max_nodes
-                ),
+                Reason::TooManyNodes { limit },
             ));
         }
         Ok(Expr::new(kind, span))
@@ -94,39 +119,101 @@ impl Builder<'_> {
 
     fn expr(&self, pair: Pair<'_, Rule>) -> Result<Expr, Error> {
         debug_assert_eq!(pair.as_rule(), Rule::expr);
-        self.fold(&mut pair.into_inner().peekable(), 0)
+        let mut items = Items {
+            pairs: pair.into_inner().peekable(),
+            pending: Pending::None,
+        };
+        self.fold(&mut items, 0)
     }
 
     /// Precedence climbing over the flat sequence of operands and operators of one `expr`: folds while
     /// the next operator binds more tightly than `min`. Recursion depth is bounded by the pre-scan (each
     /// prefix operator counts as a nesting level; binary operators recurse at most once per level).
-    fn fold(&self, pairs: &mut PairIter<'_>, min: u8) -> Result<Expr, Error> {
-        let first = pairs.next().expect("an expression starts with an operand");
-        let mut lhs = match binding(&first) {
-            Some((Affix::Prefix, power)) => {
-                // The operand of a prefix operator takes only what binds more tightly than the prefix.
-                let rhs = self.fold(pairs, power - 1)?;
-                self.prefix(first, rhs)?
+    fn fold(&self, items: &mut Items<'_>, min: u8) -> Result<Expr, Error> {
+        let mut lhs = match std::mem::replace(&mut items.pending, Pending::None) {
+            Pending::Operand(operand) => operand,
+            Pending::Infix(..) => unreachable!("an operand, not the operator of a comparison"),
+            Pending::None => {
+                let first = items
+                    .pairs
+                    .next()
+                    .expect("an expression starts with an operand");
+                match binding(&first) {
+                    Some((Affix::Prefix, power)) => {
+                        // The operand of a prefix operator takes only what binds more tightly than
+                        // the prefix.
+                        let rhs = self.fold(items, power - 1)?;
+                        self.prefix(first, rhs)?
+                    }
+                    Some(_) => {
+                        unreachable!("an operand or prefix operator, not {:?}", first.as_rule())
+                    }
+                    None if first.as_rule() == Rule::comparison => {
+                        let (property, op, literal) = self.comparison(&first)?;
+                        items.pending = Pending::Infix(op, literal);
+                        property
+                    }
+                    None => self.operand(first)?,
+                }
             }
-            Some(_) => unreachable!("an operand or prefix operator, not {:?}", first.as_rule()),
-            None => self.operand(first)?,
         };
-        while let Some(next) = pairs.peek() {
-            let (affix, power) = binding(next).expect("an operator between operands");
+        loop {
+            let (affix, power) = match &items.pending {
+                Pending::Infix(op, _) => (Affix::Infix(*op), op.precedence()),
+                _ => match items.pairs.peek() {
+                    Some(next) => binding(next).expect("an operator between operands"),
+                    None => break,
+                },
+            };
             if power <= min {
                 break;
             }
-            let op = pairs.next().expect("peeked");
             lhs = match affix {
-                Affix::Infix => {
-                    let rhs = self.fold(pairs, power)?;
+                Affix::Infix(op) => {
+                    match std::mem::replace(&mut items.pending, Pending::None) {
+                        Pending::Infix(_, literal) => items.pending = Pending::Operand(literal),
+                        _ => drop(items.pairs.next()),
+                    }
+                    let rhs = self.fold(items, power)?;
                     self.infix(lhs, op, rhs)?
                 }
-                Affix::Postfix => self.postfix(lhs, op)?,
+                Affix::Postfix => {
+                    let op = items.pairs.next().expect("peeked");
+                    self.postfix(lhs, op)?
+                }
                 Affix::Prefix => unreachable!("a prefix operator after an operand"),
             };
         }
         Ok(lhs)
+    }
+
+    /// The three parts of a `comparison` token, `name op literal`: the name as `name_path` reads it,
+    /// the operator, and the literal, with their own spans.
+    fn comparison(&self, pair: &Pair<'_, Rule>) -> Result<(Expr, BinaryOp, Expr), Error> {
+        let text = pair.as_str();
+        let at = pair.as_span().start();
+        let bytes = text.as_bytes();
+        let is_ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+        // The grammar put whitespace between the parts and none inside the name or the keyword.
+        let skip = |from: usize, ws: bool| {
+            from + bytes[from..]
+                .iter()
+                .position(|b| is_ws(b) != ws)
+                .expect("a comparison has three parts")
+        };
+        let name_end = skip(0, false);
+        let op_start = skip(name_end, true);
+        let op_end = skip(op_start, false);
+        let literal_start = skip(op_end, true);
+        let op = BinaryOp::from_keyword(&text[op_start..op_end])
+            .expect("the grammar matched an operator keyword");
+        let property = self.lone_name(&text[..name_end], Span::new(at, at + name_end))?;
+        let literal_text = &text[literal_start..];
+        let span = Span::new(at + literal_start, at + text.len());
+        let literal = literal::convert(comparison_literal(literal_text), literal_text)
+            .map_err(|f| self.literal_error(span, 0, f))?;
+        let literal = self.node(ExprKind::Literal(literal), span)?;
+        Ok((property, op, literal))
     }
 
     /// `-x` or `not x`.
@@ -164,8 +251,7 @@ impl Builder<'_> {
     }
 
     /// `x op y` for the binary operators.
-    fn infix(&self, lhs: Expr, op: Pair<'_, Rule>, rhs: Expr) -> Result<Expr, Error> {
-        let op = binary_op(&op);
+    fn infix(&self, lhs: Expr, op: BinaryOp, rhs: Expr) -> Result<Expr, Error> {
         let span = lhs.span.to(rhs.span);
         self.node(
             ExprKind::Binary {
@@ -192,23 +278,14 @@ impl Builder<'_> {
             _ => {}
         }
         if let Some(bad) = items.iter().find(|p| is_expr(p)) {
-            return Err(self.error(
-                ErrorKind::Syntax,
-                span_of(bad),
-                "an 'in' list holds only literals and parameter aliases; this item is a property \
-                 or another expression",
-            ));
+            return Err(self.error(ErrorKind::Syntax, span_of(bad), Reason::NonLiteralInList));
         }
         if items.len() > self.limits.max_in_list_items {
-            return Err(self.error(
-                ErrorKind::LimitExceeded,
-                list_span,
-                format!(
-                    "the 'in' list has {} items; the limit is {}",
-                    items.len(),
-                    self.limits.max_in_list_items
-                ),
-            ));
+            let reason = Reason::TooManyListItems {
+                items: items.len() as u64,
+                limit: self.limits.max_in_list_items as u64,
+            };
+            return Err(self.error(ErrorKind::LimitExceeded, list_span, reason));
         }
         // Items count against `max_in_list_items`, not `max_nodes` (see `Limits`).
         let items = items
@@ -286,10 +363,11 @@ impl Builder<'_> {
 
     fn json_string(&self, pair: &Pair<'_, Rule>) -> Result<String, Error> {
         serde_json::from_str::<String>(pair.as_str()).map_err(|e| {
+            let problem = e.to_string();
             self.error(
                 ErrorKind::InvalidLiteral,
                 span_of(pair),
-                format!("invalid JSON string: {e}"),
+                Reason::InvalidJsonString { problem },
             )
         })
     }
@@ -300,13 +378,12 @@ impl Builder<'_> {
         let name_pair = inner.next().expect("function name");
         let name = name_pair.as_str();
         let Some(function) = Function::from_name(name) else {
-            let hint = did_you_mean(name, Function::ALL.iter().map(|f| f.name()));
-            let stop = if hint.is_empty() { "" } else { "." };
-            return Err(self.error(
-                ErrorKind::UnknownFunction,
-                span_of(&name_pair),
-                format!("unknown function '{name}'{stop}{hint}"),
-            ));
+            let reason = Reason::UnknownFunction {
+                name: name.to_string(),
+                suggestion: crate::suggest::closest(name, Function::ALL.iter().map(|f| f.name()))
+                    .map(str::to_string),
+            };
+            return Err(self.error(ErrorKind::UnknownFunction, span_of(&name_pair), reason));
         };
         let mut args = inner
             .map(|p| match p.as_rule() {
@@ -319,21 +396,13 @@ impl Builder<'_> {
             .collect::<Result<Vec<_>, _>>()?;
         let (min, max) = function.arity();
         if args.len() < min || args.len() > max {
-            let expected = if min == max {
-                format!("{min}")
-            } else {
-                format!("{min} or {max}")
+            let reason = Reason::ArgumentCount {
+                function,
+                min,
+                max,
+                found: args.len(),
             };
-            let plural = if max == 1 { "" } else { "s" };
-            return Err(self.error(
-                ErrorKind::ArgumentCount,
-                span,
-                format!(
-                    "{}() takes {expected} argument{plural}, found {}",
-                    function.name(),
-                    args.len()
-                ),
-            ));
+            return Err(self.error(ErrorKind::ArgumentCount, span, reason));
         }
         if matches!(function, Function::Cast | Function::IsOf) {
             let last = args.pop().expect("arity at least 1");
@@ -354,10 +423,7 @@ impl Builder<'_> {
                 return Err(self.error(
                     ErrorKind::Syntax,
                     last.span,
-                    format!(
-                        "the last argument of {}() must be a type name such as Edm.String",
-                        function.name()
-                    ),
+                    Reason::TypeNameExpected { function },
                 ));
             };
             args.push(Expr::new(ExprKind::TypeName(type_name), last.span));
@@ -368,11 +434,7 @@ impl Builder<'_> {
             return Err(self.error(
                 ErrorKind::Syntax,
                 arg.span,
-                format!(
-                    "a type name such as Edm.String can only be the last argument of cast() or \
-                     isof(), not of {}()",
-                    function.name()
-                ),
+                Reason::TypeNameNotLast { function },
             ));
         }
         self.node(ExprKind::Call { function, args }, span)
@@ -385,21 +447,60 @@ impl Builder<'_> {
         let span = span_of(&pair);
         let text = pair.as_str();
         // The first name ends at the first `/` (a name holds none): read from the text, not the pairs.
-        let first = text.split('/').next().unwrap_or(text);
+        let slash = text.bytes().position(|b| b == b'/');
+        let first = &text[..slash.unwrap_or(text.len())];
         if let Some(literal) = literal::keyword(first) {
             if first.len() < text.len() {
                 let at = span.start + first.len();
-                return Err(self.error(
-                    ErrorKind::Syntax,
-                    Span::new(at, at + 1),
-                    format!(
-                        "expected an operator after '{first}', found '/': a literal has no members"
-                    ),
-                ));
+                let reason = Reason::LiteralHasNoMembers {
+                    literal: first.to_string(),
+                };
+                return Err(self.error(ErrorKind::Syntax, Span::new(at, at + 1), reason));
             }
             return self.node(ExprKind::Literal(literal), span);
         }
+        if slash.is_none() {
+            return self.lone_name(first, span);
+        }
         self.path(pair)
+    }
+
+    /// A name alone, `status` (one property, the most frequent operand) or a keyword literal.
+    fn lone_name(&self, name: &str, span: Span) -> Result<Expr, Error> {
+        if let Some(literal) = literal::keyword(name) {
+            return self.node(ExprKind::Literal(literal), span);
+        }
+        self.check_lone_name(name, span)?;
+        let segment = Segment::new(SegmentKind::Property(name.to_string()), span);
+        self.node(
+            ExprKind::Path(Path {
+                root: PathRoot::Implicit,
+                segments: vec![segment],
+                lambda: None,
+            }),
+            span,
+        )
+    }
+
+    /// A path of one name that is an operator keyword is that operator with an operand missing.
+    fn check_lone_name(&self, name: &str, span: Span) -> Result<(), Error> {
+        if name.eq_ignore_ascii_case("not") {
+            // A lone `not` is the operator with its operand missing, not a property.
+            return Err(self.error(
+                ErrorKind::Syntax,
+                Span::new(span.end, span.end),
+                Reason::NotWithoutOperand,
+            ));
+        }
+        if name.len() <= 5 && super::errors::is_keyword_operator(name) {
+            // `a eq 1 and and`: a binary operator where an operand belongs, not a property.
+            let reason = Reason::OperatorAsOperand {
+                operator: name.to_string(),
+                after: None,
+            };
+            return Err(self.error(ErrorKind::Syntax, span, reason));
+        }
+        Ok(())
     }
 
     fn path(&self, pair: Pair<'_, Rule>) -> Result<Expr, Error> {
@@ -412,7 +513,7 @@ impl Builder<'_> {
                 return Err(self.error(
                     ErrorKind::InvalidLambda,
                     span_of(&part),
-                    "nothing may follow an any() or all() lambda in a path",
+                    Reason::AfterLambda,
                 ));
             }
             let part_span = span_of(&part);
@@ -458,34 +559,10 @@ impl Builder<'_> {
         if let (PathRoot::Implicit, [seg], None) = (root, segments.as_slice(), &lambda) {
             if let SegmentKind::TypeCast(name) = &seg.kind {
                 // ABNF `memberExpr`: a qualified name is a call `Ns.F()` or a cast followed by `/`.
-                return Err(self.error(
-                    ErrorKind::Syntax,
-                    Span::new(span.end, span.end),
-                    format!(
-                        "expected '(' or '/' after '{name}': a qualified name is a function call \
-                         such as {name}() or a type cast followed by '/'"
-                    ),
-                ));
+                let reason = Reason::QualifiedNameAlone { name: name.clone() };
+                return Err(self.error(ErrorKind::Syntax, Span::new(span.end, span.end), reason));
             }
-            if seg.name().eq_ignore_ascii_case("not") {
-                // A lone `not` is the operator with its operand missing, not a property.
-                return Err(self.error(
-                    ErrorKind::Syntax,
-                    Span::new(span.end, span.end),
-                    "expected a value, property or function call after 'not'",
-                ));
-            }
-            if seg.name().len() <= 5 && super::errors::is_keyword_operator(seg.name()) {
-                // `a eq 1 and and`: a binary operator where an operand belongs, not a property.
-                return Err(self.error(
-                    ErrorKind::Syntax,
-                    span,
-                    format!(
-                        "expected a value, property or function call, found the operator '{}'",
-                        seg.name()
-                    ),
-                ));
-            }
+            self.check_lone_name(seg.name(), span)?;
         }
         self.node(
             ExprKind::Path(Path {
@@ -515,7 +592,7 @@ impl Builder<'_> {
             return Err(self.error(
                 ErrorKind::InvalidLambda,
                 span_of(&kind_pair),
-                "all() needs a range variable and a predicate, such as all(c: c/commandStatus eq 'Completed')",
+                Reason::AllWithoutPredicate,
             ));
         }
         Ok(Lambda { kind, predicate })
@@ -531,11 +608,10 @@ impl Builder<'_> {
         } else {
             self.char_end(start).min(span.end)
         };
-        self.error(
-            ErrorKind::InvalidLiteral,
-            Span::new(start, end),
-            fault.message,
-        )
+        let reason = Reason::MalformedLiteral {
+            problem: fault.message,
+        };
+        self.error(ErrorKind::InvalidLiteral, Span::new(start, end), reason)
     }
 
     /// The end of the character starting at byte `at` (so that a span never splits a character).
@@ -550,11 +626,4 @@ impl Builder<'_> {
         literal::convert(pair.as_rule(), pair.as_str())
             .map_err(|f| self.literal_error(span_of(pair), 0, f))
     }
-}
-
-/// " Did you mean 'x'?" for the closest candidate within a small edit distance, or "".
-pub(crate) fn did_you_mean<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> String {
-    crate::suggest::closest(name, candidates)
-        .map(crate::suggest::did_you_mean)
-        .unwrap_or_default()
 }

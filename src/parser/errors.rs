@@ -3,7 +3,7 @@
 
 use super::grammar::Rule;
 use crate::ast::Span;
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, Reason};
 
 /// What a grammar rule stands for, in the user's words.
 fn describe(rule: Rule) -> Option<&'static str> {
@@ -17,6 +17,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | function_name
         | path
         | name_path
+        | comparison
         | path_root
         | property_segment
         | type_segment
@@ -126,9 +127,9 @@ pub(super) fn translate_error(input: &str, error: &pest::error::Error<Rule>) -> 
         ErrorVariant::ParsingError { positives, .. } => positives,
         ErrorVariant::CustomError { .. } => &[],
     };
-    let (span, message) =
+    let (span, reason) =
         common_mistake(input, pos).unwrap_or_else(|| explain(input, pos, positives));
-    Error::new(ErrorKind::Syntax, span, message, input)
+    Error::for_reason(ErrorKind::Syntax, span, reason, input)
 }
 
 /// The start of the word (letters, digits, `-`, `:`, `.`, `+`) that contains or ends at `pos`.
@@ -145,7 +146,7 @@ fn word_start(input: &str, pos: usize) -> usize {
 
 /// A message for the mistakes users make most where the grammar fails: OData v3 literals
 /// (`datetime'…'`, `guid'…'`), dates with one-digit months or days, date-times without an offset.
-fn common_mistake(input: &str, pos: usize) -> Option<(Span, String)> {
+fn common_mistake(input: &str, pos: usize) -> Option<(Span, Reason)> {
     let start = word_start(input, pos);
     let rest = &input[start..];
     let end = start
@@ -154,12 +155,13 @@ fn common_mistake(input: &str, pos: usize) -> Option<(Span, String)> {
             .unwrap_or(rest.len());
     let word = &input[start..end];
     let after = &input[end..];
-    for (prefix, what) in [
-        ("datetime", "date-time"),
-        ("guid", "Guid"),
-        ("datetimeoffset", "date-time"),
-    ] {
+    for prefix in ["datetime", "guid", "datetimeoffset"] {
         if word.eq_ignore_ascii_case(prefix) && after.starts_with('\'') {
+            let what = if prefix == "guid" {
+                "Guid"
+            } else {
+                "date-time"
+            };
             let inner_end = after[1..].find('\'').map_or(after.len(), |i| i + 2);
             let inner = after[1..inner_end].trim_end_matches('\'');
             let fixed = if what == "date-time" && !inner.ends_with('Z') && !inner.contains('+') {
@@ -167,12 +169,11 @@ fn common_mistake(input: &str, pos: usize) -> Option<(Span, String)> {
             } else {
                 inner.to_string()
             };
-            return Some((
-                Span::new(start, end + inner_end),
-                format!(
-                    "OData v4 writes a {what} without {prefix}'…' and without quotes: write {fixed}"
-                ),
-            ));
+            let reason = Reason::V3Literal {
+                prefix: prefix.to_string(),
+                fixed,
+            };
+            return Some((Span::new(start, end + inner_end), reason));
         }
     }
     let mut parts = word.splitn(3, '-');
@@ -191,17 +192,12 @@ fn common_mistake(input: &str, pos: usize) -> Option<(Span, String)> {
             "{y}-{m:0>2}-{d:0>2}{}",
             time.map(|t| format!("T{t}")).unwrap_or_default()
         );
-        return Some((
-            span,
-            format!("dates are written with two-digit months and days: write {fixed}"),
-        ));
+        return Some((span, Reason::ShortDate { fixed }));
     }
     if let Some(t) = time {
         if !t.contains(['Z', 'z', '+']) && !t[t.len().min(5)..].contains('-') {
-            return Some((
-                span,
-                format!("the date-time {word} has no offset: add Z (UTC) or +hh:mm, e.g. {word}Z"),
-            ));
+            let literal = word.to_string();
+            return Some((span, Reason::MissingOffset { literal }));
         }
     }
     None
@@ -212,17 +208,13 @@ fn offset_in(input: &str, part: &str) -> usize {
     part.as_ptr() as usize - input.as_ptr() as usize
 }
 
-const OPERAND: &str = "expected a value, property or function call";
-
-fn explain(input: &str, pos: usize, positives: &[Rule]) -> (Span, String) {
+fn explain(input: &str, pos: usize, positives: &[Rule]) -> (Span, Reason) {
     let wants = |what: &str| positives.iter().any(|r| describe(*r) == Some(what));
     let found = token_at(input, pos);
     let after = token_before(input, pos);
-    let found_text = describe_found(found);
+    let found_owned = found.map(str::to_string);
+    let after_owned = after.map(str::to_string);
     let span = Span::new(pos, pos + found.map_or(0, str::len));
-    let after_text = after
-        .map(|a| format!(" after {}", quote(a)))
-        .unwrap_or_default();
     let head = &input[..pos];
 
     // C-style operators.
@@ -243,10 +235,11 @@ fn explain(input: &str, pos: usize, positives: &[Rule]) -> (Span, String) {
             "||" => "or",
             _ => "not",
         };
-        return (
-            span,
-            format!("'{op}' is not an OData operator: write '{suggestion}'"),
-        );
+        let reason = Reason::CStyleOperator {
+            operator: op.to_string(),
+            replacement: suggestion.to_string(),
+        };
+        return (span, reason);
     }
 
     // Inside a lambda: `any(` must be followed by `variable:`.
@@ -267,15 +260,11 @@ fn explain(input: &str, pos: usize, positives: &[Rule]) -> (Span, String) {
                 span = Span::new(next_at, next_at + next.map_or(0, str::len));
             }
         }
-        let found_text = describe_found(token_at(input, span.start));
-        let message = if inside.is_empty() {
-            format!("expected a lambda variable such as 'c' in any(c: …), {found_text}")
-        } else {
-            format!(
-                "expected ':' after the lambda variable '{inside}', as in any({inside}: {inside}/commandStatus eq 'Failed'), {found_text}"
-            )
+        let reason = Reason::LambdaVariableExpected {
+            variable: (!inside.is_empty()).then(|| inside.to_string()),
+            found: token_at(input, span.start).map(str::to_string),
         };
-        return (span, message);
+        return (span, reason);
     }
 
     if wants("operator") || (wants("end") && found.is_some()) {
@@ -288,76 +277,63 @@ fn explain(input: &str, pos: usize, positives: &[Rule]) -> (Span, String) {
                 Some(b) => is_keyword_operator(b) || b == "(" || b == ",",
             };
             if operand_expected {
-                let before_text = before.map(|b| format!(" after '{b}'")).unwrap_or_default();
-                return (
-                    Span::new(prev_at, prev_at + prev.len()),
-                    format!("{OPERAND}{before_text}, found the operator '{prev}'"),
-                );
+                let reason = Reason::OperatorAsOperand {
+                    operator: prev.to_string(),
+                    after: before.map(str::to_string),
+                };
+                return (Span::new(prev_at, prev_at + prev.len()), reason);
             }
         }
         if let Some(t) = found.filter(|t| is_keyword_operator(t)) {
             if !head.ends_with(char::is_whitespace) {
-                return (
-                    span,
-                    format!("the operator '{t}' needs a space before and after it"),
-                );
+                let operator = t.to_string();
+                return (span, Reason::OperatorNeedsSpaces { operator });
             }
         }
-        let expected = if in_call_arguments(head) {
-            "expected ',' or ')' or an operator such as eq, add, and"
-        } else {
-            "expected an operator such as eq, ne, gt, and, or"
+        let reason = Reason::OperatorExpected {
+            in_call: in_call_arguments(head),
+            after: after_owned,
+            found: found_owned,
         };
-        return (span, format!("{expected}{after_text}, {found_text}"));
+        return (span, reason);
     }
 
     if wants("operand") {
-        let message = match found {
-            Some(t) if is_keyword_operator(t) => {
-                format!("{OPERAND}{after_text}, found the operator '{t}'")
-            }
-            Some(t) if looks_like_partial_guid(t) => format!(
-                "{OPERAND}{after_text}, found '{t}', which is not a valid Guid \
-                 (8-4-4-4-12 hexadecimal digits, such as 05c7bba5-828c-4451-9867-1191919f897e)"
-            ),
-            Some(t) if t.starts_with('"') => {
-                format!("{OPERAND}{after_text}, found '{t}': string literals use single quotes")
-            }
-            _ => format!("{OPERAND}{after_text}, {found_text}"),
+        let after = after_owned;
+        let reason = match found {
+            Some(t) if is_keyword_operator(t) => Reason::OperatorAsOperand {
+                operator: t.to_string(),
+                after,
+            },
+            Some(t) if looks_like_partial_guid(t) => Reason::PartialGuid {
+                after,
+                found: t.to_string(),
+            },
+            Some(t) if t.starts_with('"') => Reason::DoubleQuotedString {
+                after,
+                found: t.to_string(),
+            },
+            _ => Reason::OperandExpected {
+                after,
+                found: found_owned,
+            },
         };
-        return (span, message);
+        return (span, reason);
     }
-    let message = if wants("lambda") {
-        format!("expected any(…) or all(…) after '/', {found_text}")
+    let reason = if wants("lambda") {
+        Reason::LambdaExpected { found: found_owned }
     } else if wants("parameter") {
-        format!("expected a parameter name=value, {found_text}")
-    } else if found.is_none() {
-        format!("unexpected end of the filter{after_text}")
+        Reason::ParameterExpected { found: found_owned }
     } else {
-        format!(
-            "unexpected {}{after_text}",
-            found_text.trim_start_matches("found ")
-        )
+        match found_owned {
+            None => Reason::UnexpectedEnd { after: after_owned },
+            Some(found) => Reason::UnexpectedToken {
+                found,
+                after: after_owned,
+            },
+        }
     };
-    (span, message)
-}
-
-/// A token in quotes for a message; a string literal already has its own.
-fn quote(token: &str) -> String {
-    if token.starts_with('\'') {
-        token.to_string()
-    } else {
-        format!("'{token}'")
-    }
-}
-
-/// "found …" for a message.
-fn describe_found(found: Option<&str>) -> String {
-    match found {
-        None => "found the end of the filter".to_string(),
-        Some(t) if t.starts_with(char::is_whitespace) => "found a space".to_string(),
-        Some(t) => format!("found {}", quote(t)),
-    }
+    (span, reason)
 }
 
 /// Hex digits and dashes with a dash in them, but not a date: a Guid with a part missing.
@@ -410,4 +386,90 @@ fn in_call_arguments(head: &str) -> bool {
 
 pub(super) fn is_keyword_operator(t: &str) -> bool {
     crate::ast::BinaryOp::from_keyword(t).is_some() || t.eq_ignore_ascii_case("in")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ast::Function;
+    use crate::error::Reason;
+
+    /// The reason of the parse error of `text`.
+    fn reason(text: &str) -> Reason {
+        let err = crate::parse_filter(text).unwrap_err();
+        err.reason().cloned().expect("a reason")
+    }
+
+    #[test]
+    fn grammar_errors_carry_the_tokens() {
+        assert_eq!(
+            reason("status == 'Pending'"),
+            Reason::CStyleOperator {
+                operator: "==".into(),
+                replacement: "eq".into()
+            }
+        );
+        assert_eq!(
+            reason("status eq"),
+            Reason::OperandExpected {
+                after: Some("eq".into()),
+                found: None
+            }
+        );
+        assert_eq!(
+            reason("status eq 'a' 'b'"),
+            Reason::OperatorExpected {
+                in_call: false,
+                after: Some("'a'".into()),
+                found: Some("'b'".into())
+            }
+        );
+        assert_eq!(
+            reason("creationDateTimeUtc ge datetime'2024-01-01T00:00:00'"),
+            Reason::V3Literal {
+                prefix: "datetime".into(),
+                fixed: "2024-01-01T00:00:00Z".into()
+            }
+        );
+    }
+
+    #[test]
+    fn tree_builder_errors_carry_the_function_and_the_arity() {
+        assert_eq!(
+            reason("substring('a') eq 'b'"),
+            Reason::ArgumentCount {
+                function: Function::Substring,
+                min: 2,
+                max: 3,
+                found: 1
+            }
+        );
+        assert_eq!(
+            reason("contians(requestor, 'a')"),
+            Reason::UnknownFunction {
+                name: "contians".into(),
+                suggestion: Some("contains".into())
+            }
+        );
+        let err = crate::parse_filter("contians(requestor, 'a')").unwrap_err();
+        assert_eq!(err.suggestion(), Some("contains"));
+    }
+
+    #[test]
+    fn prescan_errors_carry_the_excerpts() {
+        assert_eq!(
+            reason("status eq 'Pending"),
+            Reason::UnterminatedString {
+                literal: "\"'Pending\"".into(),
+                glued_at: None
+            }
+        );
+        assert_eq!(
+            reason("(status eq 'a'"),
+            Reason::UnclosedBracket {
+                opened: '(',
+                opened_at: "\"(status eq 'a'\"".into(),
+                expected: ')'
+            }
+        );
+    }
 }

@@ -7,19 +7,18 @@
 
 use super::Limits;
 use crate::ast::Span;
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, Reason};
 
 /// Checks `input` against `limits`; `Ok` means the grammar can run without deep recursion.
 pub(super) fn check(input: &str, limits: &Limits) -> Result<(), Error> {
     if input.len() > limits.max_length {
-        return Err(Error::new(
+        return Err(Error::for_reason(
             ErrorKind::LimitExceeded,
             Span::new(limits.max_length, input.len()),
-            format!(
-                "the filter is {} bytes long; the limit is {} bytes",
-                input.len(),
-                limits.max_length
-            ),
+            Reason::TooLong {
+                length: input.len() as u64,
+                limit: limits.max_length as u64,
+            },
             input,
         ));
     }
@@ -41,23 +40,14 @@ pub(super) fn check(input: &str, limits: &Limits) -> Result<(), Error> {
                 loop {
                     match bytes.get(i) {
                         None => {
-                            let message = match glued_quote {
-                                Some(q) => format!(
-                                    "the string literal {} has no closing quote; the string \
-                                     ending before {} is followed directly by text: a quote inside a \
-                                     string is written as two quotes ('')",
-                                    excerpt(input, start),
-                                    excerpt(input, q + 1)
-                                ),
-                                None => format!(
-                                    "the string literal {} has no closing quote",
-                                    excerpt(input, start)
-                                ),
+                            let reason = Reason::UnterminatedString {
+                                literal: excerpt(input, start),
+                                glued_at: glued_quote.map(|q| excerpt(input, q + 1)),
                             };
-                            return Err(Error::new(
+                            return Err(Error::for_reason(
                                 ErrorKind::UnterminatedString,
                                 Span::new(start, input.len()),
-                                message,
+                                reason,
                                 input,
                             ));
                         }
@@ -79,10 +69,10 @@ pub(super) fn check(input: &str, limits: &Limits) -> Result<(), Error> {
                 loop {
                     match bytes.get(i) {
                         None => {
-                            return Err(Error::new(
+                            return Err(Error::for_reason(
                                 ErrorKind::UnterminatedString,
                                 Span::new(start, input.len()),
-                                format!("unterminated JSON string starting at {start}"),
+                                Reason::UnterminatedJsonString { start },
                                 input,
                             ))
                         }
@@ -114,28 +104,26 @@ pub(super) fn check(input: &str, limits: &Limits) -> Result<(), Error> {
                         prefix_run = 0;
                     }
                     Some((opened, at, _)) => {
-                        return Err(Error::new(
+                        return Err(Error::for_reason(
                             ErrorKind::UnbalancedParentheses,
                             Span::new(i, i + 1),
-                            format!(
-                                "'{}' before {} does not close the '{}' of {}",
-                                b as char,
-                                excerpt(input, i + 1),
-                                opened as char,
-                                excerpt(input, at)
-                            ),
+                            Reason::MismatchedBracket {
+                                found: b as char,
+                                before: excerpt(input, i + 1),
+                                opened: opened as char,
+                                opened_at: excerpt(input, at),
+                            },
                             input,
                         ))
                     }
                     None => {
-                        return Err(Error::new(
+                        return Err(Error::for_reason(
                             ErrorKind::UnbalancedParentheses,
                             Span::new(i, i + 1),
-                            format!(
-                                "unexpected '{}' before {}: nothing to close",
-                                b as char,
-                                excerpt(input, i + 1)
-                            ),
+                            Reason::UnopenedBracket {
+                                found: b as char,
+                                before: excerpt(input, i + 1),
+                            },
                             input,
                         ))
                     }
@@ -172,14 +160,14 @@ pub(super) fn check(input: &str, limits: &Limits) -> Result<(), Error> {
             b'[' => ']',
             _ => '}',
         };
-        return Err(Error::new(
+        return Err(Error::for_reason(
             ErrorKind::UnbalancedParentheses,
             Span::new(at, at + 1),
-            format!(
-                "the '{}' of {} is never closed: expected '{closer}'",
-                b as char,
-                excerpt(input, at)
-            ),
+            Reason::UnclosedBracket {
+                opened: b as char,
+                opened_at: excerpt(input, at),
+                expected: closer,
+            },
             input,
         ));
     }
@@ -199,13 +187,12 @@ fn check_prefix_depth(input: &str, at: usize, depth: usize, limits: &Limits) -> 
 }
 
 fn too_deep(input: &str, at: usize, limits: &Limits) -> Error {
-    Error::new(
+    Error::for_reason(
         ErrorKind::LimitExceeded,
         Span::new(at, at + 1),
-        format!(
-            "the filter nests deeper than the limit of {} levels",
-            limits.max_depth
-        ),
+        Reason::TooDeep {
+            limit: limits.max_depth as u64,
+        },
         input,
     )
 }

@@ -8,7 +8,7 @@ use super::{EnumType, StructuredType};
 /// A type of the Entity Data Model: a primitive, an enum, a complex type or a collection of one of those.
 ///
 /// Enum and complex types are shared behind an [`Arc`]; equality compares their contents.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EdmType {
     /// `Edm.Boolean`
     Boolean,

@@ -23,7 +23,7 @@ impl PropertyId {
 }
 
 /// A structural property: a name, a type and whether it may be null.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Property {
     name: String,
     ty: EdmType,
@@ -57,7 +57,7 @@ pub enum StructuredKind {
 }
 
 /// An entity or complex type: a qualified name and its properties in declared order.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StructuredType {
     kind: StructuredKind,
     namespace: String,

@@ -33,7 +33,7 @@ impl ApiError {
         }
     }
 
-    /// 400 for an invalid query: the library's `ODataError` body ([`crate::query::mde_error_body`]).
+    /// 400 for an invalid query: the library's `ODataError` body ([`crate::mde::error_body`]).
     pub fn invalid_query(errors: &Errors) -> ApiError {
         let target = Uuid::new_v4().to_string();
         ApiError {

@@ -50,18 +50,18 @@ use std::time::Duration;
 use axum::routing::{get, post};
 use axum::Router;
 
-pub use auth::{Authority, Caller, TokenError, TokenResponse, Unauthorized};
+pub(crate) use auth::Authority;
 pub use config::{
     ActionClock, Application, Config, Limits, OutcomeRule, RateLimit, ALL_ROLES, MDE_AUDIENCE,
 };
-pub use error::ApiError;
-pub use limits::CallLimiter;
+pub(crate) use error::ApiError;
+pub(crate) use limits::CallLimiter;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use store::SqlStore;
-pub use store::{machines_for, EntitySetKind, JsonPage, MemoryStore, Page, Store, StoreError};
+pub use store::{EntitySetKind, JsonPage, MemoryStore, Page, Store, StoreError};
 
 /// The OpenAPI 3 description of the emulator, served at `/openapi.json`.
-pub const OPENAPI_JSON: &str = include_str!("openapi.json");
+pub(crate) const OPENAPI_JSON: &str = include_str!("openapi.json");
 
 /// Shared state of one running emulator.
 struct App {

@@ -14,13 +14,12 @@
 //! assert!(page.matched >= 2);
 //! ```
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::RwLock;
 
 use uuid::Uuid;
 
-use crate::mde::sample::SplitMix64;
 use crate::mde::MachineAction;
 use crate::query::ValidatedQuery;
 use crate::schema::EntitySet;
@@ -151,10 +150,10 @@ impl MemoryStore {
     }
 
     /// `count` generated actions ([`crate::mde::sample::machine_actions`]) and the machines they name
-    /// ([`machines_for`]).
+    /// ([`crate::mde::sample::machines_for`]).
     pub fn generated(count: usize, seed: u64) -> MemoryStore {
         let actions = crate::mde::sample::machine_actions(count, seed);
-        let machines = machines_for(&actions, seed);
+        let machines = crate::mde::sample::machines_for(&actions, seed);
         MemoryStore::new(actions, machines)
     }
 }
@@ -343,7 +342,7 @@ impl SqlStore {
         let fill = stored == 0;
         if fill {
             let generated = crate::mde::sample::machine_actions(records, seed);
-            let machine_rows = machines_for(&generated, seed);
+            let machine_rows = crate::mde::sample::machines_for(&generated, seed);
             let rows: Vec<serde_json::Value> = generated
                 .iter()
                 .map(serde_json::to_value)
@@ -432,85 +431,6 @@ impl Store for SqlStore {
     }
 }
 
-/// The machines that `actions` name (each distinct `machineId`, with its `computerDnsName`), as MDE
-/// `Machine` JSON records in the schema's key order; the other properties come from `seed`.
-///
-/// ```
-/// let actions = odata_filter::mde::sample::machine_actions(200, 1);
-/// let machines = odata_filter::server::machines_for(&actions, 1);
-/// assert!(machines.iter().any(|m| m["id"] == odata_filter::mde::sample::DOCS_MACHINE_ID));
-/// assert_eq!(machines[0].as_object().unwrap().keys().next().unwrap(), "id");
-/// ```
-pub fn machines_for(actions: &[MachineAction], seed: u64) -> Vec<serde_json::Value> {
-    let mut seen: BTreeMap<&str, Option<&str>> = BTreeMap::new();
-    for a in actions {
-        if let Some(id) = &a.machine_id {
-            let dns = seen.entry(id).or_default();
-            if dns.is_none() {
-                *dns = a.computer_dns_name.as_deref();
-            }
-        }
-    }
-    let mut rng = SplitMix64::new(seed ^ 0x4d41_4348_494e_4553);
-    seen.into_iter()
-        .map(|(id, dns)| machine_record(&mut rng, id, dns))
-        .collect()
-}
-
-fn machine_record(rng: &mut SplitMix64, id: &str, dns: Option<&str>) -> serde_json::Value {
-    use serde_json::json;
-    let windows = rng.chance(85);
-    let (platform, version, build) = if windows {
-        *rng.pick(&[
-            ("Windows10", "1909", 18363),
-            ("Windows10", "22H2", 19045),
-            ("Windows11", "23H2", 22631),
-            ("WindowsServer2019", "1809", 17763),
-        ])
-    } else {
-        *rng.pick(&[("Linux", "22.04", 0), ("macOS", "14.4", 0)])
-    };
-    let day = 1 + rng.below(28);
-    let ip = format!(
-        "10.{}.{}.{}",
-        rng.below(256),
-        rng.below(256),
-        1 + rng.below(254)
-    );
-    let tags: Vec<&str> = [("ExampleTag", 20), ("Finance", 10), ("Server", 10)]
-        .iter()
-        .filter(|(_, p)| rng.chance(*p))
-        .map(|(t, _)| *t)
-        .collect();
-    let aad = rng
-        .chance(50)
-        .then(|| Uuid::from_u64_pair(rng.next_u64(), rng.next_u64()).to_string());
-    json!({
-        "id": id,
-        "computerDnsName": dns,
-        "firstSeen": format!("2023-{:02}-{day:02}T08:00:00.0000000Z", 1 + rng.below(12)),
-        "lastSeen": format!("2024-12-{day:02}T10:30:00.0000000Z"),
-        "osPlatform": platform,
-        "osVersion": version,
-        "osProcessor": "x64",
-        "version": version,
-        "lastIpAddress": ip,
-        "lastExternalIpAddress": format!("203.0.113.{}", 1 + rng.below(254)),
-        "osBuild": if build == 0 { serde_json::Value::Null } else { build.into() },
-        "healthStatus": *rng.pick(&["Active", "Active", "Active", "Inactive", "ImpairedCommunication"]),
-        "rbacGroupId": 140 + rng.below(4),
-        "rbacGroupName": *rng.pick(&["The-A-Team", "SOC", "Servers", "Laptops"]),
-        "riskScore": *rng.pick(&["None", "Informational", "Low", "Medium", "High"]),
-        "exposureLevel": *rng.pick(&["None", "Low", "Medium", "High"]),
-        "isAadJoined": aad.is_some(),
-        "aadDeviceId": aad,
-        "machineTags": tags,
-        "onboardingStatus": "Onboarded",
-        "deviceValue": *rng.pick(&["Normal", "Normal", "Low", "High"]),
-        "ipAddresses": [{"ipAddress": ip, "macAddress": format!("{:012X}", rng.below(1 << 48)), "type": "Ethernet", "operationalStatus": "Up"}],
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -518,7 +438,8 @@ mod tests {
 
     #[test]
     fn machines_follow_the_schema_order() {
-        let machines = machines_for(&crate::mde::sample::machine_actions(100, 3), 3);
+        let machines =
+            crate::mde::sample::machines_for(&crate::mde::sample::machine_actions(100, 3), 3);
         let names: Vec<&str> = crate::mde::machines()
             .entity_type()
             .properties()

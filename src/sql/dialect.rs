@@ -81,8 +81,8 @@ pub trait Dialect: std::fmt::Debug + Sync {
 
 /// The names of the SQL functions [`Sqlite`]'s SQL calls, registered on a connection by
 /// `sql::store::register_functions` (each calls the crate's own implementation, so results are
-/// the evaluator's).
-pub mod sqlite_functions {
+/// the evaluator's). Crate-private: a user registers them, never names them.
+pub(crate) mod sqlite_functions {
     /// `odata_tolower(text)`, `odata_toupper(text)`, `odata_trim(text)`.
     pub const TOLOWER: &str = "odata_tolower";
     /// See [`TOLOWER`].

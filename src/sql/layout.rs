@@ -1,20 +1,4 @@
-//! The table an entity type is stored in, derived from the entity type (one fact, stated in the
-//! schema): typed columns for the primitive properties, the record's JSON document for output.
-//!
-//! | property type | column(s) |
-//! |---|---|
-//! | `Edm.String` | the text; for filterable properties also `p@lower`, `p@upper`, `p@trim` (the evaluator's Unicode `tolower`/`toupper`/`trim`, computed at load time) |
-//! | `Edm.Guid` | lower-case hyphenated text (so equality is case-insensitive, order is the 128-bit order) |
-//! | enum (not flags) | the member name, `CHECK` against the members |
-//! | `Edm.DateTimeOffset` | `p`: nanoseconds since 1970-01-01T00:00:00Z (exact for 7 or 9 fractional digits); `p@offset`: the offset in minutes |
-//! | integers, `Edm.Boolean` | `BIGINT`, Boolean |
-//! | `Collection(…)` of strings, Guids or enums | a JSON array text of the elements as the evaluator reads them (text as above, `null` for an element it reads as null); NULL when the record holds no array (then `p eq null` is true and `any`/`all` see no elements) |
-//! | anything else | no column (kept in the document only; a filter on it is "not supported") |
-//!
-//! `@seq` numbers records in load order (the evaluator's final tie-break), `@doc` holds the record
-//! as loaded, so that a response is byte-identical to the in-memory one. Columns are `NOT NULL` where
-//! the property is not nullable; filterable properties are indexed, and the default order
-//! (`creationDateTimeUtc desc, id`) has its own index.
+//! The table an entity type is stored in (see [`Layout`]).
 
 use std::sync::Arc;
 
@@ -28,9 +12,9 @@ use crate::sql::{Dialect, Param, SqlType};
 use crate::value::Value;
 
 /// The name of the load-order column.
-pub const SEQ_COLUMN: &str = "@seq";
+pub(crate) const SEQ_COLUMN: &str = "@seq";
 /// The name of the JSON document column.
-pub const DOC_COLUMN: &str = "@doc";
+pub(crate) const DOC_COLUMN: &str = "@doc";
 
 /// How one property is stored.
 #[derive(Clone, Debug, PartialEq)]
@@ -72,7 +56,24 @@ pub struct Column {
     pub filterable: bool,
 }
 
-/// The stored layout of an entity set.
+/// The table an entity type is stored in, derived from the entity type (one fact, stated in the
+/// schema): typed columns for the primitive properties, the record's JSON document for output.
+///
+/// | property type | column(s) |
+/// |---|---|
+/// | `Edm.String` | the text; for filterable properties also `p@lower`, `p@upper`, `p@trim` (the evaluator's Unicode `tolower`/`toupper`/`trim`, computed at load time) |
+/// | `Edm.Guid` | lower-case hyphenated text (so equality is case-insensitive, order is the 128-bit order) |
+/// | enum (not flags) | the member name, `CHECK` against the members |
+/// | `Edm.DateTimeOffset` | `p`: nanoseconds since 1970-01-01T00:00:00Z (exact for 7 or 9 fractional digits); `p@offset`: the offset in minutes |
+/// | integers, `Edm.Boolean` | `BIGINT`, Boolean |
+/// | `Collection(…)` of strings, Guids or enums | a JSON array text of the elements as the evaluator reads them (text as above, `null` for an element it reads as null); NULL when the record holds no array (then `p eq null` is true and `any`/`all` see no elements) |
+/// | anything else | no column (kept in the document only; a filter on it is "not supported") |
+///
+/// `@seq` numbers records in load order (the evaluator's final tie-break), `@doc` holds the record
+/// as loaded, so that a response is byte-identical to the in-memory one. Columns are `NOT NULL` where
+/// the property is not nullable; filterable properties are indexed, and the default order
+/// (`creationDateTimeUtc desc, id`) has its own index.
+///
 #[derive(Clone, Debug)]
 pub struct Layout {
     table: String,
@@ -83,12 +84,12 @@ pub struct Layout {
 /// The smallest and largest storable instants (nanoseconds fit in 64 bits: 1677-09-21 to
 /// 2262-04-11). Literals outside are clamped to these bounds, which never changes a comparison's
 /// result since stored values lie strictly inside.
-pub const INSTANT_MIN: i64 = i64::MIN;
+pub(crate) const INSTANT_MIN: i64 = i64::MIN;
 /// See [`INSTANT_MIN`].
-pub const INSTANT_MAX: i64 = i64::MAX;
+pub(crate) const INSTANT_MAX: i64 = i64::MAX;
 
 /// A literal instant as stored (clamped; see [`INSTANT_MIN`]).
-pub fn instant_param(t: &DateTime<FixedOffset>) -> i64 {
+pub(crate) fn instant_param(t: &DateTime<FixedOffset>) -> i64 {
     let n = sem::instant_nanos(t);
     i64::try_from(n).unwrap_or(if n < 0 { INSTANT_MIN } else { INSTANT_MAX })
 }
@@ -97,7 +98,7 @@ impl Layout {
     /// The layout of `set` (table named after the set).
     ///
     /// ```
-    /// use odata_filter::sql::layout::Layout;
+    /// use odata_filter::sql::Layout;
     /// let l = Layout::new(odata_filter::mde::machine_actions());
     /// assert_eq!(l.table(), "MachineActions");
     /// assert!(l.column("creationDateTimeUtc").is_some());
@@ -194,7 +195,7 @@ impl Layout {
     /// `CREATE TABLE` and `CREATE INDEX` statements (idempotent: `IF NOT EXISTS`).
     ///
     /// ```
-    /// use odata_filter::sql::{layout::Layout, Sqlite};
+    /// use odata_filter::sql::{Layout, Sqlite};
     /// let ddl = Layout::new(odata_filter::mde::machine_actions()).create_statements(&Sqlite);
     /// assert!(ddl[0].contains("\"status\" TEXT NOT NULL CHECK (\"status\" IN ('Pending', "));
     /// ```

@@ -6,7 +6,7 @@
 //!   condition plus bound [`Param`]s for a [`Dialect`] ([`Sqlite`], [`Postgres`]);
 //! - [`compile_query`] turns a [`ValidatedQuery`](crate::query::ValidatedQuery) into the page's
 //!   `SELECT` and the `COUNT`;
-//! - [`layout::Layout`] derives the table from the entity type;
+//! - [`Layout`] derives the table from the entity type;
 //! - [`store::Store`] (with an engine feature) creates, loads and queries a database and writes the
 //!   same response body as the in-memory path.
 //!
@@ -16,7 +16,7 @@
 //! hide that text behind a second tree without removing any dialect decision.
 //!
 //! ```
-//! use odata_filter::{query::Query, mde::machine_actions, sql::{compile_filter, layout::Layout, Postgres, Sqlite}};
+//! use odata_filter::{query::Query, mde::machine_actions, sql::{compile_filter, Layout, Postgres, Sqlite}};
 //! let q = Query::from_query_string("$filter=contains(requestor, '%25_\\')", machine_actions()).unwrap();
 //! let w = compile_filter(q.filter().unwrap(), &Layout::new(machine_actions()), &Sqlite).unwrap();
 //! assert_eq!(w.sql, "(instr(\"requestor\", ?1) > 0)");
@@ -33,12 +33,14 @@
 
 mod compile;
 mod dialect;
-pub mod layout;
+mod layout;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub mod store;
 
 pub use compile::{compile_filter, compile_query, SqlQuery, Statement};
-pub use dialect::{sqlite_functions, Dialect, Postgres, Sqlite};
+pub(crate) use dialect::sqlite_functions;
+pub use dialect::{Dialect, Postgres, Sqlite};
+pub use layout::{Column, ColumnKind, Layout};
 
 /// The SQL type of a bound parameter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

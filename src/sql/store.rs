@@ -482,7 +482,7 @@ macro_rules! cell {
 cell!(String, i64);
 
 /// Registers on `conn` the SQL functions that [`Sqlite`](crate::sql::Sqlite)'s SQL calls
-/// ([`sqlite_functions`](crate::sql::sqlite_functions)): the evaluator's Unicode
+/// (`odata_tolower`, `odata_toupper`, `odata_trim`, `odata_matches_pattern`, `odata_int_arith`): the evaluator's Unicode
 /// `tolower`/`toupper`/`trim`, `matchesPattern` with the crate's own pattern compiler, and checked
 /// Int64 arithmetic. [`Store::open`] does it; call it yourself to run compiled filters on your own
 /// connection. All are deterministic (usable in indexes) and NULL for a NULL argument.

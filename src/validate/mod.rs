@@ -71,9 +71,8 @@ pub struct ValidateOptions {
     /// Resolve property names case-sensitively. Default `false`: MDE accepts `CreationDateTimeUtc`
     /// (an exact-case match still wins when two names differ only in case).
     pub strict_case: bool,
-    /// Most `$orderby` keys accepted. Default
-    /// [`DEFAULT_MAX_ORDERBY_KEYS`](crate::options::DEFAULT_MAX_ORDERBY_KEYS) (32): far more than a
-    /// sort needs, few enough to bound the work of a request.
+    /// Most `$orderby` keys accepted. Default 32: far more than a sort needs, few enough to bound
+    /// the work of a request.
     pub max_orderby_keys: usize,
 }
 
@@ -209,6 +208,13 @@ mod tests {
         }
         let errs = validate(&e, machine_actions(), &ValidateOptions::default()).unwrap_err();
         assert_eq!(errs.as_slice()[0].kind(), ErrorKind::LimitExceeded);
+        assert_eq!(
+            errs.as_slice()[0].exceeded(),
+            Some(crate::error::Exceeded {
+                limit: check::MAX_DEPTH as u64,
+                value: check::MAX_DEPTH as u64 + 1
+            })
+        );
     }
 
     #[test]

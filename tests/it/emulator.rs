@@ -261,14 +261,14 @@ fn bodies_are_the_librarys_byte_for_byte(backend: Backend) {
 }
 
 /// `any`/`all` over a machine's tags, from every store: the body the library writes for the same
-/// records (the SQL stores answered 400 before lambdas reached the SQL compiler).
+/// records (lambdas go through the SQL compiler in the SQL stores).
 fn machine_lambdas_answer_like_the_library(backend: Backend) {
     let Some((store, _scratch)) = store(backend, "lambdas", 2_000) else {
         return;
     };
     let server = start_on(lifted(vec![app("all", ALL_ROLES)]), store);
     let c = client(&server, "all");
-    let machines = odata_filter::server::machines_for(
+    let machines = odata_filter::mde::sample::machines_for(
         &odata_filter::mde::sample::machine_actions(2_000, 11),
         11,
     );
@@ -305,7 +305,7 @@ fn what_sql_cannot_express_is_answered_by_the_evaluator(backend: Backend) {
         #[cfg(feature = "sql")]
         {
             // The case this test is about: neither engine compiles the first two.
-            let layout = odata_filter::sql::layout::Layout::new(machine_actions());
+            let layout = odata_filter::sql::Layout::new(machine_actions());
             let sqlite = odata_filter::sql::compile_query(&q, &layout, &odata_filter::sql::Sqlite);
             assert_eq!(sqlite.is_err(), !qs.contains("matchesPattern"), "{qs}");
             let pg = odata_filter::sql::compile_query(&q, &layout, &odata_filter::sql::Postgres);

@@ -14,7 +14,7 @@ use odata_filter::{parse_filter, ErrorKind, Limits, Parser};
 /// Inputs found by `cargo fuzz`, as found, each with whether it must parse (`true`: and round-trip).
 const CRASH_INPUTS: &[(&str, bool)] = &[
     // roundtrip, 2026-11-27: 100 negations of the literal `-0` (depth 100, the default limit) print as
-    // 100 `-` and `(0)`, one level deeper (now `- 0`); see `negated_literal_at_the_depth_limit`.
+    // 100 `-` and `(0)`, one level deeper (the printer writes `- 0`); see `negated_literal_at_the_depth_limit`.
     ("unknown  eq ---------------------------------------------------------------------------n eq known eq ---------------------------------------------------------------n eq --------------------------------------------------------------n eq known eq ---------------------------------------------------------------n eq known eq -------------------------------------------------------------------------n eq known eq ---------------------------------------------------------------n eq --------------------------------------------------------------n eq known eq -----------------------------------------------------------------------------------------------------0", true),
     // roundtrip, 2026-11-27: an annotation path as the set of `in` printed without parentheses could
     // not be read back (`in @uf.owni` stopped after the alias `@uf`); see `annotation_path_as_in_set`.
@@ -373,7 +373,7 @@ fn identifiers_outside_ascii() {
 
 /// query target, 2026-12-01: a valid `in` list written without spaces, just under the 8 KiB `$filter`
 /// limit, normalized with `, ` between its items to text over the limit, so the query's own normalized
-/// output was refused when read back. The limit now holds for the normalized text as well: such a filter
+/// output was refused when read back. The limit holds for the normalized text as well: such a filter
 /// is refused when first read (with the normalized length), and one whose normalized text fits is read
 /// back with the default limits.
 #[test]

@@ -14,6 +14,7 @@ mod error_snapshots;
 mod fuzz_regressions;
 mod grammar;
 mod limits;
+mod limits_exceeded;
 #[cfg(feature = "cli")] // runs the binary too
 mod query_execute;
 #[cfg(feature = "cli")]

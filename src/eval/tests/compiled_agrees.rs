@@ -156,8 +156,8 @@ fn leaf() -> impl Strategy<Value = String> {
         }),
         (
             strings.clone(),
-            // An invalid literal pattern ('(') is a validation error now (tests/it/edges.rs), so it
-            // no longer reaches evaluation.
+            // An invalid literal pattern ('(') is a validation error (tests/it/edges.rs): it never
+            // reaches evaluation.
             prop::sample::select(vec!["^A", "(a)?", "[0-9]+$", "é", "", "^desk"])
         )
             .prop_map(|(p, pat)| format!("matchesPattern({p}, '{pat}')")),

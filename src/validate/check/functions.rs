@@ -2,26 +2,16 @@
 
 use super::*;
 
-/// What an argument position accepts; also the type a literal written there takes, and the wording of
-/// the "expects … here" message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Param {
-    Str,
-    Int,
-    DateLike,
-    TimeLike,
-    DateTime,
-    Duration,
-    Number,
-}
+/// What an argument position accepts ([`ParamType`]); also the type a literal written there takes.
+pub(super) use crate::error::ParamType as Param;
 
 impl Param {
     /// The type an untyped literal in this position takes.
     fn hint(self) -> Option<EdmType> {
         match self {
-            Param::Str => Some(EdmType::String),
-            Param::Int => Some(EdmType::Int32),
-            Param::DateTime => Some(EdmType::DateTimeOffset),
+            Param::String => Some(EdmType::String),
+            Param::Integer => Some(EdmType::Int32),
+            Param::DateTimeOffset => Some(EdmType::DateTimeOffset),
             Param::Duration => Some(EdmType::Duration),
             Param::DateLike | Param::TimeLike | Param::Number => None,
         }
@@ -29,26 +19,13 @@ impl Param {
 
     fn accepts(self, t: &EdmType) -> bool {
         match self {
-            Param::Str => *t == EdmType::String,
-            Param::Int => t.is_integer(),
+            Param::String => *t == EdmType::String,
+            Param::Integer => t.is_integer(),
             Param::DateLike => matches!(t, EdmType::Date | EdmType::DateTimeOffset),
             Param::TimeLike => matches!(t, EdmType::DateTimeOffset | EdmType::TimeOfDay),
-            Param::DateTime => *t == EdmType::DateTimeOffset,
+            Param::DateTimeOffset => *t == EdmType::DateTimeOffset,
             Param::Duration => *t == EdmType::Duration,
             Param::Number => t.is_numeric(),
-        }
-    }
-
-    /// The accepted types, for messages.
-    fn expected(self) -> &'static str {
-        match self {
-            Param::Str => "'Edm.String'",
-            Param::Int => "an integer",
-            Param::DateLike => "'Edm.Date' or 'Edm.DateTimeOffset'",
-            Param::TimeLike => "'Edm.DateTimeOffset' or 'Edm.TimeOfDay'",
-            Param::DateTime => "'Edm.DateTimeOffset'",
-            Param::Duration => "'Edm.Duration'",
-            Param::Number => "a number",
         }
     }
 }
@@ -74,8 +51,10 @@ pub(super) struct Signature {
 pub(super) fn signature(function: Function) -> Option<Signature> {
     use EdmType as T;
     use Function as F;
-    use Param::*;
+    use Param::{DateLike, Integer as Int, Number, String as Str, TimeLike};
     use Returns::*;
+    const DATE_TIME: Param = Param::DateTimeOffset;
+    const DURATION: Param = Param::Duration;
     let (params, result): (&'static [Param], Returns) = match function {
         F::Contains | F::StartsWith | F::EndsWith | F::MatchesPattern => {
             (&[Str, Str], Fixed(T::Boolean))
@@ -88,10 +67,10 @@ pub(super) fn signature(function: Function) -> Option<Signature> {
         F::Year | F::Month | F::Day => (&[DateLike], Fixed(T::Int32)),
         F::Hour | F::Minute | F::Second => (&[TimeLike], Fixed(T::Int32)),
         F::FractionalSeconds => (&[TimeLike], Fixed(T::Decimal)),
-        F::Date => (&[DateTime], Fixed(T::Date)),
-        F::Time => (&[DateTime], Fixed(T::TimeOfDay)),
-        F::TotalOffsetMinutes => (&[DateTime], Fixed(T::Int32)),
-        F::TotalSeconds => (&[Duration], Fixed(T::Decimal)),
+        F::Date => (&[DATE_TIME], Fixed(T::Date)),
+        F::Time => (&[DATE_TIME], Fixed(T::TimeOfDay)),
+        F::TotalOffsetMinutes => (&[DATE_TIME], Fixed(T::Int32)),
+        F::TotalSeconds => (&[DURATION], Fixed(T::Decimal)),
         F::Round | F::Floor | F::Ceiling => (&[Number], DoubleOrDecimal),
         F::Now | F::MaxDateTime | F::MinDateTime => (&[], Fixed(T::DateTimeOffset)),
         _ => return None,
@@ -108,20 +87,13 @@ impl<'a> Checker<'a> {
     ) -> Option<Checked> {
         let (min, max) = function.arity();
         if args.len() < min || args.len() > max {
-            let msg = if min == max {
-                format!(
-                    "The function '{}' takes {min} argument(s), but {} were given.",
-                    function.name(),
-                    args.len()
-                )
-            } else {
-                format!(
-                    "The function '{}' takes {min} to {max} arguments, but {} were given.",
-                    function.name(),
-                    args.len()
-                )
+            let reason = Reason::ArgumentCount {
+                function,
+                min,
+                max,
+                found: args.len(),
             };
-            self.error(ErrorKind::ArgumentCount, span, msg);
+            self.error(ErrorKind::ArgumentCount, span, reason);
             return None;
         }
         match function {
@@ -131,11 +103,11 @@ impl<'a> Checker<'a> {
             | Function::GeoDistance
             | Function::GeoIntersects
             | Function::GeoLength => {
-                let msg = format!(
-                    "The function '{}' is not supported by this entity set.",
-                    function.name()
+                self.error(
+                    ErrorKind::Unsupported,
+                    span,
+                    Reason::FunctionNotSupported { function },
                 );
-                self.error(ErrorKind::Unsupported, span, msg);
                 return None;
             }
             _ => {}
@@ -150,22 +122,22 @@ impl<'a> Checker<'a> {
                 continue;
             };
             if !c.ty().map_or(true, |t| param.accepts(t)) {
-                let mut msg = format!(
-                    "The function '{}' expects {} here, but the argument is of type '{}'.",
-                    function.name(),
-                    param.expected(),
-                    type_name(c.ty())
-                );
-                if let Some(h) = mismatch_hint(arg, hint.as_ref()) {
-                    msg.push(' ');
-                    msg.push_str(&h);
-                } else if let (Param::Str, Some(EdmType::Enum(e))) = (param, c.ty()) {
-                    let member = e.members().first().map_or("Member", |m| m.name());
-                    msg.push_str(&format!(
-                        " Compare the enum by member instead ({arg} eq '{member}'), or convert it first: cast({arg}, Edm.String)."
-                    ));
-                }
-                self.error(ErrorKind::TypeMismatch, arg.span, msg);
+                let fix = mismatch_hint(arg, hint.as_ref()).or_else(|| match (param, c.ty()) {
+                    (Param::String, Some(EdmType::Enum(e))) => {
+                        Some(LiteralFix::CompareEnumByMember {
+                            argument: arg.to_string(),
+                            member: e.members().first().map_or("Member", |m| m.name()).into(),
+                        })
+                    }
+                    _ => None,
+                });
+                let reason = Reason::ArgumentType {
+                    function,
+                    expected: param,
+                    found: c.ty().cloned(),
+                    fix,
+                };
+                self.error(ErrorKind::TypeMismatch, arg.span, reason);
                 ok = false;
                 continue;
             }
@@ -193,23 +165,16 @@ impl<'a> Checker<'a> {
     fn pattern(&mut self, pattern: &Expr, call: Span) -> Option<()> {
         self.patterns += 1;
         if self.patterns > crate::pattern::MAX_PATTERNS {
-            let msg = format!(
-                "The filter calls matchesPattern more than {} times.",
-                crate::pattern::MAX_PATTERNS
-            );
-            let error = Error::new(
-                ErrorKind::LimitExceeded,
-                call,
-                msg,
-                Arc::clone(&self.source),
-            )
-            .with_exceeded(crate::pattern::MAX_PATTERNS as u64, self.patterns as u64);
-            self.errors.push(error);
+            let reason = Reason::TooManyPatterns {
+                limit: crate::pattern::MAX_PATTERNS as u64,
+                count: self.patterns as u64,
+            };
+            self.error(ErrorKind::LimitExceeded, call, reason);
             return None;
         }
         if let ExprKind::Literal(ast::Literal::String(p)) = &pattern.kind {
             if let Err(e) = crate::pattern::compile(p) {
-                let why = match e {
+                let problem = match e {
                     regex::Error::CompiledTooBig(limit) => {
                         format!("it compiles to more than {limit} bytes")
                     }
@@ -221,8 +186,8 @@ impl<'a> Checker<'a> {
                         .to_string(),
                     _ => "it is not a valid pattern".to_string(),
                 };
-                let msg = format!("The pattern of matchesPattern is not usable: {why}.");
-                self.error(ErrorKind::InvalidLiteral, pattern.span, msg);
+                let reason = Reason::UnusablePattern { problem };
+                self.error(ErrorKind::InvalidLiteral, pattern.span, reason);
                 return None;
             }
         }
@@ -235,26 +200,26 @@ impl<'a> Checker<'a> {
         args: &'a [Expr],
         span: Span,
     ) -> Option<Checked> {
-        let name = function.name();
         let [operand, target] = args else {
-            let msg = format!(
-                "The one-argument form {name}(Type) applies to the entity itself and is not supported; write {name}(property, Type)."
+            self.error(
+                ErrorKind::Unsupported,
+                span,
+                Reason::CastOfEntity { function },
             );
-            self.error(ErrorKind::Unsupported, span, msg);
             return None;
         };
         let o = self.check(operand, None);
         let ExprKind::TypeName(type_text) = &target.kind else {
-            let msg =
-                format!("The last argument of {name} must be a type name such as Edm.String.");
-            self.error(ErrorKind::TypeMismatch, target.span, msg);
+            let reason = Reason::TypeNameExpected { function };
+            self.error(ErrorKind::TypeMismatch, target.span, reason);
             return None;
         };
         let Some(target_ty) = self.find_type(type_text) else {
-            let msg = format!(
-                "Unknown type '{type_text}': {name} accepts primitive types (Edm.String, Edm.Int32, …) and the enum types of the model."
-            );
-            self.error(ErrorKind::UnknownType, target.span, msg);
+            let reason = Reason::UnknownCastType {
+                function,
+                type_name: type_text.clone(),
+            };
+            self.error(ErrorKind::UnknownType, target.span, reason);
             return None;
         };
         let o = o?;
@@ -271,11 +236,11 @@ impl<'a> Checker<'a> {
                 _ => false,
             };
             if !allowed {
-                let msg = format!(
-                    "A value of type '{}' cannot be cast to '{target_ty}'.",
-                    type_name(o.ty())
-                );
-                self.error(ErrorKind::TypeMismatch, span, msg);
+                let reason = Reason::InvalidCast {
+                    from: o.ty().cloned(),
+                    to: target_ty,
+                };
+                self.error(ErrorKind::TypeMismatch, span, reason);
                 return None;
             }
         }

@@ -36,7 +36,7 @@ pub(super) fn is_guid_text(s: &str) -> Option<Uuid> {
 }
 
 /// A suggestion for a literal of the wrong type, if the fix is obvious from the literal.
-pub(super) fn mismatch_hint(lit: &Expr, expected: Option<&EdmType>) -> Option<String> {
+pub(super) fn mismatch_hint(lit: &Expr, expected: Option<&EdmType>) -> Option<LiteralFix> {
     let ExprKind::Literal(l) = &lit.kind else {
         return None;
     };
@@ -53,14 +53,12 @@ pub(super) fn mismatch_hint(lit: &Expr, expected: Option<&EdmType>) -> Option<St
                 }
                 _ => return None,
             };
-            Some(format!(
-                "Drop the quotes to write a date-time literal: {text}"
-            ))
+            Some(LiteralFix::UnquoteDateTime(text))
         }
         (ast::Literal::String(s), EdmType::Date) => {
             let parsed = crate::parse_filter(s).ok()?;
             matches!(parsed.kind, ExprKind::Literal(ast::Literal::Date(_)))
-                .then(|| format!("Drop the quotes to write a date literal: {s}"))
+                .then(|| LiteralFix::UnquoteDate(s.clone()))
         }
         (ast::Literal::String(s), t) if t.is_numeric() => {
             let parsed = crate::parse_filter(s).ok()?;
@@ -70,16 +68,14 @@ pub(super) fn mismatch_hint(lit: &Expr, expected: Option<&EdmType>) -> Option<St
                     ast::Literal::Int(_) | ast::Literal::Decimal(_) | ast::Literal::Double(_)
                 )
             )
-            .then(|| format!("Drop the quotes to write a number: {s}"))
+            .then(|| LiteralFix::UnquoteNumber(s.clone()))
         }
         (ast::Literal::Int(i), EdmType::Enum(e)) => {
             let member = e
                 .member_by_value(*i)
                 .or_else(|| e.members().first())
                 .map(|m| m.name())?;
-            Some(format!(
-                "Enum values are written as quoted member names, e.g. '{member}'."
-            ))
+            Some(LiteralFix::QuoteEnumMember(member.to_string()))
         }
         (
             ast::Literal::Int(_)
@@ -104,7 +100,7 @@ pub(super) fn mismatch_hint(lit: &Expr, expected: Option<&EdmType>) -> Option<St
                 }
                 _ => return None,
             };
-            Some(format!("String values are quoted: '{shown}'"))
+            Some(LiteralFix::QuoteString(shown))
         }
         _ => None,
     }
@@ -142,8 +138,9 @@ impl<'a> Checker<'a> {
                     _ => match self.find_enum(type_name) {
                         Some(e) => e,
                         None => {
-                            let msg = format!("Unknown enum type '{type_name}'.");
-                            self.error(ErrorKind::UnknownType, span, msg);
+                            let type_name = type_name.clone();
+                            let reason = Reason::UnknownEnumType { type_name };
+                            self.error(ErrorKind::UnknownType, span, reason);
                             return None;
                         }
                     },
@@ -154,10 +151,12 @@ impl<'a> Checker<'a> {
             (L::String(s), Some(EdmType::Guid)) => match is_guid_text(s) {
                 Some(g) => self.lit(span, Value::Guid(g), Some(EdmType::Guid)),
                 None => {
-                    let msg = format!(
-                        "The string '{s}' is not a valid Edm.Guid (expected the form 05c7bba5-828c-4451-9867-1191919f897e)."
+                    let text = s.clone();
+                    self.error(
+                        ErrorKind::InvalidLiteral,
+                        span,
+                        Reason::InvalidGuidString { text },
                     );
-                    self.error(ErrorKind::InvalidLiteral, span, msg);
                     None
                 }
             },
@@ -187,8 +186,12 @@ impl<'a> Checker<'a> {
                     _ => match text.parse::<f64>() {
                         Ok(f) => self.lit(span, Value::Double(f), Some(EdmType::Double)),
                         Err(_) => {
-                            let msg = format!("'{text}' is not a valid number.");
-                            self.error(ErrorKind::InvalidLiteral, span, msg);
+                            let text = text.clone();
+                            self.error(
+                                ErrorKind::InvalidLiteral,
+                                span,
+                                Reason::InvalidNumber { text },
+                            );
                             None
                         }
                     },
@@ -213,11 +216,7 @@ impl<'a> Checker<'a> {
             (L::DateTimeOffset(dt), _)
                 if dt.time.as_ref().is_some_and(|t| t.second == Some(60)) =>
             {
-                self.error(
-                    ErrorKind::InvalidLiteral,
-                    span,
-                    "Leap seconds (second 60) are not supported: Edm.DateTimeOffset values have no leap seconds; write second 59.",
-                );
+                self.error(ErrorKind::InvalidLiteral, span, Reason::LeapSecond);
                 None
             }
             (L::DateTimeOffset(dt), _) => match dt.to_chrono() {
@@ -240,31 +239,25 @@ impl<'a> Checker<'a> {
             (L::Duration(text), _) => match parse_duration(text) {
                 Some(n) => self.lit(span, Value::Duration(n), Some(EdmType::Duration)),
                 None => {
-                    let msg = format!(
-                        "'{text}' is not a valid Edm.Duration (expected days, hours, minutes and seconds, e.g. P1DT2H30M)."
+                    let text = text.clone();
+                    self.error(
+                        ErrorKind::InvalidLiteral,
+                        span,
+                        Reason::InvalidDuration { text },
                     );
-                    self.error(ErrorKind::InvalidLiteral, span, msg);
                     None
                 }
             },
             (L::Binary(b), _) => self.lit(span, Value::Binary(b.clone()), Some(EdmType::Binary)),
             (L::Geo { .. }, _) => {
-                self.error(
-                    ErrorKind::Unsupported,
-                    span,
-                    "Geography and geometry literals are not supported by this entity set.",
-                );
+                self.error(ErrorKind::Unsupported, span, Reason::GeoLiteral);
                 None
             }
         }
     }
 
     pub(super) fn bad_literal(&mut self, span: Span) -> Option<Checked> {
-        self.error(
-            ErrorKind::InvalidLiteral,
-            span,
-            "The date or time literal is out of range.",
-        );
+        self.error(ErrorKind::InvalidLiteral, span, Reason::DateOutOfRange);
         None
     }
 
@@ -285,16 +278,14 @@ impl<'a> Checker<'a> {
             match e.member(part) {
                 Some(m) => value |= m.value(),
                 None => {
-                    let mut msg = format!(
-                        "The string '{part}' is not a valid member of enum type '{}'.",
-                        e.qualified_name()
-                    );
-                    let suggestion = closest(part, e.members().iter().map(|m| m.name()));
-                    if suggestion.is_none() {
-                        let all: Vec<&str> = e.members().iter().map(|m| m.name()).collect();
-                        msg.push_str(&format!(" Valid members: {}.", all.join(", ")));
-                    }
-                    self.error_suggesting(ErrorKind::UnknownEnumMember, span, msg, suggestion);
+                    let reason = Reason::UnknownEnumMember {
+                        member: part.to_string(),
+                        enum_type: e.qualified_name(),
+                        suggestion: closest(part, e.members().iter().map(|m| m.name()))
+                            .map(str::to_string),
+                        members: e.members().iter().map(|m| m.name().to_string()).collect(),
+                    };
+                    self.error(ErrorKind::UnknownEnumMember, span, reason);
                     return None;
                 }
             }

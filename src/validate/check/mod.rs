@@ -11,10 +11,8 @@ use chrono::{FixedOffset, NaiveTime};
 
 use super::ir::*;
 use super::{InvalidNode, ValidateOptions};
-use crate::ast::{
-    self, BinaryOp, Expr, ExprKind, Function, LambdaKind, PathRoot, SegmentKind, Span, UnaryOp,
-};
-use crate::error::{Error, ErrorKind};
+use crate::ast::{self, BinaryOp, Expr, ExprKind, Function, PathRoot, SegmentKind, Span, UnaryOp};
+use crate::error::{Error, ErrorKind, LiteralFix, Reason};
 use crate::schema::{EdmType, EntitySet, EnumType, Lookup, StructuredType};
 use crate::semantics::{arithmetic_type, compare_type, promote, scalar::int_arith};
 use crate::suggest::closest;
@@ -72,10 +70,6 @@ pub(super) const MAX_DEPTH: usize = 200;
 /// collections (`commands/any(c: c/tags/any(t: …))`) and no more.
 pub(crate) const MAX_LAMBDA_NESTING: usize = 3;
 
-pub(super) fn type_name(ty: Option<&EdmType>) -> String {
-    ty.map_or_else(|| "null".to_string(), |t| t.to_string())
-}
-
 impl<'a> Checker<'a> {
     pub(super) fn new(set: &'a EntitySet, options: &'a ValidateOptions, source: Arc<str>) -> Self {
         Checker {
@@ -90,9 +84,14 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn error(&mut self, kind: ErrorKind, span: Span, message: impl Into<String>) {
-        self.errors
-            .push(Error::new(kind, span, message, Arc::clone(&self.source)));
+    /// Reports `reason` at `span`; its message is made by [`Reason`], only now that there is an error.
+    fn error(&mut self, kind: ErrorKind, span: Span, reason: Reason) {
+        self.errors.push(Error::for_reason(
+            kind,
+            span,
+            reason,
+            Arc::clone(&self.source),
+        ));
     }
 
     /// A node from a checked constructor. The checks before it make a refusal impossible; should one
@@ -101,30 +100,11 @@ impl<'a> Checker<'a> {
         match node {
             Ok(expr) => Some(Checked::plain(expr)),
             Err(e) => {
-                let msg = format!("The expression is not well typed: {e}.");
-                self.error(ErrorKind::TypeMismatch, span, msg);
+                let problem = e.to_string();
+                self.error(ErrorKind::TypeMismatch, span, Reason::IllTyped { problem });
                 None
             }
         }
-    }
-
-    /// An error whose message ends with the suggestion, which it also carries as data.
-    fn error_suggesting(
-        &mut self,
-        kind: ErrorKind,
-        span: Span,
-        mut message: String,
-        suggestion: Option<&str>,
-    ) {
-        let source = Arc::clone(&self.source);
-        let error = match suggestion {
-            Some(s) => {
-                message.push_str(&crate::suggest::did_you_mean(s));
-                Error::new(kind, span, message, source).with_suggestion(s)
-            }
-            None => Error::new(kind, span, message, source),
-        };
-        self.errors.push(error);
     }
 
     /// Adds a help line to the error reported last.
@@ -140,10 +120,12 @@ impl<'a> Checker<'a> {
         match c.ty() {
             None | Some(EdmType::Boolean) => Some(c.expr),
             Some(t) => {
-                let msg = format!(
-                    "The $filter expression must be of type 'Edm.Boolean', but it is of type '{t}'."
+                let found = t.clone();
+                self.error(
+                    ErrorKind::TypeMismatch,
+                    e.span,
+                    Reason::FilterNotBoolean { found },
                 );
-                self.error(ErrorKind::TypeMismatch, e.span, msg);
                 None
             }
         }
@@ -156,11 +138,12 @@ impl<'a> Checker<'a> {
         match c.ty() {
             Some(t) if t.is_primitive() || matches!(t, EdmType::Enum(_)) => Some(c.expr),
             t => {
-                let msg = format!(
-                    "The $orderby key must be of a primitive or enum type, but it is of type '{}'.",
-                    type_name(t)
+                let found = t.cloned();
+                self.error(
+                    ErrorKind::TypeMismatch,
+                    e.span,
+                    Reason::SortKeyNotOrderable { found },
                 );
-                self.error(ErrorKind::TypeMismatch, e.span, msg);
                 None
             }
         }
@@ -170,8 +153,12 @@ impl<'a> Checker<'a> {
     /// untyped literal (a quoted enum member, a Guid in quotes, a date for a date-time) its type.
     fn check(&mut self, e: &'a Expr, hint: Option<&EdmType>) -> Option<Checked> {
         if self.depth >= MAX_DEPTH {
-            let msg = format!("The expression is nested more than {MAX_DEPTH} levels deep.");
-            self.error(ErrorKind::LimitExceeded, e.span, msg);
+            let limit = MAX_DEPTH as u64;
+            self.error(
+                ErrorKind::LimitExceeded,
+                e.span,
+                Reason::ExpressionTooDeep { limit },
+            );
             return None;
         }
         self.depth += 1;
@@ -185,40 +172,165 @@ impl<'a> Checker<'a> {
             ExprKind::Literal(l) => self.literal(l, e.span, hint),
             ExprKind::Path(p) => self.path(p, e.span),
             ExprKind::Alias(name) => {
-                let msg = format!(
-                    "The parameter alias '@{}' is not defined in the query string.",
-                    name.name
+                let alias = name.name.clone();
+                self.error(
+                    ErrorKind::UndefinedAlias,
+                    e.span,
+                    Reason::UndefinedAlias { alias },
                 );
-                self.error(ErrorKind::UndefinedAlias, e.span, msg);
                 None
             }
             ExprKind::Call { function, args } => self.call(*function, args, e.span),
             ExprKind::TypeName(name) => {
-                let msg = format!(
-                    "The type name '{name}' can only be used as the last argument of cast or isof."
+                let type_name = name.clone();
+                self.error(
+                    ErrorKind::Unsupported,
+                    e.span,
+                    Reason::MisplacedTypeName { type_name },
                 );
-                self.error(ErrorKind::Unsupported, e.span, msg);
                 None
             }
             ExprKind::Unary { op, operand } => self.unary(*op, operand, e.span, hint, None),
             ExprKind::Binary { op, left, right } => self.binary(*op, left, right, e.span),
             ExprKind::In { operand, set } => self.in_set(operand, set, e.span),
             ExprKind::List(_) => {
-                self.error(
-                    ErrorKind::Unsupported,
-                    e.span,
-                    "A parenthesised list of values can only be used on the right of 'in'.",
-                );
+                self.error(ErrorKind::Unsupported, e.span, Reason::MisplacedList);
                 None
             }
             ExprKind::Array(_) | ExprKind::Object(_) => {
-                self.error(
-                    ErrorKind::Unsupported,
-                    e.span,
-                    "JSON array and object literals are not supported in $filter.",
-                );
+                self.error(ErrorKind::Unsupported, e.span, Reason::JsonLiteral);
                 None
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ast::{BinaryOp, Function, LambdaKind};
+    use crate::error::{LiteralFix, ParamType, Reason};
+    use crate::mde::machine_actions;
+    use crate::schema::EdmType;
+    use crate::validate::{validate_text, ValidateOptions};
+
+    /// The reason of the first error of `text`, which must be invalid.
+    fn reason(text: &str) -> Reason {
+        reason_with(text, &ValidateOptions::default())
+    }
+
+    fn reason_with(text: &str, options: &ValidateOptions) -> Reason {
+        let errs = validate_text(text, machine_actions(), options).unwrap_err();
+        errs.as_slice()[0].reason().cloned().expect("a reason")
+    }
+
+    #[test]
+    fn unknown_property_carries_the_name_the_type_and_the_suggestion() {
+        assert_eq!(
+            reason("stauts eq 'Pending'"),
+            Reason::UnknownProperty {
+                property: "stauts".into(),
+                type_name: "MachineAction".into(),
+                suggestion: Some("status".into()),
+            }
+        );
+    }
+
+    #[test]
+    fn type_errors_carry_the_types_as_schema_values() {
+        let Reason::IncompatibleOperands {
+            op,
+            left: Some(EdmType::Enum(e)),
+            right,
+            fix,
+        } = reason("status eq 3")
+        else {
+            panic!("not an operand mismatch");
+        };
+        assert_eq!(op, BinaryOp::Eq);
+        assert!(
+            e.qualified_name().ends_with(".MachineActionStatus"),
+            "{e:?}"
+        );
+        assert_eq!(right, Some(EdmType::Int32));
+        assert!(
+            matches!(fix, Some(LiteralFix::QuoteEnumMember(_))),
+            "{fix:?}"
+        );
+        assert_eq!(
+            reason("length(status) eq 1"),
+            Reason::ArgumentType {
+                function: Function::Length,
+                expected: ParamType::String,
+                found: reason_type("status"),
+                fix: Some(LiteralFix::CompareEnumByMember {
+                    argument: "status".into(),
+                    member: "Pending".into(),
+                }),
+            }
+        );
+    }
+
+    /// The type of a property of MachineAction.
+    fn reason_type(name: &str) -> Option<EdmType> {
+        let ty = machine_actions().entity_type();
+        ty.properties()
+            .iter()
+            .find(|p| p.name() == name)
+            .map(|p| p.ty().clone())
+    }
+
+    #[test]
+    fn enum_members_limits_and_constants_are_data() {
+        let Reason::UnknownEnumMember {
+            member,
+            suggestion,
+            members,
+            ..
+        } = reason("status eq 'Succeded'")
+        else {
+            panic!("not an enum member error");
+        };
+        assert_eq!(member, "Succeded");
+        assert_eq!(suggestion.as_deref(), Some("Succeeded"));
+        assert!(members.iter().any(|m| m == "Pending"), "{members:?}");
+        assert_eq!(
+            reason("9223372036854775807 add 1 eq 0"),
+            Reason::ConstantOverflow {
+                left: 9223372036854775807,
+                op: BinaryOp::Add,
+                right: 1
+            }
+        );
+        assert_eq!(
+            reason("1 div 0 eq 0"),
+            Reason::DivisionByZero {
+                dividend: 1,
+                op: BinaryOp::Div
+            }
+        );
+        assert_eq!(
+            reason_with(
+                "commands/any(c: 1)",
+                &ValidateOptions {
+                    allow_all_properties: true,
+                    ..ValidateOptions::default()
+                }
+            ),
+            Reason::LambdaNotBoolean {
+                lambda: LambdaKind::Any,
+                found: Some(EdmType::Int32)
+            }
+        );
+    }
+
+    #[test]
+    fn not_filterable_names_the_property_and_the_option() {
+        assert_eq!(
+            reason("computerDnsName eq 'x'"),
+            Reason::PropertyNotFilterable {
+                property: "computerDnsName".into(),
+                option: "$filter".into(),
+            }
+        );
     }
 }

@@ -2,27 +2,6 @@
 
 use super::*;
 
-/// OData's name for an operator in "incompatible types" messages.
-pub(super) fn operator_kind(op: BinaryOp) -> &'static str {
-    match op {
-        BinaryOp::Eq => "Equal",
-        BinaryOp::Ne => "NotEqual",
-        BinaryOp::Gt => "GreaterThan",
-        BinaryOp::Ge => "GreaterThanOrEqual",
-        BinaryOp::Lt => "LessThan",
-        BinaryOp::Le => "LessThanOrEqual",
-        BinaryOp::Has => "Has",
-        BinaryOp::And => "And",
-        BinaryOp::Or => "Or",
-        BinaryOp::Add => "Add",
-        BinaryOp::Sub => "Subtract",
-        BinaryOp::Mul => "Multiply",
-        BinaryOp::Div => "Divide",
-        BinaryOp::DivBy => "DivideBy",
-        BinaryOp::Mod => "Modulo",
-    }
-}
-
 impl<'a> Checker<'a> {
     pub(super) fn unary(
         &mut self,
@@ -40,11 +19,7 @@ impl<'a> Checker<'a> {
                         Value::Int(i) => match i.checked_neg() {
                             Some(n) => Some(Value::Int(n)),
                             None => {
-                                self.error(
-                                    ErrorKind::Overflow,
-                                    span,
-                                    "Negating this constant overflows Edm.Int64.",
-                                );
+                                self.error(ErrorKind::Overflow, span, Reason::NegationOverflow);
                                 return None;
                             }
                         },
@@ -59,11 +34,7 @@ impl<'a> Checker<'a> {
                     }
                 }
                 if c.constant.is_some_and(|k| k.checked_neg().is_none()) {
-                    self.error(
-                        ErrorKind::Overflow,
-                        span,
-                        "Negating this constant overflows Edm.Int64.",
-                    );
+                    self.error(ErrorKind::Overflow, span, Reason::NegationOverflow);
                     return None;
                 }
                 match c.ty() {
@@ -75,10 +46,12 @@ impl<'a> Checker<'a> {
                         Some(n)
                     }
                     Some(t) => {
-                        let msg = format!(
-                            "The operand of '-' must be a number or a duration, but it is of type '{t}'."
+                        let found = t.clone();
+                        self.error(
+                            ErrorKind::TypeMismatch,
+                            span,
+                            Reason::NegationType { found },
                         );
-                        self.error(ErrorKind::TypeMismatch, span, msg);
                         None
                     }
                 }
@@ -88,19 +61,16 @@ impl<'a> Checker<'a> {
                 match c.ty() {
                     None | Some(EdmType::Boolean) => self.built(TypedExpr::not(c.expr), span),
                     Some(t) => {
-                        let what = match &operand.kind {
-                            ExprKind::Path(_) | ExprKind::Call { .. } => {
-                                format!("'{operand}' is of type '{t}'")
-                            }
-                            _ => format!("its operand is of type '{t}'"),
-                        };
-                        let msg = match compared {
-                            Some((op, right)) => format!(
-                                "The 'not' operator needs a Boolean operand, but {what}. 'not' binds tighter than '{op}': \"not {operand} {op} {right}\" reads as \"(not {operand}) {op} {right}\". To negate the comparison write \"not ({operand} {op} {right})\"."
+                        let reason = Reason::NotOperandType {
+                            operand: operand.to_string(),
+                            named: matches!(
+                                operand.kind,
+                                ExprKind::Path(_) | ExprKind::Call { .. }
                             ),
-                            None => format!("The 'not' operator needs a Boolean operand, but {what}."),
+                            found: t.clone(),
+                            comparison: compared.map(|(op, right)| (op, right.to_string())),
                         };
-                        self.error(ErrorKind::TypeMismatch, span, msg);
+                        self.error(ErrorKind::TypeMismatch, span, reason);
                         None
                     }
                 }
@@ -150,18 +120,13 @@ impl<'a> Checker<'a> {
         rt: Option<&EdmType>,
         span: Span,
     ) {
-        let mut msg = format!(
-            "A binary operator with incompatible types was detected. Found operand types '{}' and '{}' for operator kind '{}'.",
-            type_name(lt),
-            type_name(rt),
-            operator_kind(op)
-        );
-        let hint = mismatch_hint(right, lt).or_else(|| mismatch_hint(left, rt));
-        if let Some(h) = hint {
-            msg.push(' ');
-            msg.push_str(&h);
-        }
-        self.error(ErrorKind::TypeMismatch, span, msg);
+        let reason = Reason::IncompatibleOperands {
+            op,
+            left: lt.cloned(),
+            right: rt.cloned(),
+            fix: mismatch_hint(right, lt).or_else(|| mismatch_hint(left, rt)),
+        };
+        self.error(ErrorKind::TypeMismatch, span, reason);
     }
 
     pub(super) fn binary(
@@ -273,18 +238,16 @@ impl<'a> Checker<'a> {
                 match v {
                     Some(v) => Some(v),
                     None => {
-                        let msg = if b == 0 && matches!(op, BinaryOp::Div | BinaryOp::Mod) {
-                            format!(
-                                "Division by zero in a constant expression ({a} {} 0).",
-                                op.keyword()
-                            )
+                        let reason = if b == 0 && matches!(op, BinaryOp::Div | BinaryOp::Mod) {
+                            Reason::DivisionByZero { dividend: a, op }
                         } else {
-                            format!(
-                                "The constant expression {a} {} {b} overflows Edm.Int64.",
-                                op.keyword()
-                            )
+                            Reason::ConstantOverflow {
+                                left: a,
+                                op,
+                                right: b,
+                            }
                         };
-                        self.error(ErrorKind::Overflow, span, msg);
+                        self.error(ErrorKind::Overflow, span, reason);
                         return None;
                     }
                 }
@@ -310,11 +273,12 @@ impl<'a> Checker<'a> {
                 self.built(TypedExpr::has(l.expr, v), span)
             }
             (Some(EdmType::Enum(_)), _) => {
-                let msg = format!(
-                    "The right operand of 'has' must be a member of the left operand's enum type (a quoted member name), found '{}'.",
-                    type_name(r.ty())
+                let found = r.ty().cloned();
+                self.error(
+                    ErrorKind::TypeMismatch,
+                    right.span,
+                    Reason::HasNeedsMember { found },
                 );
-                self.error(ErrorKind::TypeMismatch, right.span, msg);
                 None
             }
             (lt, _) => {
@@ -342,7 +306,7 @@ impl<'a> Checker<'a> {
                     self.error(
                         ErrorKind::TypeMismatch,
                         set.span,
-                        "The right side of 'in' must be a list of values or a collection property.",
+                        Reason::InNeedsListOrCollection,
                     );
                     return None;
                 };
@@ -352,13 +316,12 @@ impl<'a> Checker<'a> {
                     (None, _) => false,
                 };
                 if !fits {
-                    let msg = format!(
-                        "The right side of 'in' must be a collection of '{}', but '{}' is of type '{}'.",
-                        type_name(o.ty()),
-                        p.path_text(),
-                        p.ty()
-                    );
-                    self.error(ErrorKind::TypeMismatch, set.span, msg);
+                    let reason = Reason::InCollectionType {
+                        operand: o.ty().cloned(),
+                        path: p.path_text(),
+                        collection: p.ty().clone(),
+                    };
+                    self.error(ErrorKind::TypeMismatch, set.span, reason);
                     return None;
                 }
                 return self.built(TypedExpr::in_collection(o.expr, p), span);
@@ -368,15 +331,19 @@ impl<'a> Checker<'a> {
                 self.error(
                     ErrorKind::TypeMismatch,
                     set.span,
-                    "The right side of 'in' must be a parenthesised list of values or a collection property.",
+                    Reason::InNeedsListOrCollection,
                 );
                 return None;
             }
         };
         if let Some(t) = &ot {
             if matches!(t, EdmType::Complex(_) | EdmType::Collection(_)) {
-                let msg = format!("'in' needs a primitive or enum operand, found '{t}'.");
-                self.error(ErrorKind::TypeMismatch, span, msg);
+                let found = t.clone();
+                self.error(
+                    ErrorKind::TypeMismatch,
+                    span,
+                    Reason::InOperandType { found },
+                );
                 return None;
             }
         }
@@ -384,11 +351,7 @@ impl<'a> Checker<'a> {
         let mut ok = true;
         for item in items {
             if !is_literal(item) {
-                self.error(
-                    ErrorKind::Unsupported,
-                    item.span,
-                    "The items of an 'in' list must be literal values.",
-                );
+                self.error(ErrorKind::Unsupported, item.span, Reason::InItemNotLiteral);
                 ok = false;
                 continue;
             }
@@ -402,16 +365,12 @@ impl<'a> Checker<'a> {
                 (Some(a), Some(b)) => a == b || promote(a, b).is_some(),
             };
             if !fits {
-                let mut msg = format!(
-                    "The 'in' list item of type '{}' does not match the operand type '{}'.",
-                    type_name(it.as_ref()),
-                    type_name(ot.as_ref())
-                );
-                if let Some(h) = mismatch_hint(item, ot.as_ref()) {
-                    msg.push(' ');
-                    msg.push_str(&h);
-                }
-                self.error(ErrorKind::TypeMismatch, item.span, msg);
+                let reason = Reason::InItemType {
+                    fix: mismatch_hint(item, ot.as_ref()),
+                    item: it,
+                    operand: ot.clone(),
+                };
+                self.error(ErrorKind::TypeMismatch, item.span, reason);
                 ok = false;
                 continue;
             }

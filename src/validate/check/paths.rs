@@ -11,11 +11,7 @@ impl<'a> Checker<'a> {
                     (PathRoot::This, _) => match self.vars.len().checked_sub(1) {
                         Some(i) => Some(i),
                         None => {
-                            self.error(
-                                ErrorKind::Unsupported,
-                                span,
-                                "'$this' can only be used inside an any or all lambda.",
-                            );
+                            self.error(ErrorKind::Unsupported, span, Reason::ThisOutsideLambda);
                             return None;
                         }
                     },
@@ -50,66 +46,54 @@ impl<'a> Checker<'a> {
                 Some(Arc::clone(self.set.entity_type())),
             ),
             PathRoot::Root => {
-                self.error(
-                    ErrorKind::Unsupported,
-                    span,
-                    "'$root' paths are not supported in $filter.",
-                );
+                self.error(ErrorKind::Unsupported, span, Reason::RootPath);
                 return None;
             }
         };
         if base == Base::Root && segments.is_empty() {
-            self.error(
-                ErrorKind::Unsupported,
-                span,
-                "'$it' on its own (the whole entity) cannot be used in an expression; name a property: $it/status.",
-            );
+            self.error(ErrorKind::Unsupported, span, Reason::WholeEntity);
             return None;
         }
         let mut ids = Vec::with_capacity(segments.len());
         let mut count = false;
         for (i, seg) in segments.iter().enumerate() {
             if count {
-                self.error(
-                    ErrorKind::Syntax,
-                    seg.span,
-                    "Nothing may follow '$count' in a path.",
-                );
+                self.error(ErrorKind::Syntax, seg.span, Reason::AfterCount);
                 return None;
             }
             match &seg.kind {
                 SegmentKind::Property(name) => {
                     let Some(st) = structured.clone() else {
-                        let msg = if let EdmType::Collection(_) = ty {
-                            format!(
-                                "The property '{name}' cannot be read from a collection of type '{ty}': use any() or all(), e.g. {}/any(x: x/{name} eq …).",
-                                i.checked_sub(1)
+                        let reason = if let EdmType::Collection(_) = ty {
+                            Reason::PropertyOfCollection {
+                                property: name.clone(),
+                                collection: i
+                                    .checked_sub(1)
                                     .and_then(|j| segments.get(j))
                                     .map_or("collection", |s| s.name())
-                            )
+                                    .to_string(),
+                                collection_type: ty,
+                            }
                         } else {
-                            format!(
-                                "The property '{name}' cannot be read from a value of type '{ty}'."
-                            )
+                            Reason::PropertyOfValue {
+                                property: name.clone(),
+                                found: ty,
+                            }
                         };
-                        self.error(ErrorKind::TypeMismatch, seg.span, msg);
+                        self.error(ErrorKind::TypeMismatch, seg.span, reason);
                         return None;
                     };
                     let id = match st.lookup(name, !self.options.strict_case) {
                         Lookup::Found(id) => id,
                         Lookup::Ambiguous => {
-                            let msg = format!(
-                                "The property name '{name}' is ambiguous on type '{}': several properties differ from it only in case.",
-                                st.name()
-                            );
-                            self.error(ErrorKind::UnknownProperty, seg.span, msg);
+                            let reason = Reason::AmbiguousProperty {
+                                property: name.clone(),
+                                type_name: st.name().to_string(),
+                            };
+                            self.error(ErrorKind::UnknownProperty, seg.span, reason);
                             return None;
                         }
                         Lookup::NotFound => {
-                            let msg = format!(
-                                "Could not find a property named '{name}' on type '{}'.",
-                                st.name()
-                            );
                             let suggestion =
                                 closest(name, st.properties().iter().map(|p| p.name()));
                             let at_root = base == Base::Root && i == 0;
@@ -124,12 +108,12 @@ impl<'a> Checker<'a> {
                             } else {
                                 None
                             };
-                            self.error_suggesting(
-                                ErrorKind::UnknownProperty,
-                                seg.span,
-                                msg,
-                                suggestion,
-                            );
+                            let reason = Reason::UnknownProperty {
+                                property: name.clone(),
+                                type_name: st.name().to_string(),
+                                suggestion: suggestion.map(str::to_string),
+                            };
+                            self.error(ErrorKind::UnknownProperty, seg.span, reason);
                             if let Some(h) = help {
                                 self.help_last(h);
                             }
@@ -142,12 +126,11 @@ impl<'a> Checker<'a> {
                         && !self.options.allow_all_properties
                         && !self.set.is_filterable(id)
                     {
-                        let msg = format!(
-                            "The property '{}' cannot be used in the {} query option.",
-                            prop.name(),
-                            self.option
-                        );
-                        self.error(ErrorKind::PropertyNotFilterable, seg.span, msg);
+                        let reason = Reason::PropertyNotFilterable {
+                            property: prop.name().to_string(),
+                            option: self.option.to_string(),
+                        };
+                        self.error(ErrorKind::PropertyNotFilterable, seg.span, reason);
                         if let Some(h) = self.filterable_list() {
                             self.help_last(h);
                         }
@@ -161,25 +144,31 @@ impl<'a> Checker<'a> {
                     if !matches!(ty, EdmType::Collection(_))
                         || (ids.is_empty() && base == Base::Root)
                     {
-                        let msg = format!("'$count' needs a collection, found '{ty}'.");
-                        self.error(ErrorKind::TypeMismatch, seg.span, msg);
+                        let reason = Reason::CountNeedsCollection { found: ty };
+                        self.error(ErrorKind::TypeMismatch, seg.span, reason);
                         return None;
                     }
                     count = true;
                 }
                 SegmentKind::TypeCast(name) => {
-                    let msg = format!("Type cast segments ('{name}') are not supported.");
-                    self.error(ErrorKind::Unsupported, seg.span, msg);
+                    let name = name.clone();
+                    self.error(
+                        ErrorKind::Unsupported,
+                        seg.span,
+                        Reason::TypeCastSegment { name },
+                    );
                     return None;
                 }
                 SegmentKind::Annotation(name) => {
-                    let msg = format!("Annotations ('@{name}') are not supported in $filter.");
-                    self.error(ErrorKind::Unsupported, seg.span, msg);
+                    let name = name.clone();
+                    let reason = Reason::AnnotationSegment { name };
+                    self.error(ErrorKind::Unsupported, seg.span, reason);
                     return None;
                 }
                 SegmentKind::Function { name, .. } => {
-                    let msg = format!("The function '{name}' is not defined for this entity set.");
-                    self.error(ErrorKind::Unsupported, seg.span, msg);
+                    let name = name.clone();
+                    let reason = Reason::UnknownBoundFunction { name };
+                    self.error(ErrorKind::Unsupported, seg.span, reason);
                     return None;
                 }
             }
@@ -191,18 +180,14 @@ impl<'a> Checker<'a> {
         let prop = match built {
             Ok(prop) => prop,
             Err(e) => {
-                let msg = format!("The expression is not well typed: {e}.");
-                self.error(ErrorKind::TypeMismatch, span, msg);
+                let problem = e.to_string();
+                self.error(ErrorKind::TypeMismatch, span, Reason::IllTyped { problem });
                 return None;
             }
         };
         if count {
             if p.lambda.is_some() {
-                self.error(
-                    ErrorKind::InvalidLambda,
-                    span,
-                    "A lambda cannot follow '$count'.",
-                );
+                self.error(ErrorKind::InvalidLambda, span, Reason::LambdaAfterCount);
                 return None;
             }
             return self.built(TypedExpr::count(prop), span);
@@ -219,24 +204,23 @@ impl<'a> Checker<'a> {
         l: &'a ast::Lambda,
         span: Span,
     ) -> Option<Checked> {
-        let kw = match l.kind {
-            LambdaKind::Any => "any",
-            LambdaKind::All => "all",
-        };
+        let lambda = l.kind;
         let Some(elem) = collection.ty().element_type().cloned() else {
-            let msg = format!(
-                "The '{kw}' operator needs a collection, but '{}' is of type '{}'.",
-                collection.path_text(),
-                collection.ty()
-            );
-            self.error(ErrorKind::TypeMismatch, span, msg);
+            let reason = Reason::LambdaNeedsCollection {
+                lambda,
+                path: collection.path_text(),
+                found: collection.ty().clone(),
+            };
+            self.error(ErrorKind::TypeMismatch, span, reason);
             return None;
         };
         if self.vars.len() >= MAX_LAMBDA_NESTING {
-            let msg = format!(
-                "The '{kw}' lambdas are nested more than {MAX_LAMBDA_NESTING} levels deep."
+            let limit = MAX_LAMBDA_NESTING as u64;
+            self.error(
+                ErrorKind::LimitExceeded,
+                span,
+                Reason::LambdaTooDeep { lambda, limit },
             );
-            self.error(ErrorKind::LimitExceeded, span, msg);
             return None;
         }
         let variable = VarId::new(self.vars.len());
@@ -251,11 +235,9 @@ impl<'a> Checker<'a> {
                 self.vars.pop();
                 let checked = checked?;
                 if !matches!(checked.ty(), None | Some(EdmType::Boolean)) {
-                    let msg = format!(
-                        "The predicate of '{kw}' must be Boolean, but it is of type '{}'.",
-                        type_name(checked.ty())
-                    );
-                    self.error(ErrorKind::TypeMismatch, body.span, msg);
+                    let found = checked.ty().cloned();
+                    let reason = Reason::LambdaNotBoolean { lambda, found };
+                    self.error(ErrorKind::TypeMismatch, body.span, reason);
                     return None;
                 }
                 (ident.name.clone(), Some(checked.expr))

@@ -1,4 +1,5 @@
-//! Errors as data: a kind, a byte span, a message in OData terms, and the source they point into.
+//! Errors as data: a kind, a byte span, the [`Reason`] (what the message is made from), the message in
+//! OData terms made from it, and the source they point into.
 //!
 //! Every stage (parser, query options, validator) reports [`Error`] values. `Display` draws the source line
 //! with carets under the offending text:
@@ -17,6 +18,10 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::ast::Span;
+
+mod reason;
+
+pub use reason::{LiteralFix, ParamType, Reason};
 
 /// What went wrong, as a category callers can match on. The message carries the details.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -77,129 +82,6 @@ pub struct Exceeded {
     pub value: u64,
 }
 
-/// What an error of a query string is about, beyond its [`ErrorKind`]: the data its message is made
-/// from, so that a caller can react without reading the text, and a service can word it its own way
-/// ([`mde::wire_message`](crate::mde::wire_message) gives MDE's stock texts).
-///
-/// ```
-/// use odata_filter::{mde::machine_actions, query::Query, Reason};
-/// let err = Query::from_query_string("$stop=2", machine_actions()).unwrap_err();
-/// assert_eq!(
-///     err.as_slice()[0].reason(),
-///     Some(&Reason::UnknownOption { option: "$stop".into(), suggestion: Some("$top".into()) })
-/// );
-/// assert_eq!(err.as_slice()[0].message(), "'$stop' is not a system query option. Did you mean '$top'?");
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Reason {
-    /// `$stop=2`: a `$`-option that OData does not define, and the closest one.
-    UnknownOption {
-        /// The option as written, with its `$`.
-        option: String,
-        /// The closest system option (`$top`), when one is close.
-        suggestion: Option<String>,
-    },
-    /// `$top=1&$top=2`: an option given twice.
-    DuplicateOption {
-        /// The option as written the second time.
-        option: String,
-    },
-    /// `$top=20000` on MachineActions: more than the entity set returns per request.
-    TopAboveCap {
-        /// The entity set's cap (`10000`).
-        cap: u64,
-        /// The `$top` asked for.
-        top: u64,
-    },
-    /// `$search=x`, `$expand=x`: an option the entity set does not support.
-    OptionNotSupported {
-        /// The option, canonical (`$search`).
-        option: String,
-        /// The entity set's name.
-        entity_set: String,
-    },
-    /// `$skiptoken=…`, `$format=xml`: an option (or value) the service does not allow: it pages by
-    /// `$skip` and answers JSON only.
-    OptionNotAllowed {
-        /// The option, canonical (`$skiptoken`, `$format`).
-        option: String,
-        /// Its value as given.
-        value: String,
-    },
-    /// `$select=nope`: a name the entity type does not have.
-    UnknownProperty {
-        /// The name as written.
-        property: String,
-        /// The entity type's name (`MachineAction`).
-        type_name: String,
-        /// The closest property name, when one is close.
-        suggestion: Option<String>,
-    },
-}
-
-impl Reason {
-    /// The library's message for this reason: every query-string error's text is made here.
-    fn message(&self) -> String {
-        let hint = |s: &Option<String>| {
-            s.as_deref()
-                .map(crate::suggest::did_you_mean)
-                .unwrap_or_default()
-        };
-        match self {
-            Reason::UnknownOption { option, suggestion } => {
-                format!(
-                    "'{option}' is not a system query option.{}",
-                    hint(suggestion)
-                )
-            }
-            Reason::DuplicateOption { option } => {
-                format!("the query option '{option}' is given more than once; give it at most once")
-            }
-            Reason::TopAboveCap { cap, top } => {
-                format!("$top is {top}; the entity set returns at most {cap} records per request")
-            }
-            Reason::OptionNotSupported { option, entity_set } => {
-                format!("the entity set '{entity_set}' does not support {option}")
-            }
-            Reason::OptionNotAllowed { option, value } if option == "$format" => {
-                format!("$format '{value}' is not supported: the service answers JSON only")
-            }
-            Reason::OptionNotAllowed { option, .. } => {
-                format!("{option} is not supported: page with $skip (or follow @odata.nextLink)")
-            }
-            Reason::UnknownProperty {
-                property,
-                type_name,
-                suggestion,
-            } => format!(
-                "'{property}' is not a property of '{type_name}'.{}",
-                hint(suggestion)
-            ),
-        }
-    }
-
-    /// The suggested fix that goes with it, if any.
-    fn suggestion(&self) -> Option<&str> {
-        match self {
-            Reason::UnknownOption { suggestion, .. }
-            | Reason::UnknownProperty { suggestion, .. } => suggestion.as_deref(),
-            _ => None,
-        }
-    }
-
-    /// The exceeded limit that goes with it, if any.
-    fn exceeded(&self) -> Option<Exceeded> {
-        match self {
-            Reason::TopAboveCap { cap, top } => Some(Exceeded {
-                limit: *cap,
-                value: *top,
-            }),
-            _ => None,
-        }
-    }
-}
-
 /// An error with a kind, a byte span into the source, a message, and the source itself (for rendering).
 ///
 /// ## Spans
@@ -211,8 +93,14 @@ impl Reason {
 ///
 /// The source is shared ([`Arc`]): a thousand errors of one query string hold one copy of it.
 ///
-/// Besides the message, an error carries what the message is made from where a caller may want to act
-/// on it: the suggested fix ([`Error::suggestion`]) and the exceeded limit ([`Error::exceeded`]).
+/// The one exception: [`validate`](crate::validate::validate) checks a tree, which holds no text, so
+/// its errors have an empty source (their spans still point into the text the tree was parsed from);
+/// [`validate_text`](crate::validate::validate_text) and [`Query`](crate::query::Query) give their
+/// errors the text.
+///
+/// Besides the message, an error carries what the message is made from, so that a caller can act on
+/// it without reading the text: the [`Reason`] ([`Error::reason`]), and from it the suggested fix
+/// ([`Error::suggestion`]) and the exceeded limit ([`Error::exceeded`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
     kind: ErrorKind,
@@ -269,8 +157,10 @@ impl Error {
         e
     }
 
-    /// What the error is about, as data, for the errors of a query string's options
-    /// ([`Reason`]); `None` for the others, whose kind, span, suggestion and exceeded limit say it.
+    /// What the error is about, as data ([`Reason`]). Every error of the parser and the validator has
+    /// one, as do the query-string errors that [`Reason`] names (an unknown or repeated option, `$top`
+    /// above the cap, …); the other errors of a query string (bad percent-encoding, a malformed option
+    /// value, an alias limit) have `None`: their kind, span, suggestion and exceeded limit say it.
     pub fn reason(&self) -> Option<&Reason> {
         self.details.as_ref()?.reason.as_ref()
     }
@@ -333,7 +223,7 @@ impl Error {
     }
 
     /// The suggested fix, when the message offers one: the closest name for a misspelt property,
-    /// option or enum member.
+    /// option, enum member or function.
     ///
     /// ```
     /// use odata_filter::{mde::machine_actions, validate::{validate_text, ValidateOptions}};
@@ -391,7 +281,7 @@ impl std::error::Error for Error {}
 
 /// How many columns of the source line the caret rendering shows at most; a longer line is cut around
 /// the span, the cuts marked with `…`.
-pub const CARET_WINDOW: usize = 100;
+const CARET_WINDOW: usize = 100;
 
 /// Draws the line of `source` that contains `span.start`, with `^` under the span (at least one caret;
 /// a span past the end points just after the last character). Control characters are shown as spaces so
@@ -440,10 +330,10 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 }
 
 /// The most errors [`Errors`] displays; the rest are counted: "… and 16990 more errors".
-pub const MAX_SHOWN_ERRORS: usize = 10;
+const MAX_SHOWN_ERRORS: usize = 10;
 
 /// The errors of one query, in the order of their position, displayed one after the other (at most
-/// [`MAX_SHOWN_ERRORS`], then a count of the rest).
+/// ten, then a count of the rest).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Errors(Vec<Error>);
 

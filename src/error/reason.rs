@@ -1,0 +1,1179 @@
+//! [`Reason`]: what an error is about, as data, and the one place its message is worded.
+
+use crate::ast::{BinaryOp, Function, LambdaKind};
+use crate::schema::EdmType;
+
+use super::Exceeded;
+
+/// What an error is about, beyond its [`ErrorKind`](super::ErrorKind): the data its message is made
+/// from (names, expected and found types, the suggestion, the limit and the value), so that a caller can
+/// react without reading the text, and a service can word it its own way
+/// ([`mde::wire_message`](crate::mde::wire_message) gives MDE's stock texts). Every error of the parser
+/// and of the validator has one ([`Error::reason`](super::Error::reason)).
+///
+/// An error of a query string's options:
+///
+/// ```
+/// use odata_filter::{mde::machine_actions, query::Query, Reason};
+/// let err = Query::from_query_string("$stop=2", machine_actions()).unwrap_err();
+/// assert_eq!(
+///     err.as_slice()[0].reason(),
+///     Some(&Reason::UnknownOption { option: "$stop".into(), suggestion: Some("$top".into()) })
+/// );
+/// assert_eq!(err.as_slice()[0].message(), "'$stop' is not a system query option. Did you mean '$top'?");
+/// ```
+///
+/// An error of the validator: the operator and both operand types, as the schema's types.
+///
+/// ```
+/// use odata_filter::{ast::BinaryOp, mde::machine_actions, validate_text, EdmType, Reason, ValidateOptions};
+/// let err = validate_text("requestor eq 1", machine_actions(), &ValidateOptions::default())
+///     .unwrap_err();
+/// let Some(Reason::IncompatibleOperands { op, left, right, .. }) = err.as_slice()[0].reason() else {
+///     panic!("{err}");
+/// };
+/// assert_eq!((*op, left, right), (BinaryOp::Eq, &Some(EdmType::String), &Some(EdmType::Int32)));
+/// assert_eq!(
+///     err.as_slice()[0].message(),
+///     "A binary operator with incompatible types was detected. Found operand types 'Edm.String' and \
+///      'Edm.Int32' for operator kind 'Equal'. String values are quoted: '1'"
+/// );
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Reason {
+    // ---- The query string's options.
+    /// `$stop=2`: a `$`-option that OData does not define, and the closest one.
+    UnknownOption {
+        /// The option as written, with its `$`.
+        option: String,
+        /// The closest system option (`$top`), when one is close.
+        suggestion: Option<String>,
+    },
+    /// `$top=1&$top=2`: an option given twice.
+    DuplicateOption {
+        /// The option as written the second time.
+        option: String,
+    },
+    /// `$top=20000` on MachineActions: more than the entity set returns per request.
+    TopAboveCap {
+        /// The entity set's cap (`10000`).
+        cap: u64,
+        /// The `$top` asked for.
+        top: u64,
+    },
+    /// `$search=x`, `$expand=x`: an option the entity set does not support.
+    OptionNotSupported {
+        /// The option, canonical (`$search`).
+        option: String,
+        /// The entity set's name.
+        entity_set: String,
+    },
+    /// `$skiptoken=…`, `$format=xml`: an option (or value) the service does not allow: it pages by
+    /// `$skip` and answers JSON only.
+    OptionNotAllowed {
+        /// The option, canonical (`$skiptoken`, `$format`).
+        option: String,
+        /// Its value as given.
+        value: String,
+    },
+
+    // ---- Properties and paths (validator; `$select` too for an unknown property).
+    /// `stauts eq 'x'`, `$select=nope`: a name the type does not have.
+    UnknownProperty {
+        /// The name as written.
+        property: String,
+        /// The type's name (`MachineAction`).
+        type_name: String,
+        /// The closest property name, when one is close.
+        suggestion: Option<String>,
+    },
+    /// A name that matches several properties when case is ignored.
+    AmbiguousProperty {
+        /// The name as written.
+        property: String,
+        /// The type's name.
+        type_name: String,
+    },
+    /// `computerDnsName eq 'x'`: a property that may not be used in this query option.
+    PropertyNotFilterable {
+        /// The property's name.
+        property: String,
+        /// The query option (`$filter`, `$orderby`).
+        option: String,
+    },
+    /// `commands/index eq 1`: a property read from a collection instead of inside a lambda.
+    PropertyOfCollection {
+        /// The property asked for.
+        property: String,
+        /// The collection's name as written (`commands`).
+        collection: String,
+        /// The collection's type.
+        collection_type: EdmType,
+    },
+    /// `status/x eq 1`: a property read from a value that has none.
+    PropertyOfValue {
+        /// The property asked for.
+        property: String,
+        /// The type of the value.
+        found: EdmType,
+    },
+    /// `$this` outside a lambda.
+    ThisOutsideLambda,
+    /// A `$root/…` path.
+    RootPath,
+    /// `$it` alone, the whole entity, used as a value.
+    WholeEntity,
+    /// `commands/$count/x`: a segment after `$count`.
+    AfterCount,
+    /// `status/$count`: `$count` of a value that is not a collection.
+    CountNeedsCollection {
+        /// The type it was applied to.
+        found: EdmType,
+    },
+    /// A type-cast segment (`Ns.Type/…`) in a path.
+    TypeCastSegment {
+        /// The type name as written.
+        name: String,
+    },
+    /// An annotation segment (`@x`) in a path.
+    AnnotationSegment {
+        /// The annotation's name, without `@`.
+        name: String,
+    },
+    /// A bound function segment (`Ns.F(…)`) in a path.
+    UnknownBoundFunction {
+        /// The function's name as written.
+        name: String,
+    },
+    /// `commands/$count/any(…)`.
+    LambdaAfterCount,
+    /// `status/any(…)`: a lambda on a value that is not a collection.
+    LambdaNeedsCollection {
+        /// `any` or `all`.
+        lambda: LambdaKind,
+        /// The path as written.
+        path: String,
+        /// Its type.
+        found: EdmType,
+    },
+    /// Lambdas nested deeper than the validator allows.
+    LambdaTooDeep {
+        /// `any` or `all`.
+        lambda: LambdaKind,
+        /// The deepest nesting allowed.
+        limit: u64,
+    },
+    /// `commands/any(c: c/index)`: a predicate that is not Boolean.
+    LambdaNotBoolean {
+        /// `any` or `all`.
+        lambda: LambdaKind,
+        /// The predicate's type (`None`: the null literal).
+        found: Option<EdmType>,
+    },
+
+    // ---- Types and operators (validator).
+    /// A `$filter` whose value is not Boolean: `errorHResult add 1`.
+    FilterNotBoolean {
+        /// Its type.
+        found: EdmType,
+    },
+    /// An `$orderby` key of a type that does not sort.
+    SortKeyNotOrderable {
+        /// Its type (`None`: the null literal).
+        found: Option<EdmType>,
+    },
+    /// A tree deeper than the validator recurses into.
+    ExpressionTooDeep {
+        /// The deepest nesting accepted.
+        limit: u64,
+    },
+    /// `status eq 3`, `status eq 'a' and 1`: operand types that do not fit the operator or each other.
+    IncompatibleOperands {
+        /// The operator.
+        op: BinaryOp,
+        /// The left operand's type (`None`: the null literal).
+        left: Option<EdmType>,
+        /// The right operand's type (`None`: the null literal).
+        right: Option<EdmType>,
+        /// The obvious fix of a literal, when there is one.
+        fix: Option<LiteralFix>,
+    },
+    /// `-9223372036854775808` negated again: the constant leaves Edm.Int64.
+    NegationOverflow,
+    /// `-status`: `-` of a value that is neither a number nor a duration.
+    NegationType {
+        /// The operand's type.
+        found: EdmType,
+    },
+    /// `not status`: `not` of a value that is not Boolean.
+    NotOperandType {
+        /// The operand as written.
+        operand: String,
+        /// True when the operand is a property or call, named in the message.
+        named: bool,
+        /// Its type.
+        found: EdmType,
+        /// `not x eq y`: the comparison (operator and right operand as written) that `not` does not
+        /// apply to, since it binds tighter.
+        comparison: Option<(BinaryOp, String)>,
+    },
+    /// `1 div 0` in a constant expression.
+    DivisionByZero {
+        /// The left operand.
+        dividend: i64,
+        /// `div` or `mod`.
+        op: BinaryOp,
+    },
+    /// `9223372036854775807 add 1`: a constant expression that overflows Edm.Int64.
+    ConstantOverflow {
+        /// The left operand.
+        left: i64,
+        /// The operator.
+        op: BinaryOp,
+        /// The right operand.
+        right: i64,
+    },
+    /// `status has 1`: a `has` whose right operand is not a member of the left's enum type.
+    HasNeedsMember {
+        /// The right operand's type (`None`: the null literal).
+        found: Option<EdmType>,
+    },
+    /// `x in y` where `y` is neither a parenthesised list nor a collection property.
+    InNeedsListOrCollection,
+    /// `id in commands`: a collection of another element type.
+    InCollectionType {
+        /// The operand's type (`None`: the null literal).
+        operand: Option<EdmType>,
+        /// The collection as written.
+        path: String,
+        /// The collection's type.
+        collection: EdmType,
+    },
+    /// `commands in (…)`: an operand of a structured or collection type.
+    InOperandType {
+        /// The operand's type.
+        found: EdmType,
+    },
+    /// `x in (y)` with a non-literal item.
+    InItemNotLiteral,
+    /// `status in ('Pending', 1)`: an item of another type than the operand.
+    InItemType {
+        /// The item's type (`None`: the null literal).
+        item: Option<EdmType>,
+        /// The operand's type (`None`: the null literal).
+        operand: Option<EdmType>,
+        /// The obvious fix of the item, when there is one.
+        fix: Option<LiteralFix>,
+    },
+    /// `@p` used but not defined in the query string.
+    UndefinedAlias {
+        /// The alias's name, without `@`.
+        alias: String,
+    },
+    /// A type name used as a value, not as the last argument of `cast` or `isof`.
+    MisplacedTypeName {
+        /// The type name as written.
+        type_name: String,
+    },
+    /// A parenthesised list used elsewhere than on the right of `in`.
+    MisplacedList,
+    /// A JSON array or object literal.
+    JsonLiteral,
+
+    // ---- Literals (validator).
+    /// `'Done'` for an enum that has no member `Done`.
+    UnknownEnumMember {
+        /// The member as written.
+        member: String,
+        /// The enum type's qualified name.
+        enum_type: String,
+        /// The closest member, when one is close.
+        suggestion: Option<String>,
+        /// All members, in declared order (listed in the message when none is close).
+        members: Vec<String>,
+    },
+    /// `Ns.Nope'A'`: an enum literal of a type the model does not have.
+    UnknownEnumType {
+        /// The type name as written.
+        type_name: String,
+    },
+    /// A quoted string compared with a Guid that is not one.
+    InvalidGuidString {
+        /// The string.
+        text: String,
+    },
+    /// A decimal literal that is not a number.
+    InvalidNumber {
+        /// The literal.
+        text: String,
+    },
+    /// A date-time with second 60.
+    LeapSecond,
+    /// A duration literal that does not read as days, hours, minutes and seconds.
+    InvalidDuration {
+        /// The duration's text.
+        text: String,
+    },
+    /// A geography or geometry literal.
+    GeoLiteral,
+    /// A date or time literal outside the range of its type.
+    DateOutOfRange,
+
+    // ---- Functions (validator and parser).
+    /// `unknownfunc(x)`: a function OData does not define.
+    UnknownFunction {
+        /// The name as written.
+        name: String,
+        /// The closest function name, when one is close.
+        suggestion: Option<String>,
+    },
+    /// `substring('a')`: a call with the wrong number of arguments.
+    ArgumentCount {
+        /// The function.
+        function: Function,
+        /// The fewest arguments it takes.
+        min: usize,
+        /// The most arguments it takes.
+        max: usize,
+        /// How many were given.
+        found: usize,
+    },
+    /// A function that exists but that this entity set does not support (geo functions, `hassubset`).
+    FunctionNotSupported {
+        /// The function.
+        function: Function,
+    },
+    /// `contains(status, 'x')`: an argument of a type the function does not take there.
+    ArgumentType {
+        /// The function.
+        function: Function,
+        /// What the position takes.
+        expected: ParamType,
+        /// The argument's type (`None`: the null literal).
+        found: Option<EdmType>,
+        /// The obvious fix, when there is one.
+        fix: Option<LiteralFix>,
+    },
+    /// More `matchesPattern` calls than a filter may make.
+    TooManyPatterns {
+        /// The most calls accepted.
+        limit: u64,
+        /// The calls counted (the count stops one above the limit).
+        count: u64,
+    },
+    /// A `matchesPattern` pattern that does not compile.
+    UnusablePattern {
+        /// Why, in the regular-expression engine's words.
+        problem: String,
+    },
+    /// `cast(Edm.String)`: the one-argument form, which casts the entity itself.
+    CastOfEntity {
+        /// `cast` or `isof`.
+        function: Function,
+    },
+    /// `cast(x, 1)`: a last argument that is not a type name.
+    TypeNameExpected {
+        /// `cast` or `isof`.
+        function: Function,
+    },
+    /// `contains(Edm.String, x)`: a type name in a function other than `cast` or `isof`.
+    TypeNameNotLast {
+        /// The function.
+        function: Function,
+    },
+    /// `cast(x, Ns.Nope)`: a type that is neither a primitive nor an enum of the model.
+    UnknownCastType {
+        /// `cast` or `isof`.
+        function: Function,
+        /// The type name as written.
+        type_name: String,
+    },
+    /// `cast(commands, Edm.Int32)`: a cast between types that do not convert.
+    InvalidCast {
+        /// The operand's type (`None`: the null literal).
+        from: Option<EdmType>,
+        /// The target type.
+        to: EdmType,
+    },
+    /// A node that a checked constructor refused (a tree built in code).
+    IllTyped {
+        /// The constructor's account of the problem.
+        problem: String,
+    },
+
+    // ---- Limits of the parser.
+    /// A filter longer than [`Limits::max_length`](crate::Limits::max_length).
+    TooLong {
+        /// Its length in bytes.
+        length: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// A filter nested deeper than [`Limits::max_depth`](crate::Limits::max_depth).
+    TooDeep {
+        /// The deepest nesting accepted.
+        limit: u64,
+    },
+    /// A filter with more nodes than [`Limits::max_nodes`](crate::Limits::max_nodes).
+    TooManyNodes {
+        /// The most nodes accepted.
+        limit: u64,
+    },
+    /// An `in` list longer than [`Limits::max_in_list_items`](crate::Limits::max_in_list_items).
+    TooManyListItems {
+        /// The items in the list.
+        items: u64,
+        /// The most items accepted.
+        limit: u64,
+    },
+
+    // ---- Syntax (parser). Excerpts of the input are quoted as in the message (`"x eq …"`, or
+    // `the end`); tokens are as written.
+    /// A string literal without its closing quote.
+    UnterminatedString {
+        /// An excerpt from the opening quote.
+        literal: String,
+        /// When an earlier string was followed directly by text (`'o'brien'`), an excerpt from there:
+        /// the likely cause.
+        glued_at: Option<String>,
+    },
+    /// A JSON string without its closing quote.
+    UnterminatedJsonString {
+        /// Where it starts (byte offset).
+        start: usize,
+    },
+    /// `(a]`: a closing bracket of another kind than the one open.
+    MismatchedBracket {
+        /// The closing bracket.
+        found: char,
+        /// An excerpt after it.
+        before: String,
+        /// The open bracket.
+        opened: char,
+        /// An excerpt from the open bracket.
+        opened_at: String,
+    },
+    /// `a)`: a closing bracket with nothing open.
+    UnopenedBracket {
+        /// The closing bracket.
+        found: char,
+        /// An excerpt after it.
+        before: String,
+    },
+    /// `(a`: a bracket never closed.
+    UnclosedBracket {
+        /// The open bracket.
+        opened: char,
+        /// An excerpt from it.
+        opened_at: String,
+        /// The bracket that would close it.
+        expected: char,
+    },
+    /// `status == 'x'`: a C-style operator.
+    CStyleOperator {
+        /// The operator as written.
+        operator: String,
+        /// The OData operator to write (`eq`).
+        replacement: String,
+    },
+    /// `datetime'2024-01-01T00:00:00'`, `guid'…'`: an OData v3 literal.
+    V3Literal {
+        /// The prefix as written (`datetime`, `guid`, `datetimeoffset`).
+        prefix: String,
+        /// The v4 literal to write instead.
+        fixed: String,
+    },
+    /// `2024-1-5`: a date with one-digit month or day.
+    ShortDate {
+        /// The date (and time) to write instead.
+        fixed: String,
+    },
+    /// `2024-01-01T00:00:00`: a date-time without offset.
+    MissingOffset {
+        /// The date-time as written.
+        literal: String,
+    },
+    /// `any(c c eq 1)` / `any(eq 1)`: no range variable, or its `:` missing.
+    LambdaVariableExpected {
+        /// The variable, when it is there and only its `:` is missing.
+        variable: Option<String>,
+        /// The token found instead (`None`: the end).
+        found: Option<String>,
+    },
+    /// `a eqb`: a keyword operator glued to what precedes it.
+    OperatorNeedsSpaces {
+        /// The operator.
+        operator: String,
+    },
+    /// An operator (or the end) expected.
+    OperatorExpected {
+        /// True inside a call's arguments, where `,` and `)` fit too.
+        in_call: bool,
+        /// The token before (`None`: the start).
+        after: Option<String>,
+        /// The token found instead (`None`: the end).
+        found: Option<String>,
+    },
+    /// A value, property or function call expected.
+    OperandExpected {
+        /// The token before (`None`: the start).
+        after: Option<String>,
+        /// The token found instead (`None`: the end).
+        found: Option<String>,
+    },
+    /// `eq 'x'`, `a eq 1 and and`: an operator where an operand belongs.
+    OperatorAsOperand {
+        /// The operator.
+        operator: String,
+        /// The token before it (`None`: the start).
+        after: Option<String>,
+    },
+    /// An operand expected and a Guid with a part missing found.
+    PartialGuid {
+        /// The token before (`None`: the start).
+        after: Option<String>,
+        /// The almost-Guid.
+        found: String,
+    },
+    /// An operand expected and a double-quoted string found.
+    DoubleQuotedString {
+        /// The token before (`None`: the start).
+        after: Option<String>,
+        /// The string as written.
+        found: String,
+    },
+    /// `not` with nothing after it.
+    NotWithoutOperand,
+    /// `Ns.Name` alone: neither a call nor a cast followed by `/`.
+    QualifiedNameAlone {
+        /// The name.
+        name: String,
+    },
+    /// `null/x`: a member of a literal.
+    LiteralHasNoMembers {
+        /// The literal (`null`, `true`, …).
+        literal: String,
+    },
+    /// `tags/any(t: …)/x`: a segment after a lambda.
+    AfterLambda,
+    /// `all()`: an `all` without variable and predicate.
+    AllWithoutPredicate,
+    /// An `in` list item that is neither a literal nor an alias.
+    NonLiteralInList,
+    /// `a/` followed by something other than `any(…)` or `all(…)`.
+    LambdaExpected {
+        /// The token found instead (`None`: the end).
+        found: Option<String>,
+    },
+    /// A bound function's parameter expected.
+    ParameterExpected {
+        /// The token found instead (`None`: the end).
+        found: Option<String>,
+    },
+    /// The filter ends too soon.
+    UnexpectedEnd {
+        /// The last token (`None`: the filter is empty).
+        after: Option<String>,
+    },
+    /// A token where none of its kind fits.
+    UnexpectedToken {
+        /// The token.
+        found: String,
+        /// The token before (`None`: the start).
+        after: Option<String>,
+    },
+    /// A JSON string that does not decode.
+    InvalidJsonString {
+        /// The JSON decoder's account.
+        problem: String,
+    },
+    /// A literal that does not read as its type: `2024-13-01`, `binary'%%'`, an integer out of range.
+    MalformedLiteral {
+        /// What is wrong, in the user's terms.
+        problem: String,
+    },
+}
+
+/// What a function's argument position takes: the data of a [`Reason::ArgumentType`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ParamType {
+    /// `Edm.String`.
+    String,
+    /// Any integer type.
+    Integer,
+    /// `Edm.Date` or `Edm.DateTimeOffset`.
+    DateLike,
+    /// `Edm.DateTimeOffset` or `Edm.TimeOfDay`.
+    TimeLike,
+    /// `Edm.DateTimeOffset`.
+    DateTimeOffset,
+    /// `Edm.Duration`.
+    Duration,
+    /// Any numeric type.
+    Number,
+}
+
+impl ParamType {
+    /// The accepted types, for messages.
+    fn expected(self) -> &'static str {
+        match self {
+            ParamType::String => "'Edm.String'",
+            ParamType::Integer => "an integer",
+            ParamType::DateLike => "'Edm.Date' or 'Edm.DateTimeOffset'",
+            ParamType::TimeLike => "'Edm.DateTimeOffset' or 'Edm.TimeOfDay'",
+            ParamType::DateTimeOffset => "'Edm.DateTimeOffset'",
+            ParamType::Duration => "'Edm.Duration'",
+            ParamType::Number => "a number",
+        }
+    }
+}
+
+/// The obvious fix of a literal of the wrong type, that a type error offers.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LiteralFix {
+    /// `'2024-01-01T00:00:00Z'` for a date-time: drop the quotes (the literal as it should be).
+    UnquoteDateTime(String),
+    /// `'2024-01-01'` for a date: drop the quotes.
+    UnquoteDate(String),
+    /// `'3'` for a number: drop the quotes.
+    UnquoteNumber(String),
+    /// `1` for an enum: write the member's name, quoted.
+    QuoteEnumMember(String),
+    /// `3` for a string: quote it (the text to quote).
+    QuoteString(String),
+    /// An enum passed to a string function: compare by member (the argument as written, a member).
+    CompareEnumByMember {
+        /// The argument as written.
+        argument: String,
+        /// A member of its enum type.
+        member: String,
+    },
+}
+
+impl std::fmt::Display for LiteralFix {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LiteralFix::UnquoteDateTime(t) => {
+                write!(f, "Drop the quotes to write a date-time literal: {t}")
+            }
+            LiteralFix::UnquoteDate(t) => write!(f, "Drop the quotes to write a date literal: {t}"),
+            LiteralFix::UnquoteNumber(t) => write!(f, "Drop the quotes to write a number: {t}"),
+            LiteralFix::QuoteEnumMember(m) => write!(
+                f,
+                "Enum values are written as quoted member names, e.g. '{m}'."
+            ),
+            LiteralFix::QuoteString(t) => write!(f, "String values are quoted: '{t}'"),
+            LiteralFix::CompareEnumByMember { argument, member } => write!(
+                f,
+                "Compare the enum by member instead ({argument} eq '{member}'), or convert it first: cast({argument}, Edm.String)."
+            ),
+        }
+    }
+}
+
+/// A type for messages: its name, or `null` for the null literal's.
+fn ty(t: &Option<EdmType>) -> String {
+    t.as_ref()
+        .map_or_else(|| "null".to_string(), |t| t.to_string())
+}
+
+/// " Did you mean 'x'?" or "".
+fn hint(s: &Option<String>) -> String {
+    s.as_deref()
+        .map(crate::suggest::did_you_mean)
+        .unwrap_or_default()
+}
+
+/// " " and the fix, or "".
+fn fix_text(fix: &Option<LiteralFix>) -> String {
+    fix.as_ref().map(|f| format!(" {f}")).unwrap_or_default()
+}
+
+/// A token in quotes for a message; a string literal already has its own.
+fn quote(token: &str) -> String {
+    if token.starts_with('\'') {
+        token.to_string()
+    } else {
+        format!("'{token}'")
+    }
+}
+
+/// " after 'x'" or "".
+fn after_text(after: &Option<String>) -> String {
+    after
+        .as_deref()
+        .map(|a| format!(" after {}", quote(a)))
+        .unwrap_or_default()
+}
+
+/// "found …" for a message.
+fn found_text(found: &Option<String>) -> String {
+    match found.as_deref() {
+        None => "found the end of the filter".to_string(),
+        Some(t) if t.starts_with(char::is_whitespace) => "found a space".to_string(),
+        Some(t) => format!("found {}", quote(t)),
+    }
+}
+
+fn lambda_keyword(kind: LambdaKind) -> &'static str {
+    match kind {
+        LambdaKind::Any => "any",
+        LambdaKind::All => "all",
+    }
+}
+
+/// OData's name for an operator in "incompatible types" messages.
+fn operator_kind(op: BinaryOp) -> &'static str {
+    match op {
+        BinaryOp::Eq => "Equal",
+        BinaryOp::Ne => "NotEqual",
+        BinaryOp::Gt => "GreaterThan",
+        BinaryOp::Ge => "GreaterThanOrEqual",
+        BinaryOp::Lt => "LessThan",
+        BinaryOp::Le => "LessThanOrEqual",
+        BinaryOp::Has => "Has",
+        BinaryOp::And => "And",
+        BinaryOp::Or => "Or",
+        BinaryOp::Add => "Add",
+        BinaryOp::Sub => "Subtract",
+        BinaryOp::Mul => "Multiply",
+        BinaryOp::Div => "Divide",
+        BinaryOp::DivBy => "DivideBy",
+        BinaryOp::Mod => "Modulo",
+    }
+}
+
+const OPERAND: &str = "expected a value, property or function call";
+
+impl Reason {
+    /// The library's message for this reason: every error's text is made here.
+    pub(super) fn message(&self) -> String {
+        use Reason as R;
+        match self {
+            R::UnknownOption { option, suggestion } => {
+                format!(
+                    "'{option}' is not a system query option.{}",
+                    hint(suggestion)
+                )
+            }
+            R::DuplicateOption { option } => {
+                format!("the query option '{option}' is given more than once; give it at most once")
+            }
+            R::TopAboveCap { cap, top } => {
+                format!("$top is {top}; the entity set returns at most {cap} records per request")
+            }
+            R::OptionNotSupported { option, entity_set } => {
+                format!("the entity set '{entity_set}' does not support {option}")
+            }
+            R::OptionNotAllowed { option, value } if option == "$format" => {
+                format!("$format '{value}' is not supported: the service answers JSON only")
+            }
+            R::OptionNotAllowed { option, .. } => {
+                format!("{option} is not supported: page with $skip (or follow @odata.nextLink)")
+            }
+            R::UnknownProperty {
+                property,
+                type_name,
+                suggestion,
+            } => format!(
+                "Could not find a property named '{property}' on type '{type_name}'.{}",
+                hint(suggestion)
+            ),
+            R::AmbiguousProperty { property, type_name } => format!(
+                "The property name '{property}' is ambiguous on type '{type_name}': several properties differ from it only in case."
+            ),
+            R::PropertyNotFilterable { property, option } => {
+                format!("The property '{property}' cannot be used in the {option} query option.")
+            }
+            R::PropertyOfCollection {
+                property,
+                collection,
+                collection_type,
+            } => format!(
+                "The property '{property}' cannot be read from a collection of type '{collection_type}': use any() or all(), e.g. {collection}/any(x: x/{property} eq …)."
+            ),
+            R::PropertyOfValue { property, found } => {
+                format!("The property '{property}' cannot be read from a value of type '{found}'.")
+            }
+            R::ThisOutsideLambda => {
+                "'$this' can only be used inside an any or all lambda.".to_string()
+            }
+            R::RootPath => "'$root' paths are not supported in $filter.".to_string(),
+            R::WholeEntity => "'$it' on its own (the whole entity) cannot be used in an expression; name a property: $it/status.".to_string(),
+            R::AfterCount => "Nothing may follow '$count' in a path.".to_string(),
+            R::CountNeedsCollection { found } => {
+                format!("'$count' needs a collection, found '{found}'.")
+            }
+            R::TypeCastSegment { name } => {
+                format!("Type cast segments ('{name}') are not supported.")
+            }
+            R::AnnotationSegment { name } => {
+                format!("Annotations ('@{name}') are not supported in $filter.")
+            }
+            R::UnknownBoundFunction { name } => {
+                format!("The function '{name}' is not defined for this entity set.")
+            }
+            R::LambdaAfterCount => "A lambda cannot follow '$count'.".to_string(),
+            R::LambdaNeedsCollection {
+                lambda,
+                path,
+                found,
+            } => format!(
+                "The '{}' operator needs a collection, but '{path}' is of type '{found}'.",
+                lambda_keyword(*lambda)
+            ),
+            R::LambdaTooDeep { lambda, limit } => format!(
+                "The '{}' lambdas are nested more than {limit} levels deep.",
+                lambda_keyword(*lambda)
+            ),
+            R::LambdaNotBoolean { lambda, found } => format!(
+                "The predicate of '{}' must be Boolean, but it is of type '{}'.",
+                lambda_keyword(*lambda),
+                ty(found)
+            ),
+            R::FilterNotBoolean { found } => format!(
+                "The $filter expression must be of type 'Edm.Boolean', but it is of type '{found}'."
+            ),
+            R::SortKeyNotOrderable { found } => format!(
+                "The $orderby key must be of a primitive or enum type, but it is of type '{}'.",
+                ty(found)
+            ),
+            R::ExpressionTooDeep { limit } => {
+                format!("The expression is nested more than {limit} levels deep.")
+            }
+            R::IncompatibleOperands {
+                op,
+                left,
+                right,
+                fix,
+            } => format!(
+                "A binary operator with incompatible types was detected. Found operand types '{}' and '{}' for operator kind '{}'.{}",
+                ty(left),
+                ty(right),
+                operator_kind(*op),
+                fix_text(fix)
+            ),
+            R::NegationOverflow => "Negating this constant overflows Edm.Int64.".to_string(),
+            R::NegationType { found } => format!(
+                "The operand of '-' must be a number or a duration, but it is of type '{found}'."
+            ),
+            R::NotOperandType {
+                operand,
+                named,
+                found,
+                comparison,
+            } => {
+                let what = if *named {
+                    format!("'{operand}' is of type '{found}'")
+                } else {
+                    format!("its operand is of type '{found}'")
+                };
+                match comparison {
+                    Some((op, right)) => format!(
+                        "The 'not' operator needs a Boolean operand, but {what}. 'not' binds tighter than '{op}': \"not {operand} {op} {right}\" reads as \"(not {operand}) {op} {right}\". To negate the comparison write \"not ({operand} {op} {right})\"."
+                    ),
+                    None => format!("The 'not' operator needs a Boolean operand, but {what}."),
+                }
+            }
+            R::DivisionByZero { dividend, op } => format!(
+                "Division by zero in a constant expression ({dividend} {} 0).",
+                op.keyword()
+            ),
+            R::ConstantOverflow { left, op, right } => format!(
+                "The constant expression {left} {} {right} overflows Edm.Int64.",
+                op.keyword()
+            ),
+            R::HasNeedsMember { found } => format!(
+                "The right operand of 'has' must be a member of the left operand's enum type (a quoted member name), found '{}'.",
+                ty(found)
+            ),
+            R::InNeedsListOrCollection => "The right side of 'in' must be a parenthesised list of values or a collection property.".to_string(),
+            R::InCollectionType {
+                operand,
+                path,
+                collection,
+            } => format!(
+                "The right side of 'in' must be a collection of '{}', but '{path}' is of type '{collection}'.",
+                ty(operand)
+            ),
+            R::InOperandType { found } => {
+                format!("'in' needs a primitive or enum operand, found '{found}'.")
+            }
+            R::InItemNotLiteral => "The items of an 'in' list must be literal values.".to_string(),
+            R::InItemType { item, operand, fix } => format!(
+                "The 'in' list item of type '{}' does not match the operand type '{}'.{}",
+                ty(item),
+                ty(operand),
+                fix_text(fix)
+            ),
+            R::UndefinedAlias { alias } => {
+                format!("The parameter alias '@{alias}' is not defined in the query string.")
+            }
+            R::MisplacedTypeName { type_name } => format!(
+                "The type name '{type_name}' can only be used as the last argument of cast or isof."
+            ),
+            R::MisplacedList => {
+                "A parenthesised list of values can only be used on the right of 'in'.".to_string()
+            }
+            R::JsonLiteral => {
+                "JSON array and object literals are not supported in $filter.".to_string()
+            }
+            R::UnknownEnumMember {
+                member,
+                enum_type,
+                suggestion,
+                members,
+            } => {
+                let head =
+                    format!("The string '{member}' is not a valid member of enum type '{enum_type}'.");
+                match suggestion {
+                    Some(_) => head + &hint(suggestion),
+                    None => format!("{head} Valid members: {}.", members.join(", ")),
+                }
+            }
+            R::UnknownEnumType { type_name } => format!("Unknown enum type '{type_name}'."),
+            R::InvalidGuidString { text } => format!(
+                "The string '{text}' is not a valid Edm.Guid (expected the form 05c7bba5-828c-4451-9867-1191919f897e)."
+            ),
+            R::InvalidNumber { text } => format!("'{text}' is not a valid number."),
+            R::LeapSecond => "Leap seconds (second 60) are not supported: Edm.DateTimeOffset values have no leap seconds; write second 59.".to_string(),
+            R::InvalidDuration { text } => format!(
+                "'{text}' is not a valid Edm.Duration (expected days, hours, minutes and seconds, e.g. P1DT2H30M)."
+            ),
+            R::GeoLiteral => {
+                "Geography and geometry literals are not supported by this entity set.".to_string()
+            }
+            R::DateOutOfRange => "The date or time literal is out of range.".to_string(),
+            R::UnknownFunction { name, suggestion } => match suggestion {
+                Some(_) => format!("unknown function '{name}'.{}", hint(suggestion)),
+                None => format!("unknown function '{name}'"),
+            },
+            R::ArgumentCount {
+                function,
+                min,
+                max,
+                found,
+            } => {
+                let expected = if min == max {
+                    format!("{min}")
+                } else {
+                    format!("{min} or {max}")
+                };
+                let plural = if *max == 1 { "" } else { "s" };
+                format!(
+                    "{}() takes {expected} argument{plural}, found {found}",
+                    function.name()
+                )
+            }
+            R::FunctionNotSupported { function } => format!(
+                "The function '{}' is not supported by this entity set.",
+                function.name()
+            ),
+            R::ArgumentType {
+                function,
+                expected,
+                found,
+                fix,
+            } => format!(
+                "The function '{}' expects {} here, but the argument is of type '{}'.{}",
+                function.name(),
+                expected.expected(),
+                ty(found),
+                fix_text(fix)
+            ),
+            R::TooManyPatterns { limit, .. } => {
+                format!("The filter calls matchesPattern more than {limit} times.")
+            }
+            R::UnusablePattern { problem } => {
+                format!("The pattern of matchesPattern is not usable: {problem}.")
+            }
+            R::CastOfEntity { function } => {
+                let name = function.name();
+                format!(
+                    "The one-argument form {name}(Type) applies to the entity itself and is not supported; write {name}(property, Type)."
+                )
+            }
+            R::TypeNameExpected { function } => format!(
+                "the last argument of {}() must be a type name such as Edm.String",
+                function.name()
+            ),
+            R::TypeNameNotLast { function } => format!(
+                "a type name such as Edm.String can only be the last argument of cast() or \
+                 isof(), not of {}()",
+                function.name()
+            ),
+            R::UnknownCastType {
+                function,
+                type_name,
+            } => format!(
+                "Unknown type '{type_name}': {} accepts primitive types (Edm.String, Edm.Int32, …) and the enum types of the model.",
+                function.name()
+            ),
+            R::InvalidCast { from, to } => {
+                format!("A value of type '{}' cannot be cast to '{to}'.", ty(from))
+            }
+            R::IllTyped { problem } => format!("The expression is not well typed: {problem}."),
+            R::TooLong { length, limit } => {
+                format!("the filter is {length} bytes long; the limit is {limit} bytes")
+            }
+            R::TooDeep { limit } => {
+                format!("the filter nests deeper than the limit of {limit} levels")
+            }
+            R::TooManyNodes { limit } => {
+                format!("the filter has more than {limit} expression nodes")
+            }
+            R::TooManyListItems { items, limit } => {
+                format!("the 'in' list has {items} items; the limit is {limit}")
+            }
+            R::UnterminatedString { literal, glued_at } => match glued_at {
+                Some(q) => format!(
+                    "the string literal {literal} has no closing quote; the string \
+                     ending before {q} is followed directly by text: a quote inside a \
+                     string is written as two quotes ('')"
+                ),
+                None => format!("the string literal {literal} has no closing quote"),
+            },
+            R::UnterminatedJsonString { start } => {
+                format!("unterminated JSON string starting at {start}")
+            }
+            R::MismatchedBracket {
+                found,
+                before,
+                opened,
+                opened_at,
+            } => format!("'{found}' before {before} does not close the '{opened}' of {opened_at}"),
+            R::UnopenedBracket { found, before } => {
+                format!("unexpected '{found}' before {before}: nothing to close")
+            }
+            R::UnclosedBracket {
+                opened,
+                opened_at,
+                expected,
+            } => format!("the '{opened}' of {opened_at} is never closed: expected '{expected}'"),
+            R::CStyleOperator {
+                operator,
+                replacement,
+            } => format!("'{operator}' is not an OData operator: write '{replacement}'"),
+            R::V3Literal { prefix, fixed } => {
+                let what = if prefix.eq_ignore_ascii_case("guid") {
+                    "Guid"
+                } else {
+                    "date-time"
+                };
+                format!(
+                    "OData v4 writes a {what} without {prefix}'…' and without quotes: write {fixed}"
+                )
+            }
+            R::ShortDate { fixed } => {
+                format!("dates are written with two-digit months and days: write {fixed}")
+            }
+            R::MissingOffset { literal } => format!(
+                "the date-time {literal} has no offset: add Z (UTC) or +hh:mm, e.g. {literal}Z"
+            ),
+            R::LambdaVariableExpected { variable, found } => match variable {
+                None => format!(
+                    "expected a lambda variable such as 'c' in any(c: …), {}",
+                    found_text(found)
+                ),
+                Some(v) => format!(
+                    "expected ':' after the lambda variable '{v}', as in any({v}: {v}/commandStatus eq 'Failed'), {}",
+                    found_text(found)
+                ),
+            },
+            R::OperatorNeedsSpaces { operator } => {
+                format!("the operator '{operator}' needs a space before and after it")
+            }
+            R::OperatorExpected {
+                in_call,
+                after,
+                found,
+            } => {
+                let expected = if *in_call {
+                    "expected ',' or ')' or an operator such as eq, add, and"
+                } else {
+                    "expected an operator such as eq, ne, gt, and, or"
+                };
+                format!("{expected}{}, {}", after_text(after), found_text(found))
+            }
+            R::OperandExpected { after, found } => {
+                format!("{OPERAND}{}, {}", after_text(after), found_text(found))
+            }
+            R::OperatorAsOperand { operator, after } => format!(
+                "{OPERAND}{}, found the operator '{operator}'",
+                after_text(after)
+            ),
+            R::PartialGuid { after, found } => format!(
+                "{OPERAND}{}, found '{found}', which is not a valid Guid \
+                 (8-4-4-4-12 hexadecimal digits, such as 05c7bba5-828c-4451-9867-1191919f897e)",
+                after_text(after)
+            ),
+            R::DoubleQuotedString { after, found } => format!(
+                "{OPERAND}{}, found '{found}': string literals use single quotes",
+                after_text(after)
+            ),
+            R::NotWithoutOperand => {
+                "expected a value, property or function call after 'not'".to_string()
+            }
+            R::QualifiedNameAlone { name } => format!(
+                "expected '(' or '/' after '{name}': a qualified name is a function call \
+                 such as {name}() or a type cast followed by '/'"
+            ),
+            R::LiteralHasNoMembers { literal } => format!(
+                "expected an operator after '{literal}', found '/': a literal has no members"
+            ),
+            R::AfterLambda => "nothing may follow an any() or all() lambda in a path".to_string(),
+            R::AllWithoutPredicate => "all() needs a range variable and a predicate, such as all(c: c/commandStatus eq 'Completed')".to_string(),
+            R::NonLiteralInList => "an 'in' list holds only literals and parameter aliases; this item is a property \
+                 or another expression".to_string(),
+            R::LambdaExpected { found } => {
+                format!("expected any(…) or all(…) after '/', {}", found_text(found))
+            }
+            R::ParameterExpected { found } => {
+                format!("expected a parameter name=value, {}", found_text(found))
+            }
+            R::UnexpectedEnd { after } => {
+                format!("unexpected end of the filter{}", after_text(after))
+            }
+            R::UnexpectedToken { found, after } => {
+                let found = found_text(&Some(found.clone()));
+                format!(
+                    "unexpected {}{}",
+                    found.trim_start_matches("found "),
+                    after_text(after)
+                )
+            }
+            R::InvalidJsonString { problem } => format!("invalid JSON string: {problem}"),
+            R::MalformedLiteral { problem } => problem.clone(),
+        }
+    }
+
+    /// The suggested fix that goes with it, if any.
+    pub(super) fn suggestion(&self) -> Option<&str> {
+        match self {
+            Reason::UnknownOption { suggestion, .. }
+            | Reason::UnknownProperty { suggestion, .. }
+            | Reason::UnknownEnumMember { suggestion, .. }
+            | Reason::UnknownFunction { suggestion, .. } => suggestion.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The exceeded limit that goes with it, if any.
+    pub(super) fn exceeded(&self) -> Option<Exceeded> {
+        let (limit, value) = match *self {
+            Reason::TopAboveCap { cap, top } => (cap, top),
+            Reason::TooLong { length, limit } => (limit, length),
+            Reason::TooManyListItems { items, limit } => (limit, items),
+            Reason::TooManyPatterns { limit, count } => (limit, count),
+            Reason::TooDeep { limit }
+            | Reason::TooManyNodes { limit }
+            | Reason::ExpressionTooDeep { limit }
+            | Reason::LambdaTooDeep { limit, .. } => (limit, limit.saturating_add(1)),
+            _ => return None,
+        };
+        Some(Exceeded { limit, value })
+    }
+}
