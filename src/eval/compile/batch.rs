@@ -211,7 +211,7 @@ fn retain_check_with<R: Record, G>(
             has_null,
         } => retain(sel, full, chunk, |r: &R| {
             match guid_of(get(r, *index, name)) {
-                Some(g) => set.contains(&g),
+                Some(g) => set.contains(g),
                 None => *has_null,
             }
         }),

@@ -53,6 +53,7 @@ use crate::semantics::scalar as sem;
 use crate::validate::TypedFilter;
 
 mod batch;
+mod guid_set;
 mod optimize;
 mod per_record;
 mod plan;

@@ -138,7 +138,7 @@ pub(super) fn check_field(c: &Check, v: Field<'_>) -> Option<bool> {
             None => op.with_null(true, false),
         },
         Check::GuidIn { set, has_null, .. } => match guid_of(v) {
-            Some(g) => set.contains(&g),
+            Some(g) => set.contains(g),
             None => *has_null,
         },
         Check::Instant { op, lit, .. } => match instant_of(v) {

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime, NaiveTime};
 
+use super::guid_set::GuidSet;
 use crate::ast::{Function, LambdaKind};
 use crate::eval::interp::steps;
 use crate::eval::record::Field;
@@ -191,7 +192,7 @@ pub(super) enum Check {
     /// `g in (…)`.
     GuidIn {
         src: Src,
-        set: FastSet<u128>,
+        set: GuidSet,
         has_null: bool,
     },
     /// `t op instant` (nanoseconds since the epoch; also as a UTC date-time when that is exact).
@@ -508,13 +509,14 @@ fn in_check(p: &PropertyRef, list: &[Value]) -> Option<Check> {
             Some(Check::StrIn { src, set, has_null })
         }
         EdmType::Guid => {
-            let mut set = FastSet::default();
+            let mut guids = Vec::new();
             for v in items() {
                 match v {
-                    Value::Guid(g) => set.insert(g.as_u128()),
+                    Value::Guid(g) => guids.push(g.as_u128()),
                     _ => return None,
                 };
             }
+            let set = GuidSet::new(guids);
             Some(Check::GuidIn { src, set, has_null })
         }
         _ => None,
