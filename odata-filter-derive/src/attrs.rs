@@ -18,6 +18,23 @@ pub(crate) struct TypeAttrs {
     pub(crate) rename_all: Option<(String, Span)>,
 }
 
+impl TypeAttrs {
+    /// The type's namespace as an expression: `#[odata(namespace = …)]`, else `"Default"`.
+    pub(crate) fn namespace_tokens(&self) -> proc_macro2::TokenStream {
+        match &self.namespace {
+            Some(ns) => quote::quote!(#ns),
+            None => quote::quote!("Default"),
+        }
+    }
+
+    /// The type's EDM name: `#[odata(name = "…")]`, else the Rust name.
+    pub(crate) fn type_name(&self, ident: &Ident) -> String {
+        self.name
+            .as_ref()
+            .map_or_else(|| ident.to_string(), LitStr::value)
+    }
+}
+
 /// The attributes of one field.
 #[derive(Default)]
 pub(crate) struct FieldAttrs {

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream as TokenStream2;
 use quote::quote;
 use syn::spanned::Spanned;
-use syn::{Data, DeriveInput, Error, Expr, ExprLit, ExprUnary, Fields, Lit, LitStr, Result, UnOp};
+use syn::{Data, DeriveInput, Error, Expr, ExprLit, ExprUnary, Fields, Lit, Result, UnOp};
 
 use crate::attrs::{field_attrs, no_generics, rename, type_attrs};
 
@@ -77,14 +77,8 @@ pub(crate) fn enum_type(input: &DeriveInput) -> Result<TokenStream2> {
         values.push(value);
     }
     let krate = quote!(::odata_filter);
-    let namespace = match &attrs.namespace {
-        Some(ns) => quote!(#ns),
-        None => quote!("Default"),
-    };
-    let type_name = attrs
-        .name
-        .as_ref()
-        .map_or_else(|| ident.to_string(), LitStr::value);
+    let namespace = attrs.namespace_tokens();
+    let type_name = attrs.type_name(ident);
     let what = format!("#[derive(EnumType)] on {ident}");
     Ok(quote! {
         const _: () = {

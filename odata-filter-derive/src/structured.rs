@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream as TokenStream2;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{Data, DeriveInput, Error, Fields, LitStr, Result, Type};
+use syn::{Data, DeriveInput, Error, Fields, Result, Type};
 
 use crate::attrs::{check_identifier, field_attrs, no_generics, rename, type_attrs, FieldAttrs};
 use crate::types::{check_type, edm_variant};
@@ -79,14 +79,8 @@ pub(crate) fn structured(input: &DeriveInput, kind: Kind) -> Result<TokenStream2
 
     let ident = &input.ident;
     let krate = quote!(::odata_filter);
-    let namespace = match &attrs.namespace {
-        Some(ns) => quote!(#ns),
-        None => quote!("Default"),
-    };
-    let type_name = attrs
-        .name
-        .as_ref()
-        .map_or_else(|| ident.to_string(), LitStr::value);
+    let namespace = attrs.namespace_tokens();
+    let type_name = attrs.type_name(ident);
     let names: Vec<&str> = props.iter().map(|p| p.name.as_str()).collect();
     let start = match kind {
         Kind::Entity => quote!(#krate::schema::StructuredType::entity),
