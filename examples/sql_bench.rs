@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use odata_filter::data::load_records;
 use odata_filter::mde::machine_actions;
 use odata_filter::query::Query;
-use odata_filter::sql::store::Store;
+use odata_filter::sql::store::Database;
 
 fn median(mut f: impl FnMut() -> serde_json::Value, runs: usize) -> (Duration, serde_json::Value) {
     let mut times = Vec::new();
@@ -43,9 +43,9 @@ fn main() {
         }
     }
     let set = machine_actions();
-    let mut stores: Vec<(&str, Store)> = Vec::new();
+    let mut stores: Vec<(&str, Database)> = Vec::new();
     let db = dir.join(format!("actions-{n}.db"));
-    let mut sqlite = Store::open(&format!("sqlite:{}", db.display()), set).unwrap();
+    let mut sqlite = Database::open(&format!("sqlite:{}", db.display()), set).unwrap();
     let mut loads = Vec::new();
     // Reuse a database from an earlier run only when it holds exactly the N records.
     let count = Query::from_query_string("$top=0&$count=true", set).unwrap();
@@ -61,7 +61,7 @@ fn main() {
     }
     stores.push(("SQLite", sqlite));
     if let Ok(url) = std::env::var("ODATA_PG_URL") {
-        let mut pg = Store::open(&url, set).unwrap();
+        let mut pg = Database::open(&url, set).unwrap();
         let t = Instant::now();
         pg.clear().unwrap();
         let f = std::fs::File::open(&jsonl).unwrap();

@@ -10,7 +10,7 @@ use odata_filter::error::ErrorKind;
 use odata_filter::mde::{machine_actions, machines};
 use odata_filter::query::Query;
 use odata_filter::schema::EntitySet;
-use odata_filter::sql::store::{Store, StoreError};
+use odata_filter::sql::store::{Database, DatabaseError};
 use odata_filter::sql::{compile_query, Layout, Dialect, Postgres, Sqlite};
 use serde_json::Value;
 
@@ -70,11 +70,11 @@ fn records(set: &EntitySet) -> Vec<Value> {
 }
 
 thread_local! {
-    static STORES: RefCell<Vec<(Store, Vec<Value>)>> = RefCell::new(
+    static STORES: RefCell<Vec<(Database, Vec<Value>)>> = RefCell::new(
         [machine_actions(), machines()]
             .into_iter()
             .map(|set| {
-                let mut s = Store::open("sqlite::memory:", set).unwrap();
+                let mut s = Database::open("sqlite::memory:", set).unwrap();
                 let r = records(set);
                 s.insert(&r, "records").unwrap();
                 (s, r)
@@ -112,7 +112,7 @@ fuzz_target!(|data: &[u8]| {
             let (store, records) = &mut stores[i];
             match store.response(&q) {
                 Ok(body) => assert_eq!(body, q.response(records), "{input}"),
-                Err(StoreError::Unsupported(_)) => {}
+                Err(DatabaseError::Unsupported(_)) => {}
                 Err(e) => panic!("{input}: {e}"),
             }
         });

@@ -129,7 +129,7 @@ impl ApiError {
 
 /// Why a call failed.
 #[derive(Debug)]
-pub enum Error {
+pub enum ClientError {
     /// The API answered with an error body.
     Api(ApiError),
     /// The token endpoint refused: OAuth `error` and `error_description`.
@@ -149,42 +149,42 @@ pub enum Error {
     Config(String),
 }
 
-impl fmt::Display for Error {
+impl fmt::Display for ClientError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Api(e) => write!(f, "{} {}: {}", e.status, e.code, e.message),
-            Error::Token {
+            ClientError::Api(e) => write!(f, "{} {}: {}", e.status, e.code, e.message),
+            ClientError::Token {
                 status,
                 error,
                 description,
             } => write!(f, "token request refused ({status} {error}): {description}"),
-            Error::Http(e) => write!(f, "HTTP failure: {e}"),
-            Error::Decode(m) => write!(f, "unexpected response: {m}"),
-            Error::Config(m) => write!(f, "client configuration: {m}"),
+            ClientError::Http(e) => write!(f, "HTTP failure: {e}"),
+            ClientError::Decode(m) => write!(f, "unexpected response: {m}"),
+            ClientError::Config(m) => write!(f, "client configuration: {m}"),
         }
     }
 }
 
-impl std::error::Error for Error {
+impl std::error::Error for ClientError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Http(e) => Some(e),
+            ClientError::Http(e) => Some(e),
             _ => None,
         }
     }
 }
 
-impl From<reqwest::Error> for Error {
-    fn from(e: reqwest::Error) -> Error {
-        Error::Http(e)
+impl From<reqwest::Error> for ClientError {
+    fn from(e: reqwest::Error) -> ClientError {
+        ClientError::Http(e)
     }
 }
 
-impl Error {
+impl ClientError {
     /// The API error, if the API answered with one.
     pub fn api(&self) -> Option<&ApiError> {
         match self {
-            Error::Api(e) => Some(e),
+            ClientError::Api(e) => Some(e),
             _ => None,
         }
     }
@@ -249,12 +249,14 @@ impl ClientBuilder {
     }
 
     /// The client; fails without credentials or a token endpoint.
-    pub fn build(self) -> Result<Client, Error> {
+    pub fn build(self) -> Result<Client, ClientError> {
         let token_url = self.token_url.ok_or_else(|| {
-            Error::Config("no token endpoint: call tenant() or token_url()".into())
+            ClientError::Config("no token endpoint: call tenant() or token_url()".into())
         })?;
         let (Some(client_id), Some(client_secret)) = (self.client_id, self.client_secret) else {
-            return Err(Error::Config("no credentials: call credentials()".into()));
+            return Err(ClientError::Config(
+                "no credentials: call credentials()".into(),
+            ));
         };
         let http = Http::builder()
             .timeout(self.timeout)
@@ -372,7 +374,7 @@ impl Client {
     }
 
     /// A valid access token: the cached one, or a new one from the token endpoint.
-    pub fn token(&self) -> Result<String, Error> {
+    pub fn token(&self) -> Result<String, ClientError> {
         if let Ok(guard) = self.token.lock() {
             if let Some((t, until)) = &*guard {
                 if Instant::now() < *until {
@@ -394,7 +396,7 @@ impl Client {
         let text = response.text()?;
         let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
         if !status.is_success() {
-            return Err(Error::Token {
+            return Err(ClientError::Token {
                 status: status.as_u16(),
                 error: v["error"].as_str().unwrap_or("").to_string(),
                 description: v["error_description"]
@@ -404,7 +406,7 @@ impl Client {
         }
         let token = v["access_token"]
             .as_str()
-            .ok_or_else(|| Error::Decode("token response without access_token".into()))?
+            .ok_or_else(|| ClientError::Decode("token response without access_token".into()))?
             .to_string();
         let expires_in = v["expires_in"].as_u64().unwrap_or(0);
         // Renew a minute early (or at once for very short lifetimes).
@@ -424,7 +426,7 @@ impl Client {
 
     /// Sends a request built by `make` with the bearer token; retries 429 after `Retry-After` up
     /// to the configured count; returns the JSON body of a success.
-    fn send(&self, make: impl Fn(&Http) -> RequestBuilder) -> Result<Value, Error> {
+    fn send(&self, make: impl Fn(&Http) -> RequestBuilder) -> Result<Value, ClientError> {
         let mut attempt = 0;
         loop {
             let token = self.token()?;
@@ -437,7 +439,7 @@ impl Client {
                 .and_then(|v| v.trim().parse::<u64>().ok());
             let text = response.text()?;
             if status.is_success() {
-                return serde_json::from_str(&text).map_err(|e| Error::Decode(e.to_string()));
+                return serde_json::from_str(&text).map_err(|e| ClientError::Decode(e.to_string()));
             }
             let error = ApiError::from_response(status, retry_after, &text);
             if status == StatusCode::TOO_MANY_REQUESTS && attempt < self.max_retries {
@@ -448,16 +450,16 @@ impl Client {
                     continue;
                 }
             }
-            return Err(Error::Api(error));
+            return Err(ClientError::Api(error));
         }
     }
 
-    fn get_json(&self, url: &str) -> Result<Value, Error> {
+    fn get_json(&self, url: &str) -> Result<Value, ClientError> {
         self.send(|http| http.get(url))
     }
 
     /// `GET {path}?{query}` on the API, the JSON body as is (`path` like `/api/machineactions`).
-    pub fn get_raw(&self, path: &str, query: &str) -> Result<Value, Error> {
+    pub fn get_raw(&self, path: &str, query: &str) -> Result<Value, ClientError> {
         let url = if query.is_empty() {
             format!("{}{path}", self.api_url)
         } else {
@@ -494,20 +496,24 @@ impl Client {
     }
 
     /// One MachineAction.
-    pub fn machine_action(&self, id: Uuid) -> Result<MachineAction, Error> {
+    pub fn machine_action(&self, id: Uuid) -> Result<MachineAction, ClientError> {
         let v = self.get_raw(&format!("/api/machineactions/{id}"), "")?;
         decode_entity(v)
     }
 
     /// Asks for a machine action on `machine_id`; the new MachineAction (status `Pending`).
-    pub fn act(&self, machine_id: &str, request: &ActionRequest) -> Result<MachineAction, Error> {
+    pub fn act(
+        &self,
+        machine_id: &str,
+        request: &ActionRequest,
+    ) -> Result<MachineAction, ClientError> {
         let (route, body) = request.route_and_body();
         let url = format!("{}/api/machines/{machine_id}/{route}", self.api_url);
         decode_entity(self.send(|http| http.post(&url).json(&body))?)
     }
 
     /// Cancels a MachineAction that is not final.
-    pub fn cancel(&self, id: Uuid, comment: &str) -> Result<MachineAction, Error> {
+    pub fn cancel(&self, id: Uuid, comment: &str) -> Result<MachineAction, ClientError> {
         let url = format!("{}/api/machineactions/{id}/cancel", self.api_url);
         let body = serde_json::json!({ "Comment": comment });
         decode_entity(self.send(|http| http.post(&url).json(&body))?)
@@ -520,7 +526,7 @@ impl Client {
         id: Uuid,
         poll: Duration,
         timeout: Duration,
-    ) -> Result<MachineAction, Error> {
+    ) -> Result<MachineAction, ClientError> {
         let start = Instant::now();
         loop {
             let a = self.machine_action(id)?;
@@ -536,11 +542,11 @@ impl Client {
     }
 }
 
-fn decode_entity<T: DeserializeOwned>(mut v: Value) -> Result<T, Error> {
+fn decode_entity<T: DeserializeOwned>(mut v: Value) -> Result<T, ClientError> {
     if let Value::Object(o) = &mut v {
         o.retain(|k, _| !k.starts_with("@odata."));
     }
-    serde_json::from_value(v).map_err(|e| Error::Decode(e.to_string()))
+    serde_json::from_value(v).map_err(|e| ClientError::Decode(e.to_string()))
 }
 
 /// The records of a list, fetched page by page as the iterator advances. After an error the
@@ -568,12 +574,14 @@ impl<T> Pages<'_, T> {
 }
 
 impl<T: DeserializeOwned> Iterator for Pages<'_, T> {
-    type Item = Result<T, Error>;
+    type Item = Result<T, ClientError>;
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
             if let Some(v) = self.buffer.pop_front() {
-                return Some(serde_json::from_value(v).map_err(|e| Error::Decode(e.to_string())));
+                return Some(
+                    serde_json::from_value(v).map_err(|e| ClientError::Decode(e.to_string())),
+                );
             }
             let url = self.next.take()?;
             let body = match self.client.get_json(&url) {
@@ -590,12 +598,16 @@ impl<T: DeserializeOwned> Iterator for Pages<'_, T> {
                     Some(Value::Array(items)) => self.buffer.extend(items),
                     _ => {
                         self.next = None;
-                        return Some(Err(Error::Decode("list response without 'value'".into())));
+                        return Some(Err(ClientError::Decode(
+                            "list response without 'value'".into(),
+                        )));
                     }
                 },
                 _ => {
                     self.next = None;
-                    return Some(Err(Error::Decode("list response is not an object".into())));
+                    return Some(Err(ClientError::Decode(
+                        "list response is not an object".into(),
+                    )));
                 }
             }
         }
@@ -635,11 +647,11 @@ mod tests {
             Client::builder(SERVICE_URLS[0])
                 .credentials("a", "b")
                 .build(),
-            Err(Error::Config(_))
+            Err(ClientError::Config(_))
         ));
         assert!(matches!(
             Client::builder(SERVICE_URLS[0]).tenant("t").build(),
-            Err(Error::Config(_))
+            Err(ClientError::Config(_))
         ));
         let c = Client::builder(SERVICE_URLS[0])
             .tenant("contoso")

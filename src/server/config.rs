@@ -61,7 +61,7 @@ pub struct Config {
     /// `expires_in` of issued tokens. Default 3599, as the identity platform answers.
     pub token_lifetime_seconds: u64,
     /// Request limits.
-    pub limits: Limits,
+    pub limits: RequestLimits,
     /// How machine actions move through their states.
     pub actions: ActionClock,
     /// The applications that may get tokens (`[[application]]` tables).
@@ -74,7 +74,7 @@ impl Default for Config {
             audience: MDE_AUDIENCE.to_string(),
             signing_key: None,
             token_lifetime_seconds: 3599,
-            limits: Limits::default(),
+            limits: RequestLimits::default(),
             actions: ActionClock::default(),
             application: Vec::new(),
         }
@@ -136,10 +136,10 @@ pub struct Application {
     pub roles: Vec<String>,
 }
 
-/// Request limits; [`Limits::lifted`] for load tests.
+/// Request limits; [`RequestLimits::lifted`] for load tests.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct Limits {
+pub struct RequestLimits {
     /// Calls per application per window; every window is enforced. Default: 100 per minute and
     /// 1,500 per hour (MDE.md).
     pub rate: Vec<RateLimit>,
@@ -151,9 +151,9 @@ pub struct Limits {
     pub request_timeout_seconds: f64,
 }
 
-impl Default for Limits {
+impl Default for RequestLimits {
     fn default() -> Self {
-        Limits {
+        RequestLimits {
             rate: vec![
                 RateLimit {
                     calls: 100,
@@ -171,13 +171,13 @@ impl Default for Limits {
     }
 }
 
-impl Limits {
+impl RequestLimits {
     /// No rate limit and no timeout (sizes stay bounded).
-    pub fn lifted() -> Limits {
-        Limits {
+    pub fn lifted() -> RequestLimits {
+        RequestLimits {
             rate: Vec::new(),
             request_timeout_seconds: 0.0,
-            ..Limits::default()
+            ..RequestLimits::default()
         }
     }
 
@@ -319,7 +319,7 @@ mod tests {
 
     #[test]
     fn default_limits_are_the_services() {
-        let l = Limits::default();
+        let l = RequestLimits::default();
         assert_eq!(
             l.rate,
             [
@@ -333,7 +333,7 @@ mod tests {
                 }
             ]
         );
-        assert!(Limits::lifted().rate.is_empty());
-        assert_eq!(Limits::lifted().request_timeout(), None);
+        assert!(RequestLimits::lifted().rate.is_empty());
+        assert_eq!(RequestLimits::lifted().request_timeout(), None);
     }
 }

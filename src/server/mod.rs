@@ -52,7 +52,8 @@ use axum::Router;
 
 pub(crate) use auth::Authority;
 pub use config::{
-    ActionClock, Application, Config, Limits, OutcomeRule, RateLimit, ALL_ROLES, MDE_AUDIENCE,
+    ActionClock, Application, Config, OutcomeRule, RateLimit, RequestLimits, ALL_ROLES,
+    MDE_AUDIENCE,
 };
 pub(crate) use error::ApiError;
 pub(crate) use limits::CallLimiter;
@@ -69,7 +70,7 @@ struct App {
     authority: Authority,
     limiter: CallLimiter,
     clock: ActionClock,
-    limits: Limits,
+    limits: RequestLimits,
     /// Actions created here that are not final yet (the clock moves them).
     live: Mutex<HashSet<uuid::Uuid>>,
     /// Serialises the check for a duplicate action with the insert.

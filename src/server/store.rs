@@ -87,10 +87,12 @@ impl fmt::Display for StoreError {
 }
 
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
-impl From<crate::sql::store::StoreError> for StoreError {
-    fn from(e: crate::sql::store::StoreError) -> StoreError {
+impl From<crate::sql::store::DatabaseError> for StoreError {
+    fn from(e: crate::sql::store::DatabaseError) -> StoreError {
         match e {
-            crate::sql::store::StoreError::Unsupported(errors) => StoreError::Unsupported(errors),
+            crate::sql::store::DatabaseError::Unsupported(errors) => {
+                StoreError::Unsupported(errors)
+            }
             other => StoreError::Failed(other.to_string()),
         }
     }
@@ -256,13 +258,13 @@ impl fmt::Debug for SqlStore {
 /// Read connections to one table; a read waits only when all of them are busy.
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 struct Pool {
-    idle: std::sync::Mutex<Vec<crate::sql::store::Store>>,
+    idle: std::sync::Mutex<Vec<crate::sql::store::Database>>,
     returned: std::sync::Condvar,
 }
 
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 impl Pool {
-    fn new(stores: Vec<crate::sql::store::Store>) -> Pool {
+    fn new(stores: Vec<crate::sql::store::Database>) -> Pool {
         Pool {
             idle: std::sync::Mutex::new(stores),
             returned: std::sync::Condvar::new(),
@@ -272,7 +274,7 @@ impl Pool {
     /// Runs `f` on an idle connection (waiting for one), then gives the connection back.
     fn with<T>(
         &self,
-        f: impl FnOnce(&mut crate::sql::store::Store) -> Result<T, StoreError>,
+        f: impl FnOnce(&mut crate::sql::store::Database) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let poisoned = |_| StoreError::Failed("store lock poisoned".into());
         let mut idle = self.idle.lock().map_err(poisoned)?;
@@ -284,7 +286,7 @@ impl Pool {
         };
         drop(idle);
         /// Gives the connection back even when `f` panics.
-        struct Lease<'a>(&'a Pool, Option<crate::sql::store::Store>);
+        struct Lease<'a>(&'a Pool, Option<crate::sql::store::Database>);
         impl Drop for Lease<'_> {
             fn drop(&mut self) {
                 if let (Some(s), Ok(mut idle)) = (self.1.take(), self.0.idle.lock()) {
@@ -330,7 +332,7 @@ impl SqlStore {
     /// machines. Refreshes the planner's statistics. Returns the store and whether it was filled.
     pub fn open(url: &str, records: usize, seed: u64) -> Result<(SqlStore, bool), StoreError> {
         let err = StoreError::from;
-        let open = |set: EntitySetKind| crate::sql::store::Store::open(url, set.schema());
+        let open = |set: EntitySetKind| crate::sql::store::Database::open(url, set.schema());
         let mut actions = open(EntitySetKind::MachineActions).map_err(err)?;
         let mut machines = open(EntitySetKind::Machines).map_err(err)?;
         let probe = crate::query::Query::from_query_string(
@@ -408,7 +410,7 @@ impl Store for SqlStore {
             Ok((rows, matched)) => Ok(JsonPage { rows, matched }),
             // The service answers every valid query: what the engine cannot express is answered
             // by the evaluator over the stored records, as `--db memory` answers it.
-            Err(crate::sql::store::StoreError::Unsupported(_)) => {
+            Err(crate::sql::store::DatabaseError::Unsupported(_)) => {
                 let records = store
                     .documents()?
                     .iter()

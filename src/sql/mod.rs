@@ -7,7 +7,7 @@
 //! - [`compile_query`] turns a [`ValidatedQuery`](crate::query::ValidatedQuery) into the page's
 //!   `SELECT` and the `COUNT`;
 //! - [`Layout`] derives the table from the entity type;
-//! - [`store::Store`] (with an engine feature) creates, loads and queries a database and writes the
+//! - [`store::Database`] (with an engine feature) creates, loads and queries a database and writes the
 //!   same response body as the in-memory path.
 //!
 //! Hand-written SQL rather than a statement builder (sea-query): the generated SQL is a handful of

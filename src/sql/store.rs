@@ -4,12 +4,12 @@
 //!
 //! ```
 //! # #[cfg(feature = "sqlite")] {
-//! use odata_filter::{query::Query, mde::machine_actions, sql::store::Store};
+//! use odata_filter::{query::Query, mde::machine_actions, sql::store::Database};
 //! let dir = std::env::temp_dir().join(format!("odata-store-doc-{}", std::process::id()));
 //! std::fs::create_dir_all(&dir).unwrap();
 //! let path = dir.join("a.db");
 //! let _ = std::fs::remove_file(&path);
-//! let mut store = Store::open(&format!("sqlite:{}", path.display()), machine_actions()).unwrap();
+//! let mut store = Database::open(&format!("sqlite:{}", path.display()), machine_actions()).unwrap();
 //! let records: Vec<serde_json::Value> = odata_filter::mde::sample::machine_actions(50, 1)
 //!     .iter().map(|r| serde_json::to_value(r).unwrap()).collect();
 //! store.insert(&records, "sample").unwrap();
@@ -32,7 +32,7 @@ use crate::sql::{compile_query, Dialect, Param, Statement};
 
 /// Why a store operation failed.
 #[derive(Debug)]
-pub enum StoreError {
+pub enum DatabaseError {
     /// The query uses a construct the engine cannot express exactly.
     Unsupported(Errors),
     /// A record cannot be stored (the file, the line, the property).
@@ -41,20 +41,20 @@ pub enum StoreError {
     Engine(String),
 }
 
-impl fmt::Display for StoreError {
+impl fmt::Display for DatabaseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            StoreError::Unsupported(e) => write!(f, "{e}"),
-            StoreError::Data(e) => write!(f, "{e}"),
-            StoreError::Engine(e) => f.write_str(e),
+            DatabaseError::Unsupported(e) => write!(f, "{e}"),
+            DatabaseError::Data(e) => write!(f, "{e}"),
+            DatabaseError::Engine(e) => f.write_str(e),
         }
     }
 }
 
-impl std::error::Error for StoreError {}
+impl std::error::Error for DatabaseError {}
 
-fn engine<E: fmt::Display>(e: E) -> StoreError {
-    StoreError::Engine(e.to_string())
+fn engine<E: fmt::Display>(e: E) -> DatabaseError {
+    DatabaseError::Engine(e.to_string())
 }
 
 enum Engine {
@@ -65,14 +65,14 @@ enum Engine {
 }
 
 /// One entity set stored in a database. See the [module docs](self).
-pub struct Store {
+pub struct Database {
     engine: Engine,
     layout: Layout,
 }
 
-impl fmt::Debug for Store {
+impl fmt::Debug for Database {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Store")
+        f.debug_struct("Database")
             .field("dialect", &self.dialect().name())
             .field("table", &self.layout.table())
             .finish()
@@ -82,20 +82,20 @@ impl fmt::Debug for Store {
 /// Rows per multi-row `INSERT` (PostgreSQL allows 65,535 parameters per statement).
 const BATCH: usize = 200;
 
-impl Store {
+impl Database {
     /// Opens (creating the table and indexes when missing) the database at `url`: `sqlite:PATH`
     /// or `postgres://…` / `postgresql://…` (libpq-style URL; `host=/dir` for a Unix socket).
-    pub fn open(url: &str, set: &EntitySet) -> Result<Store, StoreError> {
+    pub fn open(url: &str, set: &EntitySet) -> Result<Database, DatabaseError> {
         let engine = if let Some(path) = url.strip_prefix("sqlite:") {
             open_sqlite(path)?
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             open_postgres(url)?
         } else {
-            return Err(StoreError::Engine(format!(
+            return Err(DatabaseError::Engine(format!(
                 "unknown database URL '{url}': expected sqlite:PATH or postgres://…"
             )));
         };
-        let mut store = Store {
+        let mut store = Database {
             engine,
             layout: Layout::new(set),
         };
@@ -107,7 +107,7 @@ impl Store {
         let found = store.column_names()?;
         let expected = store.layout.physical_columns();
         if found != expected {
-            return Err(StoreError::Engine(format!(
+            return Err(DatabaseError::Engine(format!(
                 "table {} has the columns ({}), but this version stores ({}): it was created by \
                  another version; drop the table (or use a new database) and load the records again",
                 store.layout.table(),
@@ -134,7 +134,7 @@ impl Store {
     }
 
     /// Deletes every record.
-    pub fn clear(&mut self) -> Result<(), StoreError> {
+    pub fn clear(&mut self) -> Result<(), DatabaseError> {
         let sql = format!(
             "DELETE FROM {}",
             self.dialect().quote_ident(self.layout.table())
@@ -148,12 +148,12 @@ impl Store {
         &mut self,
         records: &[serde_json::Value],
         name: &str,
-    ) -> Result<usize, StoreError> {
+    ) -> Result<usize, DatabaseError> {
         let first = self.next_seq()?;
         let mut rows = Vec::with_capacity(records.len());
         for (seq, (i, r)) in (first..).zip(records.iter().enumerate()) {
             rows.push(self.layout.row(seq, r).map_err(|m| {
-                StoreError::Data(DataError::new(name, None, format!("record {}: {m}", i + 1)))
+                DatabaseError::Data(DataError::new(name, None, format!("record {}: {m}", i + 1)))
             })?);
         }
         self.insert_rows(rows)?;
@@ -162,9 +162,9 @@ impl Store {
 
     /// Appends the records of a JSON Lines stream, streaming (memory stays bounded by the batch).
     /// Errors name `name` and the line. Returns how many were stored. All or nothing.
-    pub fn load_jsonl<R: BufRead>(&mut self, input: R, name: &str) -> Result<usize, StoreError> {
+    pub fn load_jsonl<R: BufRead>(&mut self, input: R, name: &str) -> Result<usize, DatabaseError> {
         let err = |line: usize, message: String| {
-            StoreError::Data(DataError::new(name, Some(line), message))
+            DatabaseError::Data(DataError::new(name, Some(line), message))
         };
         let mut seq = self.next_seq()?;
         self.begin()?;
@@ -209,7 +209,7 @@ impl Store {
 
     /// Stores `record`, replacing the stored record with the same `id` (keeping its place in load
     /// order) or appending it.
-    pub fn upsert(&mut self, record: &serde_json::Value) -> Result<(), StoreError> {
+    pub fn upsert(&mut self, record: &serde_json::Value) -> Result<(), DatabaseError> {
         let d = self.dialect();
         let Some(id_col) = self.layout.column("id") else {
             return self
@@ -219,7 +219,7 @@ impl Store {
         let probe = self
             .layout
             .row(0, record)
-            .map_err(|m| StoreError::Engine(format!("record: {m}")))?;
+            .map_err(|m| DatabaseError::Engine(format!("record: {m}")))?;
         let names = self.layout.physical_columns();
         let id_pos = names.iter().position(|n| *n == id_col.name).unwrap_or(0);
         let id = probe[id_pos].clone();
@@ -235,7 +235,10 @@ impl Store {
         })?;
         match found.first() {
             Some(&seq) => {
-                let row = self.layout.row(seq, record).map_err(StoreError::Engine)?;
+                let row = self
+                    .layout
+                    .row(seq, record)
+                    .map_err(DatabaseError::Engine)?;
                 let sets: Vec<String> = names
                     .iter()
                     .enumerate()
@@ -260,7 +263,7 @@ impl Store {
     /// pick a selective index: run it after a bulk load. Without them SQLite may read most of a
     /// 100,000-record table for a 50-record page (an unselective `status` index plus a sort)
     /// instead of walking the default-order index.
-    pub fn analyze(&mut self) -> Result<(), StoreError> {
+    pub fn analyze(&mut self) -> Result<(), DatabaseError> {
         let sql = format!(
             "ANALYZE {}",
             self.dialect().quote_ident(self.layout.table())
@@ -273,7 +276,7 @@ impl Store {
     pub fn execute(
         &mut self,
         query: &ValidatedQuery,
-    ) -> Result<(Vec<serde_json::Value>, usize), StoreError> {
+    ) -> Result<(Vec<serde_json::Value>, usize), DatabaseError> {
         let (docs, matched) = self.execute_json(query)?;
         let page: Vec<serde_json::Value> = docs
             .iter()
@@ -282,15 +285,15 @@ impl Store {
         Ok((page, matched))
     }
 
-    /// [`Store::execute`] with each record as the JSON text stored for it (compact, in the
+    /// [`Database::execute`] with each record as the JSON text stored for it (compact, in the
     /// record's key order, as `serde_json` writes it), not decoded: a server can write it into a
     /// response as it is.
     pub fn execute_json(
         &mut self,
         query: &ValidatedQuery,
-    ) -> Result<(Vec<String>, usize), StoreError> {
-        let q =
-            compile_query(query, &self.layout, self.dialect()).map_err(StoreError::Unsupported)?;
+    ) -> Result<(Vec<String>, usize), DatabaseError> {
+        let q = compile_query(query, &self.layout, self.dialect())
+            .map_err(DatabaseError::Unsupported)?;
         let docs: Vec<String> = self.query_column(&q.select)?;
         let matched = if query.count() == Some(true) || query.top().is_none() {
             let n = self.query_column::<i64>(&q.count)?;
@@ -302,8 +305,8 @@ impl Store {
     }
 
     /// Every record's stored JSON text, in load order: what a caller evaluates in memory when a
-    /// query holds a construct the engine cannot express ([`StoreError::Unsupported`]).
-    pub fn documents(&mut self) -> Result<Vec<String>, StoreError> {
+    /// query holds a construct the engine cannot express ([`DatabaseError::Unsupported`]).
+    pub fn documents(&mut self) -> Result<Vec<String>, DatabaseError> {
         let d = self.dialect();
         let sql = format!(
             "SELECT {} FROM {} ORDER BY {}",
@@ -318,12 +321,12 @@ impl Store {
     }
 
     /// The response body of `query`, as [`ValidatedQuery::response`] writes it for the same records.
-    pub fn response(&mut self, query: &ValidatedQuery) -> Result<serde_json::Value, StoreError> {
+    pub fn response(&mut self, query: &ValidatedQuery) -> Result<serde_json::Value, DatabaseError> {
         let (page, matched) = self.execute(query)?;
         Ok(query.response_with(matched, page))
     }
 
-    fn next_seq(&mut self) -> Result<i64, StoreError> {
+    fn next_seq(&mut self) -> Result<i64, DatabaseError> {
         let d = self.dialect();
         let sql = format!(
             "SELECT COALESCE(MAX({}), 0) + 1 FROM {}",
@@ -340,13 +343,13 @@ impl Store {
             .unwrap_or(1))
     }
 
-    fn insert_rows(&mut self, rows: Vec<Vec<Param>>) -> Result<(), StoreError> {
+    fn insert_rows(&mut self, rows: Vec<Vec<Param>>) -> Result<(), DatabaseError> {
         self.begin()?;
         self.insert_batches(rows)?;
         self.commit()
     }
 
-    fn insert_batches(&mut self, rows: Vec<Vec<Param>>) -> Result<(), StoreError> {
+    fn insert_batches(&mut self, rows: Vec<Vec<Param>>) -> Result<(), DatabaseError> {
         let d = self.dialect();
         let names = self.layout.physical_columns();
         #[cfg(feature = "postgres")]
@@ -376,15 +379,15 @@ impl Store {
         Ok(())
     }
 
-    fn begin(&mut self) -> Result<(), StoreError> {
+    fn begin(&mut self) -> Result<(), DatabaseError> {
         self.execute_batch("BEGIN")
     }
 
-    fn commit(&mut self) -> Result<(), StoreError> {
+    fn commit(&mut self) -> Result<(), DatabaseError> {
         self.execute_batch("COMMIT")
     }
 
-    fn execute_batch(&mut self, sql: &str) -> Result<(), StoreError> {
+    fn execute_batch(&mut self, sql: &str) -> Result<(), DatabaseError> {
         match &mut self.engine {
             #[cfg(feature = "sqlite")]
             Engine::Sqlite(c) => c.execute_batch(sql).map_err(engine),
@@ -393,7 +396,7 @@ impl Store {
         }
     }
 
-    fn run(&mut self, s: &Statement) -> Result<(), StoreError> {
+    fn run(&mut self, s: &Statement) -> Result<(), DatabaseError> {
         match &mut self.engine {
             #[cfg(feature = "sqlite")]
             Engine::Sqlite(c) => {
@@ -414,7 +417,7 @@ impl Store {
     }
 
     /// The table's column names, in order.
-    fn column_names(&mut self) -> Result<Vec<String>, StoreError> {
+    fn column_names(&mut self) -> Result<Vec<String>, DatabaseError> {
         let sql = format!(
             "SELECT * FROM {} LIMIT 0",
             self.dialect().quote_ident(self.layout.table())
@@ -434,7 +437,7 @@ impl Store {
     }
 
     /// The first column of every row of `s`.
-    fn query_column<T: Cell>(&mut self, s: &Statement) -> Result<Vec<T>, StoreError> {
+    fn query_column<T: Cell>(&mut self, s: &Statement) -> Result<Vec<T>, DatabaseError> {
         match &mut self.engine {
             #[cfg(feature = "sqlite")]
             Engine::Sqlite(c) => {
@@ -484,7 +487,7 @@ cell!(String, i64);
 /// Registers on `conn` the SQL functions that [`Sqlite`](crate::sql::Sqlite)'s SQL calls
 /// (`odata_tolower`, `odata_toupper`, `odata_trim`, `odata_matches_pattern`, `odata_int_arith`): the evaluator's Unicode
 /// `tolower`/`toupper`/`trim`, `matchesPattern` with the crate's own pattern compiler, and checked
-/// Int64 arithmetic. [`Store::open`] does it; call it yourself to run compiled filters on your own
+/// Int64 arithmetic. [`Database::open`] does it; call it yourself to run compiled filters on your own
 /// connection. All are deterministic (usable in indexes) and NULL for a NULL argument.
 ///
 /// ```
@@ -542,7 +545,7 @@ pub fn register_functions(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
 }
 
 #[cfg(feature = "sqlite")]
-fn open_sqlite(path: &str) -> Result<Engine, StoreError> {
+fn open_sqlite(path: &str) -> Result<Engine, DatabaseError> {
     let c = rusqlite::Connection::open(path).map_err(|e| engine(format!("{path}: {e}")))?;
     c.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
         .map_err(engine)?;
@@ -551,8 +554,8 @@ fn open_sqlite(path: &str) -> Result<Engine, StoreError> {
 }
 
 #[cfg(not(feature = "sqlite"))]
-fn open_sqlite(_: &str) -> Result<Engine, StoreError> {
-    Err(StoreError::Engine(
+fn open_sqlite(_: &str) -> Result<Engine, DatabaseError> {
+    Err(DatabaseError::Engine(
         "this build has no SQLite support (cargo feature `sqlite`)".into(),
     ))
 }
@@ -570,14 +573,14 @@ fn sqlite_value(p: &Param) -> rusqlite::types::Value {
 }
 
 #[cfg(feature = "postgres")]
-fn open_postgres(url: &str) -> Result<Engine, StoreError> {
+fn open_postgres(url: &str) -> Result<Engine, DatabaseError> {
     let c = postgres::Client::connect(url, postgres::NoTls).map_err(engine)?;
     Ok(Engine::Postgres(Box::new(c)))
 }
 
 #[cfg(not(feature = "postgres"))]
-fn open_postgres(_: &str) -> Result<Engine, StoreError> {
-    Err(StoreError::Engine(
+fn open_postgres(_: &str) -> Result<Engine, DatabaseError> {
+    Err(DatabaseError::Engine(
         "this build has no PostgreSQL support (cargo feature `postgres`)".into(),
     ))
 }
@@ -589,7 +592,7 @@ type PgParam = Box<dyn postgres::types::ToSql + Sync>;
 fn pg_prepare(
     c: &mut postgres::Client,
     s: &Statement,
-) -> Result<(postgres::Statement, Vec<PgParam>), StoreError> {
+) -> Result<(postgres::Statement, Vec<PgParam>), DatabaseError> {
     use crate::sql::SqlType;
     use postgres::types::Type;
     let types: Vec<Type> = s
@@ -610,7 +613,7 @@ fn pg_prepare(
             Param::Null(SqlType::Int32) => Box::new(None::<i32>),
             Param::Null(SqlType::Bool) => Box::new(None::<bool>),
             Param::Text(t) if t.contains('\0') => {
-                return Err(StoreError::Engine(
+                return Err(DatabaseError::Engine(
                     "a string with U+0000 is not supported by PostgreSQL".into(),
                 ))
             }
@@ -632,7 +635,7 @@ fn pg_copy(
     table: &str,
     names: &[String],
     rows: &[Vec<Param>],
-) -> Result<(), StoreError> {
+) -> Result<(), DatabaseError> {
     use std::io::Write;
     if rows.is_empty() {
         return Ok(());
@@ -654,7 +657,7 @@ fn pg_copy(
                 Param::Null(_) => line.push_str("\\N"),
                 Param::Text(t) => {
                     if t.contains('\0') {
-                        return Err(StoreError::Engine(
+                        return Err(DatabaseError::Engine(
                             "a string with U+0000 is not supported by PostgreSQL".into(),
                         ));
                     }

@@ -10,15 +10,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use odata_filter::builder::QueryBuilder;
-use odata_filter::client::{ActionRequest, ApiErrorKind, Client, Error};
+use odata_filter::client::{ActionRequest, ApiErrorKind, Client, ClientError};
 use odata_filter::mde::handles::machine_actions as ma;
 use odata_filter::mde::machine_actions;
 use odata_filter::mde::sample::DOCS_MACHINE_ID;
 use odata_filter::mde::{MachineActionStatus as Status, MachineActionType as Type};
 use odata_filter::query::Query;
 use odata_filter::server::{
-    ActionClock, Application, Config, Emulator, Limits, MemoryStore, RateLimit, RunningEmulator,
-    Store, ALL_ROLES,
+    ActionClock, Application, Config, Emulator, MemoryStore, RateLimit, RequestLimits,
+    RunningEmulator, Store, ALL_ROLES,
 };
 
 /// Where a test's emulator keeps its records.
@@ -150,14 +150,14 @@ fn client(server: &RunningEmulator, id: &str) -> Client {
 fn lifted(apps: Vec<Application>) -> Config {
     Config {
         application: apps,
-        limits: Limits::lifted(),
+        limits: RequestLimits::lifted(),
         ..Config::default()
     }
 }
 
-fn api_kind<T: std::fmt::Debug>(r: Result<T, Error>) -> (ApiErrorKind, String, String) {
+fn api_kind<T: std::fmt::Debug>(r: Result<T, ClientError>) -> (ApiErrorKind, String, String) {
     match r {
-        Err(Error::Api(e)) => (e.kind, e.code, e.message),
+        Err(ClientError::Api(e)) => (e.kind, e.code, e.message),
         other => panic!("expected an API error, got {other:?}"),
     }
 }
@@ -352,12 +352,12 @@ fn want_context(
 fn rate_limit_is_hit_and_recovered_from() {
     let config = Config {
         application: vec![app("busy", &["Machine.Read.All"])],
-        limits: Limits {
+        limits: RequestLimits {
             rate: vec![RateLimit {
                 calls: 3,
                 seconds: 1.5,
             }],
-            ..Limits::default()
+            ..RequestLimits::default()
         },
         ..Config::default()
     };
@@ -375,7 +375,7 @@ fn rate_limit_is_hit_and_recovered_from() {
     }
     assert!(outcomes[..3].iter().all(Result::is_ok));
     match &outcomes[3] {
-        Err(Error::Api(e)) => {
+        Err(ClientError::Api(e)) => {
             assert_eq!(
                 (e.kind, e.status, e.code.as_str()),
                 (ApiErrorKind::TooManyRequests, 429, "TooManyRequests")
@@ -466,7 +466,7 @@ fn unauthorized_and_forbidden() {
         .build()
         .unwrap();
     match wrong.token() {
-        Err(Error::Token { status, error, .. }) => {
+        Err(ClientError::Token { status, error, .. }) => {
             assert_eq!((status, error.as_str()), (401, "invalid_client"))
         }
         other => panic!("{other:?}"),

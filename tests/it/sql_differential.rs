@@ -14,7 +14,7 @@ use std::cell::RefCell;
 use odata_filter::mde::machine_actions;
 use odata_filter::mde::{MachineActionStatus, MachineActionType};
 use odata_filter::query::{Query, ValidatedQuery};
-use odata_filter::sql::store::Store;
+use odata_filter::sql::store::Database;
 use odata_filter::sql::Layout;
 use odata_filter::sql::{compile_filter, compile_query, Dialect, Param, Postgres, Sqlite};
 use proptest::prelude::*;
@@ -505,12 +505,12 @@ pub fn pg_database(tag: &str) -> Option<String> {
     None
 }
 
-pub fn sqlite_store(tag: &str, records: &[Json]) -> (Store, std::path::PathBuf) {
+pub fn sqlite_store(tag: &str, records: &[Json]) -> (Database, std::path::PathBuf) {
     let dir = std::env::temp_dir().join(format!("odata-sql-{tag}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("t.db");
     let _ = std::fs::remove_file(&path);
-    let mut s = Store::open(&format!("sqlite:{}", path.display()), machine_actions()).unwrap();
+    let mut s = Database::open(&format!("sqlite:{}", path.display()), machine_actions()).unwrap();
     s.insert(records, "records").unwrap();
     (s, dir)
 }
@@ -528,7 +528,7 @@ fn sql_agrees_with_the_evaluator_on_generated_queries() {
     let records = records();
     let (sqlite, dir) = sqlite_store("differential", &records);
     let pg = pg_database("differential").map(|url| {
-        let mut s = Store::open(&url, machine_actions()).unwrap();
+        let mut s = Database::open(&url, machine_actions()).unwrap();
         s.insert(&records, "records").unwrap();
         s
     });
@@ -558,7 +558,7 @@ fn differential<S: Strategy<Value = String>>(
     what: &str,
     strategy: S,
     cases: u32,
-    stores: (Store, Option<Store>),
+    stores: (Database, Option<Database>),
     records: &[Json],
     dir: &std::path::Path,
     query: impl Fn(&str) -> Option<(ValidatedQuery, String)>,
@@ -969,8 +969,8 @@ fn machine_filter() -> impl Strategy<Value = String> {
 /// ids over `records`, in order; PostgreSQL may instead refuse what it cannot express
 /// ([`pg_cannot`]), and must refuse nothing else. Counts the queries each engine answered.
 fn engines_agree(
-    sqlite: &mut Store,
-    pg: Option<&mut Store>,
+    sqlite: &mut Database,
+    pg: Option<&mut Database>,
     q: &ValidatedQuery,
     records: &[Json],
     shown: &str,
@@ -1018,10 +1018,10 @@ fn lambdas_over_collections_agree_with_the_evaluator() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("m.db");
     let _ = std::fs::remove_file(&path);
-    let mut sqlite = Store::open(&format!("sqlite:{}", path.display()), machines()).unwrap();
+    let mut sqlite = Database::open(&format!("sqlite:{}", path.display()), machines()).unwrap();
     sqlite.insert(&records, "machines").unwrap();
     let pg = pg_database("lambda").map(|url| {
-        let mut s = Store::open(&url, machines()).unwrap();
+        let mut s = Database::open(&url, machines()).unwrap();
         s.insert(&records, "machines").unwrap();
         s
     });
@@ -1057,7 +1057,7 @@ fn a_table_from_another_layout_is_refused_at_open() {
             "CREATE TABLE \"Machines\" (\"@seq\" BIGINT PRIMARY KEY, \"@doc\" TEXT NOT NULL)",
         )
         .unwrap();
-    let err = Store::open(
+    let err = Database::open(
         &format!("sqlite:{}", path.display()),
         odata_filter::mde::machines(),
     )

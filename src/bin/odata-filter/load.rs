@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use odata_filter::data::load_records;
 use odata_filter::mde::machine_actions;
-use odata_filter::sql::store::Store;
+use odata_filter::sql::store::Database;
 
 /// Arguments of `load`.
 #[derive(clap::Args)]
@@ -38,7 +38,7 @@ pub fn run(args: &Args) -> ExitCode {
 }
 
 fn load(args: &Args) -> Result<usize, Box<dyn std::error::Error>> {
-    let mut store = Store::open(&args.db, machine_actions())?;
+    let mut store = Database::open(&args.db, machine_actions())?;
     if args.replace {
         store.clear()?;
     }

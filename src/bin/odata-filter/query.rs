@@ -160,7 +160,7 @@ fn execute(
 fn run_db(query: &str, db: &str, json_errors: bool) -> u8 {
     use odata_filter::mde::error_body as mde_error_body;
     use odata_filter::query::Query;
-    use odata_filter::sql::store::{Store, StoreError};
+    use odata_filter::sql::store::{Database, DatabaseError};
     use std::io::Write;
     let set = odata_filter::mde::machine_actions();
     let invalid = |errors: &odata_filter::Errors| {
@@ -175,7 +175,7 @@ fn run_db(query: &str, db: &str, json_errors: bool) -> u8 {
         Ok(q) => q,
         Err(errors) => return invalid(&errors),
     };
-    let body = Store::open(db, set).and_then(|mut s| s.response(&q));
+    let body = Database::open(db, set).and_then(|mut s| s.response(&q));
     match body {
         Ok(body) => {
             let mut out = std::io::stdout().lock();
@@ -191,7 +191,7 @@ fn run_db(query: &str, db: &str, json_errors: bool) -> u8 {
             }
         }
         // A valid query this engine cannot answer exactly: an operational failure, not a 400.
-        Err(StoreError::Unsupported(errors)) => {
+        Err(DatabaseError::Unsupported(errors)) => {
             eprint!("{errors}");
             EXIT_OPERATIONAL
         }
