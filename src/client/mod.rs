@@ -40,7 +40,7 @@ use uuid::Uuid;
 use crate::builder::QueryBuilder;
 use crate::mde::{MachineAction, MachineActionStatus};
 
-/// The service's API hosts (MDE.md): current, older, regional, US Gov GCC, GCC High/DoD.
+/// The service's API hosts (docs/mde.md): current, older, regional, US Gov GCC, GCC High/DoD.
 pub const SERVICE_URLS: &[&str] = &[
     "https://api.security.microsoft.com",
     "https://api.securitycenter.microsoft.com",

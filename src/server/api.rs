@@ -125,7 +125,7 @@ fn selected_names(query: &ValidatedQuery) -> Option<Vec<&str>> {
 }
 
 /// The next page's link: the query with `$skip` moved past this page, in canonical option order.
-/// Only without `$top` and when more records match (MDE.md: an explicit `$top` gets no link).
+/// Only without `$top` and when more records match (docs/mde.md: an explicit `$top` gets no link).
 fn next_link(
     root: &str,
     path: &str,

@@ -38,7 +38,7 @@ use crate::mde::MachineActionStatus;
 /// The audience (`aud`) of the service's tokens, and the resource of its `.default` scope.
 pub const MDE_AUDIENCE: &str = "https://api.securitycenter.microsoft.com";
 
-/// Every application permission the emulator knows (the ones MDE.md lists).
+/// Every application permission the emulator knows (the ones docs/mde.md lists).
 pub const ALL_ROLES: &[&str] = &[
     "Machine.Read.All",
     "Machine.ReadWrite.All",
@@ -141,7 +141,7 @@ pub struct Application {
 #[serde(deny_unknown_fields, default)]
 pub struct RequestLimits {
     /// Calls per application per window; every window is enforced. Default: 100 per minute and
-    /// 1,500 per hour (MDE.md).
+    /// 1,500 per hour (docs/mde.md).
     pub rate: Vec<RateLimit>,
     /// Largest request body. Default 1 MiB.
     pub max_body_bytes: usize,
