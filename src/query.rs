@@ -344,19 +344,18 @@ impl Query {
         let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
         if !last.eq_ignore_ascii_case(set.name()) {
             let start = host.map_or(0, str::len);
-            let msg = format!(
-                "the URL's path '{path}' does not name the entity set '{}'; supported: {}",
-                set.name(),
-                supported
+            let reason = Reason::WrongEntitySet {
+                path: path.to_string(),
+                entity_set: set.name().to_string(),
+                supported: supported
                     .iter()
                     .map(|s| format!("/api/{}", s.to_ascii_lowercase()))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            return Err(Error::new(
+                    .collect(),
+            };
+            return Err(Error::for_reason(
                 ErrorKind::InvalidQueryString,
                 Span::new(start, start + path.len()),
-                msg,
+                reason,
                 url,
             )
             .into());
@@ -399,13 +398,15 @@ impl Query {
                     Some((limit, length)) if length > limit => {
                         errors.push((
                             fo.span_in_query(Span::new(0, fo.text.len())).start,
-                            Error::new(
+                            Error::for_reason(
                                 ErrorKind::LimitExceeded,
                                 Span::new(0, fo.text.len()),
-                                format!("normalized, the filter is {length} bytes long; the limit is {limit} bytes"),
+                                Reason::NormalizedTooLong {
+                                    length: length as u64,
+                                    limit: limit as u64,
+                                },
                                 fo.text.clone(),
-                            )
-                            .with_exceeded(limit as u64, length as u64),
+                            ),
                         ));
                         None
                     }

@@ -157,10 +157,8 @@ impl Error {
         e
     }
 
-    /// What the error is about, as data ([`Reason`]). Every error of the parser and the validator has
-    /// one, as do the query-string errors that [`Reason`] names (an unknown or repeated option, `$top`
-    /// above the cap, …); the other errors of a query string (bad percent-encoding, a malformed option
-    /// value, an alias limit) have `None`: their kind, span, suggestion and exceeded limit say it.
+    /// What the error is about, as data ([`Reason`]). Every error this crate makes has one (parser,
+    /// query string, validator, SQL compiler); an error built with [`Error::new`] has `None`.
     pub fn reason(&self) -> Option<&Reason> {
         self.details.as_ref()?.reason.as_ref()
     }

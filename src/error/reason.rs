@@ -593,6 +593,120 @@ pub enum Reason {
         /// What is wrong, in the user's terms.
         problem: String,
     },
+    /// `@a=@a`: a parameter alias whose value refers to itself, directly or through others.
+    AliasRefersToItself {
+        /// The alias's name, without `@`.
+        alias: String,
+    },
+    /// With its parameter aliases substituted, the filter has more nodes than the parser accepts.
+    ExpandedTooManyNodes {
+        /// The nodes after substitution.
+        nodes: u64,
+        /// The parser's node limit.
+        limit: u64,
+    },
+    /// With its parameter aliases substituted, the filter is nested deeper than the parser accepts.
+    ExpandedTooDeep {
+        /// The depth after substitution.
+        depth: u64,
+        /// The parser's depth limit.
+        limit: u64,
+    },
+    /// With its parameter aliases substituted, the filter is longer than the parser accepts.
+    ExpandedTooLong {
+        /// The length in bytes after substitution.
+        length: u64,
+        /// The parser's length limit in bytes.
+        limit: u64,
+    },
+    /// Printed in canonical form (as it is sent on), the filter is longer than the parser accepts.
+    NormalizedTooLong {
+        /// The canonical text's length in bytes.
+        length: u64,
+        /// The parser's length limit in bytes.
+        limit: u64,
+    },
+    /// `%G1`, `%4`: a `%` not followed by two hex digits.
+    BadPercentEscape,
+    /// `%FF`: the percent-decoded bytes are not UTF-8.
+    DecodedNotUtf8,
+    /// `$filter=a eq 1 & b eq 2`: an `&` that ends the option where the user meant `and` or `%26`.
+    AmpersandEndsOption {
+        /// The option it ends, without `$` (`filter`).
+        option: String,
+    },
+    /// `status eq 'Pending'` given as the whole query string: no option at all.
+    NoOption {
+        /// The query string with `$filter=` in front.
+        fixed: String,
+    },
+    /// `a b=1`: a name that no query option can have.
+    BadOptionName {
+        /// The name as written.
+        name: String,
+    },
+    /// `=1`: an option without a name.
+    OptionWithoutName {
+        /// The option as written.
+        part: String,
+    },
+    /// `$top`: a system option without `=` and value.
+    OptionWithoutValue {
+        /// The option's name as written.
+        option: String,
+    },
+    /// `$top=-1`, `$skip=x`: not a non-negative integer.
+    InvalidCount {
+        /// The option, without `$` (`top`, `skip`).
+        option: String,
+        /// The value as given.
+        value: String,
+        /// What the value must be.
+        problem: String,
+    },
+    /// `$count=yes`: neither `true` nor `false`.
+    InvalidCountFlag {
+        /// The value as given.
+        value: String,
+    },
+    /// More `$orderby` keys than accepted.
+    TooManyOrderbyKeys {
+        /// The keys given.
+        keys: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// `$orderby=status,,type`: an empty item.
+    EmptyOrderbyItem,
+    /// `$orderby=status descending`: not `asc` or `desc`.
+    BadSortDirection {
+        /// The word as written.
+        found: String,
+        /// The direction meant (`desc`).
+        fix: String,
+    },
+    /// `$select=a b`: an item that is neither a property name nor `*`.
+    BadSelectItem {
+        /// The item as written.
+        name: String,
+    },
+    /// A request URL whose path does not name the entity set.
+    WrongEntitySet {
+        /// The path as given.
+        path: String,
+        /// The entity set's name.
+        entity_set: String,
+        /// The paths that are served (`/api/machineactions`, …).
+        supported: Vec<String>,
+    },
+    /// A valid filter that an SQL engine cannot express: `matchesPattern` on PostgreSQL, decimal
+    /// arithmetic, …
+    NotSupportedByEngine {
+        /// The construct, in the user's terms.
+        construct: String,
+        /// The engine (`SQLite`, `PostgreSQL`).
+        engine: String,
+    },
 }
 
 /// What a function's argument position takes: the data of a [`Reason::ArgumentType`].

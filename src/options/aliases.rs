@@ -41,22 +41,23 @@ pub(super) fn substitute_aliases(
             return;
         };
         let Some((_, value)) = aliases.iter().find(|(n, _)| *n == name.name) else {
-            result = Err(Error::new(
+            result = Err(Error::for_reason(
                 ErrorKind::UndefinedAlias,
                 e.span,
-                format!(
-                    "the parameter alias '@{}' is not defined: add '&@{}=…' to the query string",
-                    name.name, name.name
-                ),
+                Reason::UndefinedAlias {
+                    alias: name.name.clone(),
+                },
                 source.clone(),
             ));
             return;
         };
         if depth >= MAX_ALIAS_DEPTH {
-            result = Err(Error::new(
+            result = Err(Error::for_reason(
                 ErrorKind::UndefinedAlias,
                 e.span,
-                format!("the parameter alias '@{}' refers to itself", name.name),
+                Reason::AliasRefersToItself {
+                    alias: name.name.clone(),
+                },
                 source.clone(),
             ));
             return;
@@ -187,28 +188,26 @@ pub(super) fn check_expansion(
     let (nodes, depth) = expanded_cost(expr, aliases, &mut memo, &mut Vec::new());
     let span = Span::new(0, source.len());
     if nodes > limits.max_nodes {
-        return Err(Error::new(
+        return Err(Error::for_reason(
             ErrorKind::LimitExceeded,
             span,
-            format!(
-                "with its parameter aliases substituted the expression has {nodes} nodes; at most {} are accepted",
-                limits.max_nodes
-            ),
+            Reason::ExpandedTooManyNodes {
+                nodes: nodes as u64,
+                limit: limits.max_nodes as u64,
+            },
             source.clone(),
-        )
-        .with_exceeded(limits.max_nodes as u64, nodes as u64));
+        ));
     }
     if depth > limits.max_depth {
-        return Err(Error::new(
+        return Err(Error::for_reason(
             ErrorKind::LimitExceeded,
             span,
-            format!(
-                "with its parameter aliases substituted the expression is nested {depth} levels deep; at most {} are accepted",
-                limits.max_depth
-            ),
+            Reason::ExpandedTooDeep {
+                depth: depth as u64,
+                limit: limits.max_depth as u64,
+            },
             source.clone(),
-        )
-        .with_exceeded(limits.max_depth as u64, depth as u64));
+        ));
     }
     let length = expanded_length(
         expr,
@@ -217,16 +216,15 @@ pub(super) fn check_expansion(
         &mut Vec::new(),
     );
     if length > limits.max_length {
-        return Err(Error::new(
+        return Err(Error::for_reason(
             ErrorKind::LimitExceeded,
             span,
-            format!(
-                "with its parameter aliases substituted the filter is {length} bytes long; the limit is {} bytes",
-                limits.max_length
-            ),
+            Reason::ExpandedTooLong {
+                length: length as u64,
+                limit: limits.max_length as u64,
+            },
             source.clone(),
-        )
-        .with_exceeded(limits.max_length as u64, length as u64));
+        ));
     }
     Ok(())
 }
@@ -304,15 +302,15 @@ pub(super) fn check_normalized_length(
     if length <= limit {
         return Ok(());
     }
-    Err(Error::new(
+    Err(Error::for_reason(
         ErrorKind::LimitExceeded,
         Span::new(0, source.len()),
-        format!(
-            "normalized, the filter is {length} bytes long (one space around operators, ', ' between list items, aliases substituted); the limit is {limit} bytes"
-        ),
+        Reason::NormalizedTooLong {
+            length: length as u64,
+            limit: limit as u64,
+        },
         source.clone(),
-    )
-    .with_exceeded(limit as u64, length as u64))
+    ))
 }
 
 /// Calls `f` on `expr` and, unless `f` replaced it, on its children (pre-order).

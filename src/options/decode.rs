@@ -87,10 +87,10 @@ pub(super) fn decode(component: &str, at: usize, raw: &Arc<str>) -> Result<Decod
                         i += 2;
                     }
                     None => {
-                        return Err(Error::new(
+                        return Err(Error::for_reason(
                             ErrorKind::InvalidQueryString,
                             Span::new(at + i, (at + i + 3).min(at + bytes.len())),
-                            "'%' must be followed by two hex digits (write %25 for a literal '%')",
+                            Reason::BadPercentEscape,
                             raw.clone(),
                         ))
                     }
@@ -101,10 +101,10 @@ pub(super) fn decode(component: &str, at: usize, raw: &Arc<str>) -> Result<Decod
         i += 1;
     }
     let text = String::from_utf8(out).map_err(|_| {
-        Error::new(
+        Error::for_reason(
             ErrorKind::InvalidQueryString,
             Span::new(at, at + bytes.len()),
-            "the percent-decoded value is not valid UTF-8",
+            Reason::DecodedNotUtf8,
             raw.clone(),
         )
     })?;

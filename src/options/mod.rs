@@ -272,10 +272,12 @@ impl QueryOptions {
             if name.is_empty() {
                 push(
                     &mut errors,
-                    Error::new(
+                    Error::for_reason(
                         ErrorKind::InvalidQueryString,
                         Span::new(at, at + part.len()),
-                        format!("the query option '{part}' has no name"),
+                        Reason::OptionWithoutName {
+                            part: part.to_string(),
+                        },
                         raw.clone(),
                     ),
                 );
@@ -284,10 +286,12 @@ impl QueryOptions {
             if !part.contains('=') && system_name(&name).is_some() {
                 push(
                     &mut errors,
-                    Error::new(
+                    Error::for_reason(
                         ErrorKind::InvalidQueryString,
                         name_span,
-                        format!("the query option '{name}' has no value: write '{name}=…'"),
+                        Reason::OptionWithoutValue {
+                            option: name.to_string(),
+                        },
                         raw.clone(),
                     ),
                 );
@@ -393,11 +397,11 @@ impl QueryOptions {
         max_orderby_keys: usize,
     ) -> Result<(), Error> {
         let value = &opt.value;
-        let invalid = |message: String| {
-            Error::new(
+        let invalid = |reason: Reason| {
+            Error::for_reason(
                 ErrorKind::InvalidQueryOptionValue,
                 opt.value_span,
-                message,
+                reason,
                 raw.clone(),
             )
         };
@@ -423,9 +427,11 @@ impl QueryOptions {
             }
             "top" | "skip" => {
                 let n = parse_count(value).map_err(|why| {
-                    invalid(format!(
-                        "The value '{value}' of ${name} is not valid: {why}"
-                    ))
+                    invalid(Reason::InvalidCount {
+                        option: name.to_string(),
+                        value: value.clone(),
+                        problem: why.to_string(),
+                    })
                 })?;
                 if name == "top" {
                     self.top = Some(n);
@@ -438,9 +444,9 @@ impl QueryOptions {
                     "true" => true,
                     "false" => false,
                     _ => {
-                        return Err(invalid(format!(
-                            "The value '{value}' of $count is not valid: write true or false"
-                        )))
+                        return Err(invalid(Reason::InvalidCountFlag {
+                            value: value.clone(),
+                        }))
                     }
                 })
             }
@@ -515,6 +521,59 @@ mod tests {
             .err()
             .map(|e| e.iter().map(Error::kind).collect())
             .unwrap_or_default()
+    }
+
+    /// The first error's reason for `qs`.
+    fn reason(qs: &str) -> Reason {
+        let errors = QueryOptions::parse(qs).expect_err(qs);
+        errors.as_slice()[0].reason().cloned().expect(qs)
+    }
+
+    #[test]
+    fn query_string_errors_carry_their_reason() {
+        assert_eq!(reason("$filter=a%G1"), Reason::BadPercentEscape);
+        assert_eq!(reason("$filter=%FF"), Reason::DecodedNotUtf8);
+        assert_eq!(
+            reason("$top=-1"),
+            Reason::InvalidCount {
+                option: "top".into(),
+                value: "-1".into(),
+                problem: "a non-negative integer without a sign is required".into()
+            }
+        );
+        assert_eq!(
+            reason("$count=yes"),
+            Reason::InvalidCountFlag {
+                value: "yes".into()
+            }
+        );
+        assert_eq!(
+            reason("$orderby=status descending"),
+            Reason::BadSortDirection {
+                found: "descending".into(),
+                fix: "desc".into()
+            }
+        );
+        assert_eq!(reason("$orderby=status,,type"), Reason::EmptyOrderbyItem);
+        assert_eq!(
+            reason("$select=a b"),
+            Reason::BadSelectItem { name: "a b".into() }
+        );
+        assert_eq!(
+            reason("$filter=x eq @a&@a=@a"),
+            Reason::AliasRefersToItself { alias: "a".into() }
+        );
+        assert_eq!(
+            reason("$filter=x eq @b"),
+            Reason::UndefinedAlias { alias: "b".into() }
+        );
+        let fixed = reason("status eq 'Pending'");
+        assert_eq!(
+            fixed,
+            Reason::NoOption {
+                fixed: "$filter=status eq 'Pending'".into()
+            }
+        );
     }
 
     #[test]

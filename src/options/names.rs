@@ -20,12 +20,12 @@ pub(super) fn bad_option_name(
         .and_then(|p| system_name(p.split('=').next().unwrap_or("")))
         .filter(|_| at > base);
     if let Some(option) = previous_option {
-        return Error::new(
+        return Error::for_reason(
             ErrorKind::InvalidQueryString,
             Span::new(at - 1, at),
-            format!(
-                "'&' ends the ${option} option here: inside a filter write 'and'; inside a string write %26"
-            ),
+            Reason::AmpersandEndsOption {
+                option: option.to_string(),
+            },
             raw.clone(),
         );
     }
@@ -35,21 +35,20 @@ pub(super) fn bad_option_name(
             .unwrap_or_default();
         if parser.parse(&text).is_ok() {
             let fixed = format!("$filter={text}");
-            return Error::new(
+            return Error::for_reason(
                 ErrorKind::InvalidQueryString,
                 Span::new(base, raw.len()),
-                format!("the query string has no option; to filter, write '{fixed}'"),
+                Reason::NoOption { fixed },
                 raw.clone(),
-            )
-            .with_suggestion(fixed);
+            );
         }
     }
-    Error::new(
+    Error::for_reason(
         ErrorKind::InvalidQueryString,
         name_span,
-        format!(
-            "'{name}' cannot be the name of a query option: write system options as $filter=…, and an '&' or '=' inside a value as %26 or %3D"
-        ),
+        Reason::BadOptionName {
+            name: name.to_string(),
+        },
         raw.clone(),
     )
 }

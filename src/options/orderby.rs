@@ -14,26 +14,25 @@ pub(super) fn parse_orderby(
     let parts = split_top_level(text);
     if parts.len() > max_keys {
         let (at, _) = parts[max_keys];
-        return Err(Error::new(
+        return Err(Error::for_reason(
             ErrorKind::LimitExceeded,
             Span::new(at, text.len()),
-            format!(
-                "$orderby has {} keys; at most {max_keys} are accepted",
-                parts.len()
-            ),
+            Reason::TooManyOrderbyKeys {
+                keys: parts.len() as u64,
+                limit: max_keys as u64,
+            },
             text.clone(),
-        )
-        .with_exceeded(max_keys as u64, parts.len() as u64));
+        ));
     }
     for (at, item) in parts {
         let trimmed_start = item.len() - item.trim_start().len();
         let body = item.trim();
         let body_at = at + trimmed_start;
         if body.is_empty() {
-            return Err(Error::new(
+            return Err(Error::for_reason(
                 ErrorKind::InvalidQueryOptionValue,
                 Span::new(at, at + item.len()),
-                "empty $orderby item: write a property name, optionally followed by asc or desc",
+                Reason::EmptyOrderbyItem,
                 text.clone(),
             ));
         }
@@ -46,13 +45,15 @@ pub(super) fn parse_orderby(
             {
                 let short = if dir.len() > 9 { "desc" } else { "asc" };
                 let dir_at = body_at + body.len() - dir.len();
-                return Err(Error::new(
+                return Err(Error::for_reason(
                     ErrorKind::InvalidQueryOptionValue,
                     Span::new(dir_at, dir_at + dir.len()),
-                    format!("'{dir}' is not a sort direction in $orderby: write '{short}'"),
+                    Reason::BadSortDirection {
+                        found: dir.to_string(),
+                        fix: short.to_string(),
+                    },
                     text.clone(),
-                )
-                .with_suggestion(short));
+                ));
             }
             _ => (body, false),
         };

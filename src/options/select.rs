@@ -17,10 +17,12 @@ pub(super) fn parse_select(text: &Arc<str>) -> Result<Select, Error> {
                         && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '.')
                 }));
         if !valid {
-            return Err(Error::new(
+            return Err(Error::for_reason(
                 ErrorKind::InvalidQueryOptionValue,
                 span,
-                format!("'{name}' is not a property name or '*' in $select"),
+                Reason::BadSelectItem {
+                    name: name.to_string(),
+                },
                 text.clone(),
             ));
         }

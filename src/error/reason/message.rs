@@ -242,9 +242,9 @@ impl Reason {
                 ty(operand),
                 fix_text(fix)
             ),
-            R::UndefinedAlias { alias } => {
-                format!("The parameter alias '@{alias}' is not defined in the query string.")
-            }
+            R::UndefinedAlias { alias } => format!(
+                "the parameter alias '@{alias}' is not defined: add '&@{alias}=…' to the query string"
+            ),
             R::MisplacedTypeName { type_name } => format!(
                 "The type name '{type_name}' can only be used as the last argument of cast or isof."
             ),
@@ -479,6 +479,70 @@ impl Reason {
                 )
             }
             R::InvalidJsonString { problem } => format!("invalid JSON string: {problem}"),
+            R::AliasRefersToItself { alias } => {
+                format!("the parameter alias '@{alias}' refers to itself")
+            }
+            R::ExpandedTooManyNodes { nodes, limit } => format!(
+                "with its parameter aliases substituted the expression has {nodes} nodes; at most {limit} are accepted"
+            ),
+            R::ExpandedTooDeep { depth, limit } => format!(
+                "with its parameter aliases substituted the expression is nested {depth} levels deep; at most {limit} are accepted"
+            ),
+            R::ExpandedTooLong { length, limit } => format!(
+                "with its parameter aliases substituted the filter is {length} bytes long; the limit is {limit} bytes"
+            ),
+            R::NormalizedTooLong { length, limit } => format!(
+                "normalized, the filter is {length} bytes long (one space around operators, ', ' between list items, aliases substituted); the limit is {limit} bytes"
+            ),
+            R::BadPercentEscape => {
+                "'%' must be followed by two hex digits (write %25 for a literal '%')".to_string()
+            }
+            R::DecodedNotUtf8 => "the percent-decoded value is not valid UTF-8".to_string(),
+            R::AmpersandEndsOption { option } => format!(
+                "'&' ends the ${option} option here: inside a filter write 'and'; inside a string write %26"
+            ),
+            R::NoOption { fixed } => {
+                format!("the query string has no option; to filter, write '{fixed}'")
+            }
+            R::BadOptionName { name } => format!(
+                "'{name}' cannot be the name of a query option: write system options as $filter=…, and an '&' or '=' inside a value as %26 or %3D"
+            ),
+            R::OptionWithoutName { part } => format!("the query option '{part}' has no name"),
+            R::OptionWithoutValue { option } => {
+                format!("the query option '{option}' has no value: write '{option}=…'")
+            }
+            R::InvalidCount {
+                option,
+                value,
+                problem,
+            } => format!("The value '{value}' of ${option} is not valid: {problem}"),
+            R::InvalidCountFlag { value } => {
+                format!("The value '{value}' of $count is not valid: write true or false")
+            }
+            R::TooManyOrderbyKeys { keys, limit } => {
+                format!("$orderby has {keys} keys; at most {limit} are accepted")
+            }
+            R::EmptyOrderbyItem => {
+                "empty $orderby item: write a property name, optionally followed by asc or desc"
+                    .to_string()
+            }
+            R::BadSortDirection { found, fix } => {
+                format!("'{found}' is not a sort direction in $orderby: write '{fix}'")
+            }
+            R::BadSelectItem { name } => {
+                format!("'{name}' is not a property name or '*' in $select")
+            }
+            R::NotSupportedByEngine { construct, engine } => {
+                format!("{construct} is not supported by {engine}")
+            }
+            R::WrongEntitySet {
+                path,
+                entity_set,
+                supported,
+            } => format!(
+                "the URL's path '{path}' does not name the entity set '{entity_set}'; supported: {}",
+                supported.join(", ")
+            ),
             R::MalformedLiteral { problem } => problem.clone(),
         }
     }
@@ -490,6 +554,8 @@ impl Reason {
             | Reason::UnknownProperty { suggestion, .. }
             | Reason::UnknownEnumMember { suggestion, .. }
             | Reason::UnknownFunction { suggestion, .. } => suggestion.as_deref(),
+            Reason::NoOption { fixed } => Some(fixed),
+            Reason::BadSortDirection { fix, .. } => Some(fix),
             _ => None,
         }
     }
@@ -501,6 +567,11 @@ impl Reason {
             Reason::TooLong { length, limit } => (limit, length),
             Reason::TooManyListItems { items, limit } => (limit, items),
             Reason::TooManyPatterns { limit, count } => (limit, count),
+            Reason::ExpandedTooManyNodes { nodes, limit } => (limit, nodes),
+            Reason::ExpandedTooDeep { depth, limit } => (limit, depth),
+            Reason::ExpandedTooLong { length, limit }
+            | Reason::NormalizedTooLong { length, limit } => (limit, length),
+            Reason::TooManyOrderbyKeys { keys, limit } => (limit, keys),
             Reason::TooDeep { limit }
             | Reason::TooManyNodes { limit }
             | Reason::ExpressionTooDeep { limit }

@@ -229,10 +229,13 @@ impl<'a> Compiler<'a> {
             Some(start) => Span::new(start, start + shown.len()),
             None => Span::new(0, self.text.len()),
         };
-        Error::new(
+        Error::for_reason(
             ErrorKind::Unsupported,
             span,
-            format!("{what} is not supported by {}", self.d.name()),
+            crate::Reason::NotSupportedByEngine {
+                construct: what.to_string(),
+                engine: self.d.name().to_string(),
+            },
             self.text.as_str(),
         )
         .with_help(
