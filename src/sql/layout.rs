@@ -72,13 +72,15 @@ pub struct Column {
 /// `@seq` numbers records in load order (the evaluator's final tie-break), `@doc` holds the record
 /// as loaded, so that a response is byte-identical to the in-memory one. Columns are `NOT NULL` where
 /// the property is not nullable; filterable properties are indexed, and the default order
-/// (`creationDateTimeUtc desc, id`) has its own index.
-///
+/// (the entity set's, when every key of it has a column; MachineActions: `creationDateTimeUtc desc, id`)
+/// has its own index.
 #[derive(Clone, Debug)]
 pub struct Layout {
     table: String,
     entity_type: Arc<StructuredType>,
     columns: Vec<Column>,
+    /// The entity set's default order: schema indices of its keys, and whether each is descending.
+    default_order: Vec<(usize, bool)>,
 }
 
 /// The smallest and largest storable instants (nanoseconds fit in 64 bits: 1677-09-21 to
@@ -145,6 +147,11 @@ impl Layout {
             table: set.name().to_string(),
             entity_type: Arc::clone(ty),
             columns,
+            default_order: set
+                .default_order()
+                .iter()
+                .map(|&(id, descending)| (id.index(), descending))
+                .collect(),
         }
     }
 
@@ -166,6 +173,14 @@ impl Layout {
     /// The stored property named `name` (exact case).
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// The entity set's default order (the order without `$orderby`): each key's column, `None`
+    /// where the key is not stored in a column of its own, and whether it is descending.
+    pub(crate) fn default_order(&self) -> impl Iterator<Item = (usize, Option<&Column>, bool)> {
+        self.default_order
+            .iter()
+            .map(|&(index, descending)| (index, self.column_at(index), descending))
     }
 
     /// The stored property at schema index `index`.
@@ -278,18 +293,23 @@ impl Layout {
                 }
             }
         }
-        if let (Some(created), Some(_)) = (self.column("creationDateTimeUtc"), self.column("id")) {
-            if created.kind == ColumnKind::DateTimeOffset {
-                out.push(index(
-                    "default-order",
-                    &format!(
-                        "{} DESC, {}, {}",
-                        q("creationDateTimeUtc"),
-                        q("id"),
-                        q(SEQ_COLUMN)
-                    ),
-                ));
-            }
+        let keys: Option<Vec<String>> = self
+            .default_order
+            .iter()
+            .map(|&(index, descending)| {
+                let c = self.column_at(index)?;
+                Some(if descending {
+                    format!("{} DESC", q(&c.name))
+                } else {
+                    q(&c.name)
+                })
+            })
+            .collect();
+        if let Some(keys) = keys.filter(|k| !k.is_empty()) {
+            out.push(index(
+                "default-order",
+                &format!("{}, {}", keys.join(", "), q(SEQ_COLUMN)),
+            ));
         }
         out
     }

@@ -108,13 +108,25 @@ pub fn compile_query(
     let where_params = c.params.len();
     let mut keys = Vec::new();
     if query.orderby().is_empty() {
-        if let (Some(created), Some(id)) =
-            (layout.column("creationDateTimeUtc"), layout.column("id"))
-        {
-            for (col, desc) in [(created, true), (id, false)] {
-                let s = c.column_scalar(col);
-                keys.push(c.order_key(s, desc));
-            }
+        for (index, col, desc) in layout.default_order() {
+            let Some(col) = col else {
+                let name = layout
+                    .entity_type()
+                    .properties()
+                    .get(index)
+                    .map_or("?", |p| p.name());
+                return Err(Errors::from(Error::for_reason(
+                    ErrorKind::Unsupported,
+                    Span::new(0, 0),
+                    crate::Reason::NotSupportedByEngine {
+                        construct: format!("the default order by '{name}' (not a column)"),
+                        engine: dialect.name().to_string(),
+                    },
+                    c.text.as_str(),
+                )));
+            };
+            let s = c.column_scalar(col);
+            keys.push(c.order_key(s, desc));
         }
     } else {
         for k in query.orderby() {
@@ -273,4 +285,49 @@ fn enum_position(ty: &EnumType, sql: &str) -> String {
     }
     out.push_str(" END");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::Query;
+    use crate::schema::{EdmType, EntitySet, StructuredType};
+    use crate::sql::Sqlite;
+
+    /// A set of the same shape as MachineActions (it has `creationDateTimeUtc` and `id`) whose default
+    /// order is by `name`: SQL orders as the evaluator does, by the set's own default order.
+    fn set(default_by_name: bool) -> EntitySet {
+        let ty = StructuredType::entity("Ns", "Item")
+            .property("id", EdmType::Guid)
+            .property("name", EdmType::String)
+            .property("creationDateTimeUtc", EdmType::DateTimeOffset)
+            .build()
+            .unwrap();
+        let b = EntitySet::builder("Items", ty).filterable(["id", "name", "creationDateTimeUtc"]);
+        let b = if default_by_name {
+            b.default_order_key("name", false)
+        } else {
+            b
+        };
+        b.build().unwrap()
+    }
+
+    #[test]
+    fn the_default_order_is_the_entity_sets() {
+        for (by_name, order) in [
+            (true, "ORDER BY \"name\" ASC, \"@seq\" ASC"),
+            (false, "ORDER BY \"@seq\" ASC"),
+        ] {
+            let set = set(by_name);
+            let q = Query::from_query_string("$top=2", &set).unwrap();
+            let layout = Layout::new(&set);
+            let s = compile_query(&q, &layout, &Sqlite).unwrap();
+            assert!(s.select.sql.contains(order), "{}", s.select.sql);
+            let default_index = layout
+                .indexes(&Sqlite)
+                .into_iter()
+                .find(|(name, _)| name.contains("default-order"));
+            assert_eq!(default_index.is_some(), by_name, "{default_index:?}");
+        }
+    }
 }
