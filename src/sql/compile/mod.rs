@@ -25,7 +25,6 @@ use std::sync::Arc;
 
 use crate::ast::Span;
 use crate::error::{Error, ErrorKind, Errors};
-use crate::eval::execute::DEFAULT_PAGE_SIZE;
 use crate::query::ValidatedQuery;
 use crate::schema::{EnumType, StructuredType};
 use crate::sql::layout::{sql_string, ColumnKind, Layout, DOC_COLUMN, SEQ_COLUMN};
@@ -135,9 +134,9 @@ pub fn compile_query(
         }
     }
     keys.push(format!("{} ASC", dialect.quote_ident(SEQ_COLUMN)));
-    let top = query.top().unwrap_or(DEFAULT_PAGE_SIZE);
+    // The page as the evaluator takes it: `$top`, else the set's page size, else the default.
+    let (skip, top) = query.skip_and_page_size();
     let limit = c.bind(Param::Int(i64::try_from(top).unwrap_or(i64::MAX)));
-    let skip = query.skip().unwrap_or(0);
     let offset = c.bind(Param::Int(i64::try_from(skip).unwrap_or(i64::MAX)));
     let where_sql = condition.map(|w| format!(" WHERE {w}")).unwrap_or_default();
     let select = Statement {
