@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Hostile inputs of issue 8 ("bounded work and output"): each case runs the release command line once
+# Hostile inputs (bounded work and output): each case runs the release command line once
 # under /usr/bin/time -v and prints its exit code, wall time and maximum resident set size. Every case
 # must end within a second and a few MB; exit 2 is the service's 400 (the input is refused), 0 an answer.
 #

@@ -7,7 +7,7 @@
 //! no control characters, no unknown or repeated properties, no absent non-nullable property, only
 //! `YYYY-MM-DDTHH:MM:SS[.f…]` date-times with `Z` or `±HH:MM`, hyphenated Guids, integers written
 //! plainly in range —, and says "not sure" about anything else: that record then goes through serde
-//! like before, which accepts it or reports the data error with its place and property. So the answer
+//! instead, which accepts it or reports the data error with its place and property. So the answer
 //! never depends on which path a record took; only the time does.
 //!
 //! Complex and collection values are checked the same way, recursively, and kept as raw JSON text,

@@ -1,5 +1,5 @@
 //! The OData ABNF test cases (`odata-abnf-testcases.yaml` of the OASIS OData TC, kept in
-//! `shared/odata-abnf/`) run against this parser: issue item 8, `docs/semantics.md` §1.
+//! `shared/odata-abnf/`) run against this parser (`docs/semantics.md` §1).
 //!
 //! Every case whose rule belongs to the `$filter` language is applicable: the expression rules
 //! (`commonExpr`, `boolCommonExpr`, `filter`, `firstMemberExpr`, …), the literal rules (`*Literal`,

@@ -1,4 +1,4 @@
-//! The grammar on its own (STYLE habit 10): precedence of every pair of levels of `docs/semantics.md` §2, keywords
+//! The grammar on its own: precedence of every pair of levels of `docs/semantics.md` §2, keywords
 //! against identifiers, the case rules of §3, string escapes, every literal kind with its AST shape,
 //! lambdas, `in` lists and node spans.
 //!

@@ -185,11 +185,12 @@ proptest! {
     fn print_is_idempotent_on_parsed_input(ast in expr()) {
         // Re-space the printed text in a non-canonical way, then parse and print twice.
         let messy = ast.to_string().replace(" eq ", "  EQ  ").replace(" and ", " AND ");
-        if let Ok(first) = parser().parse(&messy) {
-            let printed = first.to_string();
-            let second = parser().parse(&printed).expect("canonical text parses");
-            prop_assert_eq!(second.to_string(), printed);
-        }
+        // Operators are case-insensitive and any run of whitespace separates them: it must parse.
+        let first = parser().parse(&messy);
+        prop_assert!(first.is_ok(), "the re-spaced {:?} does not parse: {:?}", messy, first.err());
+        let printed = first.unwrap().to_string();
+        let second = parser().parse(&printed).expect("canonical text parses");
+        prop_assert_eq!(second.to_string(), printed);
     }
 
     #[test]
