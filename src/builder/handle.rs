@@ -216,7 +216,7 @@ impl Handle<String> {
     fn string_call(&self, function: Function, arg: String) -> Filter {
         let arg = literal(Value::String(arg), &EdmType::String);
         let args = vec![self.property(), arg];
-        self.filter(TypedExpr::call(function, args, EdmType::Boolean))
+        self.filter(TypedExpr::call(function, args))
     }
 
     /// `startswith(field, prefix)`

@@ -731,7 +731,7 @@ pub enum ParamType {
 
 impl ParamType {
     /// The accepted types, for messages.
-    fn expected(self) -> &'static str {
+    pub(crate) fn expected(self) -> &'static str {
         match self {
             ParamType::String => "'Edm.String'",
             ParamType::Integer => "an integer",

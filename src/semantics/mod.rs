@@ -12,6 +12,7 @@ use crate::schema::EdmType;
 
 pub mod functions;
 pub mod scalar;
+pub(crate) mod signature;
 pub mod values;
 
 /// `a and b`: false wins over null, null wins over true.

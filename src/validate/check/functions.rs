@@ -2,81 +2,8 @@
 
 use super::*;
 
-/// What an argument position accepts ([`ParamType`]); also the type a literal written there takes.
-pub(super) use crate::error::ParamType as Param;
-
-impl Param {
-    /// The type an untyped literal in this position takes.
-    fn hint(self) -> Option<EdmType> {
-        match self {
-            Param::String => Some(EdmType::String),
-            Param::Integer => Some(EdmType::Int32),
-            Param::DateTimeOffset => Some(EdmType::DateTimeOffset),
-            Param::Duration => Some(EdmType::Duration),
-            Param::DateLike | Param::TimeLike | Param::Number => None,
-        }
-    }
-
-    fn accepts(self, t: &EdmType) -> bool {
-        match self {
-            Param::String => *t == EdmType::String,
-            Param::Integer => t.is_integer(),
-            Param::DateLike => matches!(t, EdmType::Date | EdmType::DateTimeOffset),
-            Param::TimeLike => matches!(t, EdmType::DateTimeOffset | EdmType::TimeOfDay),
-            Param::DateTimeOffset => *t == EdmType::DateTimeOffset,
-            Param::Duration => *t == EdmType::Duration,
-            Param::Number => t.is_numeric(),
-        }
-    }
-}
-
-/// The result type of a call.
-#[derive(Clone, Debug, PartialEq)]
-pub(super) enum Returns {
-    Fixed(EdmType),
-    /// `round`, `floor`, `ceiling`: Double for a floating-point argument, Decimal otherwise.
-    DoubleOrDecimal,
-}
-
-/// The parameters (one per position; the arity itself is the grammar's, [`Function::arity`]) and the
-/// result of a function the checker types. `None` for the functions checked elsewhere (`cast`, `isof`)
-/// or not supported.
-#[derive(Clone, Debug, PartialEq)]
-pub(super) struct Signature {
-    params: &'static [Param],
-    result: Returns,
-}
-
-/// The signature table: one row per function.
-pub(super) fn signature(function: Function) -> Option<Signature> {
-    use EdmType as T;
-    use Function as F;
-    use Param::{DateLike, Integer as Int, Number, String as Str, TimeLike};
-    use Returns::*;
-    const DATE_TIME: Param = Param::DateTimeOffset;
-    const DURATION: Param = Param::Duration;
-    let (params, result): (&'static [Param], Returns) = match function {
-        F::Contains | F::StartsWith | F::EndsWith | F::MatchesPattern => {
-            (&[Str, Str], Fixed(T::Boolean))
-        }
-        F::IndexOf => (&[Str, Str], Fixed(T::Int32)),
-        F::Concat => (&[Str, Str], Fixed(T::String)),
-        F::Length => (&[Str], Fixed(T::Int32)),
-        F::ToLower | F::ToUpper | F::Trim => (&[Str], Fixed(T::String)),
-        F::Substring => (&[Str, Int, Int], Fixed(T::String)),
-        F::Year | F::Month | F::Day => (&[DateLike], Fixed(T::Int32)),
-        F::Hour | F::Minute | F::Second => (&[TimeLike], Fixed(T::Int32)),
-        F::FractionalSeconds => (&[TimeLike], Fixed(T::Decimal)),
-        F::Date => (&[DATE_TIME], Fixed(T::Date)),
-        F::Time => (&[DATE_TIME], Fixed(T::TimeOfDay)),
-        F::TotalOffsetMinutes => (&[DATE_TIME], Fixed(T::Int32)),
-        F::TotalSeconds => (&[DURATION], Fixed(T::Decimal)),
-        F::Round | F::Floor | F::Ceiling => (&[Number], DoubleOrDecimal),
-        F::Now | F::MaxDateTime | F::MinDateTime => (&[], Fixed(T::DateTimeOffset)),
-        _ => return None,
-    };
-    Some(Signature { params, result })
-}
+use crate::error::ParamType as Param;
+use crate::semantics::signature::{castable, signature};
 
 impl<'a> Checker<'a> {
     pub(super) fn call(
@@ -149,15 +76,8 @@ impl<'a> Checker<'a> {
         if function == Function::MatchesPattern {
             self.pattern(&args[1], span)?;
         }
-        let ty = match signature.result {
-            Returns::Fixed(t) => t,
-            Returns::DoubleOrDecimal => match checked.first().and_then(|c| c.ty()) {
-                Some(EdmType::Double | EdmType::Single) => EdmType::Double,
-                _ => EdmType::Decimal,
-            },
-        };
         let args = checked.into_iter().map(|c| c.expr).collect();
-        self.built(TypedExpr::call(function, args, ty), span)
+        self.built(TypedExpr::call(function, args), span)
     }
 
     /// The pattern of a `matchesPattern` call: at most [`crate::pattern::MAX_PATTERNS`] per filter, and a
@@ -224,17 +144,7 @@ impl<'a> Checker<'a> {
         };
         let o = o?;
         if function == Function::Cast {
-            let allowed = match o.ty() {
-                None => true,
-                Some(t) if t == &target_ty => true,
-                Some(t) if !t.is_primitive() && !matches!(t, EdmType::Enum(_)) => false,
-                Some(_) if target_ty == EdmType::String => true,
-                Some(EdmType::String) => true,
-                Some(t) if t.is_numeric() && target_ty.is_numeric() => true,
-                Some(EdmType::Date) => target_ty == EdmType::DateTimeOffset,
-                Some(EdmType::DateTimeOffset) => target_ty == EdmType::Date,
-                _ => false,
-            };
+            let allowed = castable(o.ty(), &target_ty);
             if !allowed {
                 let reason = Reason::InvalidCast {
                     from: o.ty().cloned(),
@@ -250,20 +160,5 @@ impl<'a> Checker<'a> {
             TypedExpr::is_of(o.expr, target_ty)
         };
         self.built(node, span)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The table has a parameter for every position the grammar allows.
-    #[test]
-    fn signatures_cover_the_grammars_arity() {
-        for f in Function::ALL.iter().copied() {
-            if let Some(sig) = signature(f) {
-                assert_eq!(sig.params.len(), f.arity().1, "{}", f.name());
-            }
-        }
     }
 }

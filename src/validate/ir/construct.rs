@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use super::*;
 use crate::schema::EntitySet;
+use crate::semantics::signature::{castable, signature};
 use crate::semantics::{arithmetic_type, compare_type, negatable, promote};
 
 /// What a checked constructor refused: the node would break an invariant of the typed IR.
@@ -320,12 +321,9 @@ impl TypedExpr {
     }
 
     /// A call of a built-in function other than `cast`/`isof`, with as many arguments as it takes,
-    /// returning `ty` (the validator's signature table decides argument and result types).
-    pub(crate) fn call(
-        function: Function,
-        args: Vec<TypedExpr>,
-        ty: EdmType,
-    ) -> Checked<TypedExpr> {
+    /// each of a type its position accepts (null fits any); the result type is the signature
+    /// table's ([`crate::semantics::signature`]).
+    pub(crate) fn call(function: Function, args: Vec<TypedExpr>) -> Checked<TypedExpr> {
         let (min, max) = function.arity();
         if matches!(function, Function::Cast | Function::IsOf) {
             return fail("cast and isof are built with TypedExpr::cast and TypedExpr::is_of");
@@ -337,12 +335,27 @@ impl TypedExpr {
                 args.len()
             ));
         }
+        let Some(sig) = signature(function) else {
+            return fail(format!("'{}' is not supported", function.name()));
+        };
+        for (i, (arg, param)) in args.iter().zip(sig.params.iter()).enumerate() {
+            if !arg.ty().map_or(true, |t| param.accepts(t)) {
+                return fail(format!(
+                    "argument {} of '{}' is of type '{}', not {}",
+                    i + 1,
+                    function.name(),
+                    type_name(arg.ty()),
+                    param.expected()
+                ));
+            }
+        }
+        let ty = sig.result(args.first().and_then(|a| a.ty()));
         Ok(TypedExpr::Call(Call { function, args, ty }))
     }
 
     /// `cast(operand, target)` to a primitive or enum type.
     pub(crate) fn cast(operand: TypedExpr, target: EdmType) -> Checked<TypedExpr> {
-        Ok(TypedExpr::Cast(Self::cast_node(operand, target)?))
+        Ok(TypedExpr::Cast(Self::checked_cast(operand, target)?))
     }
 
     /// `isof(operand, target)` for a primitive or enum type.
@@ -353,6 +366,20 @@ impl TypedExpr {
     fn cast_node(operand: TypedExpr, target: EdmType) -> Checked<Cast> {
         if !target.is_primitive() && !matches!(target, EdmType::Enum(_)) {
             return fail(format!("'{target}' is not a primitive or enum type"));
+        }
+        Ok(Cast {
+            operand: Box::new(operand),
+            target,
+        })
+    }
+
+    /// The `cast` node, when the cast exists ([`castable`]).
+    fn checked_cast(operand: TypedExpr, target: EdmType) -> Checked<Cast> {
+        if !castable(operand.ty(), &target) {
+            return fail(format!(
+                "there is no cast from '{}' to '{target}'",
+                type_name(operand.ty())
+            ));
         }
         Ok(Cast {
             operand: Box::new(operand),
@@ -431,7 +458,16 @@ mod tests {
         assert!(PropertyRef::root(set, vec![title], true).is_ok());
         assert!(PropertyRef::root(set, vec![], true).is_err());
         // Arity.
-        assert!(TypedExpr::call(Function::Contains, vec![string("a")], EdmType::Boolean).is_err());
+        assert!(TypedExpr::call(Function::Contains, vec![string("a")]).is_err());
+        // Arguments of a type their position does not accept; casts that do not exist.
+        let id = || prop("id");
+        assert!(TypedExpr::call(Function::Contains, vec![id(), string("a")]).is_err());
+        assert!(TypedExpr::call(Function::Year, vec![prop("requestor")]).is_err());
+        assert!(TypedExpr::cast(id(), EdmType::Int32).is_err());
+        assert!(TypedExpr::cast(id(), EdmType::String).is_ok());
+        // The result type is the signature table's.
+        let length = TypedExpr::call(Function::Length, vec![prop("requestor")]).unwrap();
+        assert_eq!(length.ty(), Some(&EdmType::Int32));
         // Overflow when folding a sign.
         let min = TypedExpr::literal(Value::Int(i64::MIN), Some(EdmType::Int64)).unwrap();
         assert!(TypedExpr::neg(min).is_err());
