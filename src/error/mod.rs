@@ -93,10 +93,9 @@ pub struct Exceeded {
 ///
 /// The source is shared ([`Arc`]): a thousand errors of one query string hold one copy of it.
 ///
-/// The one exception: [`validate`](crate::validate::validate) checks a tree, which holds no text, so
-/// its errors have an empty source (their spans still point into the text the tree was parsed from);
-/// [`validate_text`](crate::validate::validate_text) and [`Query`](crate::query::Query) give their
-/// errors the text.
+/// [`validate`](crate::validate::validate) checks a tree, which holds no text: its errors point into
+/// the tree's canonical text; [`validate_text`](crate::validate::validate_text) and
+/// [`Query`](crate::query::Query) point into the text as written.
 ///
 /// Besides the message, an error carries what the message is made from, so that a caller can act on
 /// it without reading the text: the [`Reason`] ([`Error::reason`]), and from it the suggested fix

@@ -59,7 +59,7 @@ pub use ir::{
 use std::sync::Arc;
 
 use crate::ast::Expr;
-use crate::error::Errors;
+use crate::error::{ErrorKind, Errors};
 use crate::schema::EntitySet;
 
 /// Validator settings. The defaults follow the MDE service.
@@ -111,9 +111,14 @@ impl ValidateOptions {
     }
 }
 
-/// Type-checks a parsed `$filter` against `set`. The errors carry spans into the text `expr` was parsed
-/// from but, as the tree does not hold that text, an empty source; [`validate_text`] parses and validates
-/// a text, and its errors carry it.
+/// Type-checks a `$filter` tree against `set`.
+///
+/// A tree holds no text, so the errors point into the tree's canonical text (its `Display`): their
+/// [`Error::source_text`](crate::Error::source_text) is that text and their spans are offsets into it,
+/// which is what the caret rendering shows. [`validate_text`] parses and validates a text, and its
+/// errors point into that text as written. (A tree whose canonical text the parser does not read
+/// back, such as a hand-built one deeper than the validator's depth limit, keeps errors with an
+/// empty source.)
 ///
 /// ```
 /// use odata_filter::mde::machine_actions;
@@ -121,13 +126,35 @@ impl ValidateOptions {
 /// let expr = odata_filter::parse_filter("type eq 'Isolate' and requestor eq 'me@contoso.com'").unwrap();
 /// let f = validate(&expr, machine_actions(), &ValidateOptions::default()).unwrap();
 /// assert_eq!(f.properties().len(), 2);
+///
+/// let expr = odata_filter::parse_filter("Type  EQ  'Isolate' and stauts eq 'Pending'").unwrap();
+/// let errors = validate(&expr, machine_actions(), &ValidateOptions::default()).unwrap_err();
+/// let error = &errors.as_slice()[0];
+/// assert_eq!(error.source_text(), "Type eq 'Isolate' and stauts eq 'Pending'");
+/// assert_eq!(&error.source_text()[error.span().range()], "stauts");
 /// ```
 pub fn validate(
     expr: &Expr,
     set: &EntitySet,
     options: &ValidateOptions,
 ) -> Result<TypedFilter, Errors> {
-    validate_source(expr, set, options, Arc::from(""))
+    validate_source(expr, set, options, Arc::from("")).map_err(|errors| {
+        // Only on failure: the tree is read back from its canonical text and checked again, so that
+        // the errors are made with that text and spans into it. A tree that hit a limit may be too
+        // deep to print; it keeps the errors found.
+        if errors.iter().any(|e| e.kind() == ErrorKind::LimitExceeded) {
+            return errors;
+        }
+        let text = expr.to_string();
+        let parser = crate::Parser::new().limits(crate::Limits::generous(text.len()));
+        match parser.parse(&text) {
+            Ok(spanned) => match validate_source(&spanned, set, options, Arc::from(text)) {
+                Err(with_text) if with_text.len() == errors.len() => with_text,
+                _ => errors,
+            },
+            Err(_) => errors,
+        }
+    })
 }
 
 /// [`validate`], the errors pointing into `source`, the text `expr` was parsed from.
@@ -310,6 +337,27 @@ mod tests {
         });
         let f = validate(&e, machine_actions(), &ValidateOptions::default()).unwrap();
         assert_eq!(f.to_string(), "status eq 'Failed'");
+    }
+
+    #[test]
+    fn errors_of_a_tree_point_into_its_canonical_text() {
+        let e = Expr::unspanned(ExprKind::Binary {
+            op: BinaryOp::Eq,
+            left: Box::new(Expr::unspanned(ExprKind::Path(crate::ast::Path::property(
+                &["status"],
+            )))),
+            right: Box::new(Expr::unspanned(ExprKind::Literal(AstLiteral::String(
+                "Done".into(),
+            )))),
+        });
+        let errs = validate(&e, machine_actions(), &ValidateOptions::default()).unwrap_err();
+        let err = &errs.as_slice()[0];
+        assert_eq!(err.kind(), ErrorKind::UnknownEnumMember);
+        assert_eq!(err.source_text(), "status eq 'Done'");
+        assert_eq!(&err.source_text()[err.span().range()], "'Done'");
+        assert!(err
+            .to_string()
+            .contains("| status eq 'Done'\n  |           ^^^^^^"));
     }
 
     #[test]
