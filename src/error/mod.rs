@@ -21,7 +21,7 @@ use crate::ast::Span;
 
 mod reason;
 
-pub use reason::{LiteralFix, ParamType, Reason};
+pub use reason::{DurationHint, LiteralFix, LiteralProblem, ParamType, Reason};
 
 /// What went wrong, as a category callers can match on. The message carries the details.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -609,7 +609,7 @@ impl Builder<'_> {
             self.char_end(start).min(span.end)
         };
         let reason = Reason::MalformedLiteral {
-            problem: fault.message,
+            problem: fault.problem,
         };
         self.error(ErrorKind::InvalidLiteral, Span::new(start, end), reason)
     }

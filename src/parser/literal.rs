@@ -1,16 +1,19 @@
 //! Literal text to [`Literal`] values: numbers, strings, dates and times, durations, Guids, binary, geo
 //! and enum literals. The grammar has already matched the token's shape; this module converts it and
-//! checks what the grammar cannot (ranges, calendar dates, base64, the inside of quoted literals), with
-//! the place inside the literal where a problem is.
+//! checks what the grammar cannot (ranges, calendar dates, base64, the inside of quoted literals). A
+//! problem is reported as a [`LiteralProblem`] (worded with the other reasons, in `error::reason`) with
+//! the place inside the literal where it is.
 
 use pest::Parser as _;
 
 use super::grammar::{ODataGrammar, Rule};
 use crate::ast::*;
+use crate::error::{DurationHint, LiteralProblem};
 
 /// The value of the literal `text` matched by the grammar rule `rule`.
 pub(super) fn convert(rule: Rule, text: &str) -> Result<Literal, LiteralFault> {
-    let whole = |message: String| LiteralFault::new(message, 0..text.len());
+    let whole = |problem: LiteralProblem| LiteralFault::new(problem, 0..text.len());
+    let literal = || text.to_string();
     Ok(match rule {
         Rule::null => Literal::Null,
         Rule::boolean => Literal::Boolean(text.eq_ignore_ascii_case("true")),
@@ -21,9 +24,12 @@ pub(super) fn convert(rule: Rule, text: &str) -> Result<Literal, LiteralFault> {
         }),
         Rule::string => Literal::String(unquote(&text[1..text.len() - 1])),
         Rule::number => number(text)?,
-        Rule::guid => Literal::Guid(
-            Uuid::parse_str(text).map_err(|e| whole(format!("invalid Guid {text}: {e}")))?,
-        ),
+        Rule::guid => Literal::Guid(Uuid::parse_str(text).map_err(|e| {
+            whole(LiteralProblem::InvalidGuid {
+                literal: literal(),
+                problem: e.to_string(),
+            })
+        })?),
         Rule::date => Literal::Date(parse_date(text)?),
         Rule::date_time_offset => Literal::DateTimeOffset(parse_date_time_offset(text)?),
         Rule::time_of_day => Literal::TimeOfDay(parse_time(text)?),
@@ -41,17 +47,18 @@ pub(super) fn convert(rule: Rule, text: &str) -> Result<Literal, LiteralFault> {
                     .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent)
                     .with_decode_allow_trailing_bits(true),
             );
-            Literal::Binary(
-                engine.decode(quoted_part(text)).map_err(|e| {
-                    whole(format!("invalid binary literal (base64url expected): {e}"))
-                })?,
-            )
+            Literal::Binary(engine.decode(quoted_part(text)).map_err(|e| {
+                whole(LiteralProblem::InvalidBinary {
+                    literal: literal(),
+                    problem: e.to_string(),
+                })
+            })?)
         }
         Rule::geo => {
             let geography = text[..9].eq_ignore_ascii_case("geography");
-            let kind = if geography { "geography" } else { "geometry" };
-            check_inside(Rule::geo_text, text, || {
-                format!("the {kind} literal {text} is not well-known text such as SRID=0;Point(142.1 64.1)")
+            check_inside(Rule::geo_text, text, || LiteralProblem::NotWellKnownText {
+                literal: literal(),
+                geography,
             })?;
             Literal::Geo {
                 geography,
@@ -62,13 +69,12 @@ pub(super) fn convert(rule: Rule, text: &str) -> Result<Literal, LiteralFault> {
             let quote = text.find('\'').expect("enum literal has a quote");
             let value = &text[quote + 1..text.len() - 1];
             if value.is_empty() {
-                return Err(whole(format!("the enum literal {text} names no member")));
+                return Err(whole(LiteralProblem::EnumWithoutMember {
+                    literal: literal(),
+                }));
             }
-            check_inside(Rule::enum_text, text, || {
-                format!(
-                    "the enum literal {text} must hold member names or integers separated by \
-                     commas, such as Ns.Color'Red,Blue'"
-                )
+            check_inside(Rule::enum_text, text, || LiteralProblem::EnumNotMembers {
+                literal: literal(),
             })?;
             Literal::Enum {
                 type_name: text[..quote].to_string(),
@@ -93,7 +99,7 @@ pub(super) fn keyword(name: &str) -> Option<Literal> {
 
 /// An integer (`Int64`), a decimal (kept as text) or a double (with an exponent), or `-INF`.
 fn number(text: &str) -> Result<Literal, LiteralFault> {
-    let whole = |message: String| LiteralFault::new(message, 0..text.len());
+    let whole = |problem: LiteralProblem| LiteralFault::new(problem, 0..text.len());
     if text == "-INF" {
         return Ok(Literal::Double(f64::NEG_INFINITY));
     }
@@ -109,9 +115,9 @@ fn number(text: &str) -> Result<Literal, LiteralFault> {
     if text.contains(['e', 'E']) {
         match text.parse::<f64>() {
             Ok(v) if v.is_finite() => Ok(Literal::Double(v)),
-            _ => Err(whole(format!(
-                "the number {text} is out of the range of Edm.Double"
-            ))),
+            _ => Err(whole(LiteralProblem::DoubleOutOfRange {
+                literal: text.to_string(),
+            })),
         }
     } else if text.contains('.') {
         Ok(Literal::Decimal(
@@ -119,10 +125,9 @@ fn number(text: &str) -> Result<Literal, LiteralFault> {
         ))
     } else {
         text.parse::<i64>().map(Literal::Int).map_err(|_| {
-            whole(format!(
-                "the integer {text} is out of the Int64 range \
-                 (-9223372036854775808 to 9223372036854775807)"
-            ))
+            whole(LiteralProblem::Int64OutOfRange {
+                literal: text.to_string(),
+            })
         })
     }
 }
@@ -132,7 +137,7 @@ fn number(text: &str) -> Result<Literal, LiteralFault> {
 fn check_inside(
     rule: Rule,
     text: &str,
-    message: impl FnOnce() -> String,
+    problem: impl FnOnce() -> LiteralProblem,
 ) -> Result<(), LiteralFault> {
     let body = quoted_part(text);
     let Err(e) = ODataGrammar::parse(rule, body) else {
@@ -143,7 +148,7 @@ fn check_inside(
         pest::error::InputLocation::Span((s, _)) => s,
     };
     let start = text.len() - 1 - body.len() + at;
-    Err(LiteralFault::new(message(), start..start + 1))
+    Err(LiteralFault::new(problem(), start..start + 1))
 }
 
 /// The text between the first quote and the closing one: `duration'P1D'` → `P1D`.
@@ -163,21 +168,42 @@ fn unquote(body: &str) -> String {
 
 /// What is wrong with a literal, and where inside its text (byte range).
 pub(super) struct LiteralFault {
-    /// The message, in the user's terms.
-    pub(super) message: String,
+    /// What is wrong.
+    pub(super) problem: LiteralProblem,
     /// Where in the literal's text.
     pub(super) at: std::ops::Range<usize>,
 }
 
 impl LiteralFault {
-    fn new(message: String, at: std::ops::Range<usize>) -> Self {
-        LiteralFault { message, at }
+    fn new(problem: LiteralProblem, at: std::ops::Range<usize>) -> Self {
+        LiteralFault { problem, at }
     }
 
-    /// The same problem in a larger text where this one starts at `offset` and reads `whole`.
-    fn within(self, offset: usize, part: &str, whole: &str) -> Self {
+    /// The same problem in a larger literal `whole`, where this one starts at `offset`: the problem
+    /// names `whole` as its literal.
+    fn within(self, offset: usize, whole: &str) -> Self {
+        use LiteralProblem as P;
         let mut moved = self.moved(offset);
-        moved.message = moved.message.replace(part, whole);
+        match &mut moved.problem {
+            P::Int64OutOfRange { literal }
+            | P::DoubleOutOfRange { literal }
+            | P::InvalidGuid { literal, .. }
+            | P::InvalidBinary { literal, .. }
+            | P::NotADate { literal }
+            | P::YearOutOfRange { literal, .. }
+            | P::MonthOutOfRange { literal, .. }
+            | P::DayOutOfRange { literal, .. }
+            | P::HourOutOfRange { literal, .. }
+            | P::MinuteOutOfRange { literal, .. }
+            | P::SecondOutOfRange { literal, .. }
+            | P::TooManyFractionalDigits { literal, .. }
+            | P::InvalidOffset { literal, .. }
+            | P::NotWellKnownText { literal, .. }
+            | P::EnumWithoutMember { literal }
+            | P::EnumNotMembers { literal } => *literal = whole.to_string(),
+            // Names the duration between the quotes, not a literal.
+            P::NotADuration { .. } => {}
+        }
         moved
     }
 
@@ -190,9 +216,10 @@ impl LiteralFault {
 
 fn parse_date(text: &str) -> Result<DateLiteral, LiteralFault> {
     // Year may be negative and longer than four digits: split from the right.
+    let literal = || text.to_string();
     let malformed = || {
         LiteralFault::new(
-            format!("{text} is not a date such as 2024-01-31"),
+            LiteralProblem::NotADate { literal: literal() },
             0..text.len(),
         )
     };
@@ -201,7 +228,10 @@ fn parse_date(text: &str) -> Result<DateLiteral, LiteralFault> {
     let (month_at, day_at) = (rest.len() - 2, text.len() - 2);
     let year: i32 = year_text.parse().map_err(|_| {
         LiteralFault::new(
-            format!("the year {year_text} is out of range"),
+            LiteralProblem::YearOutOfRange {
+                literal: literal(),
+                year: year_text.to_string(),
+            },
             0..year_text.len(),
         )
     })?;
@@ -210,13 +240,19 @@ fn parse_date(text: &str) -> Result<DateLiteral, LiteralFault> {
     let date = DateLiteral { year, month, day };
     if !(1..=12).contains(&month) {
         return Err(LiteralFault::new(
-            format!("{text} is not a valid date: month {month_text} is not 01 to 12"),
+            LiteralProblem::MonthOutOfRange {
+                literal: literal(),
+                month: month_text.to_string(),
+            },
             month_at..month_at + 2,
         ));
     }
     if date.to_naive().is_none() {
         return Err(LiteralFault::new(
-            format!("{text} is not a valid date: day {day_text} does not exist in that month"),
+            LiteralProblem::DayOutOfRange {
+                literal: literal(),
+                day: day_text.to_string(),
+            },
             day_at..day_at + 2,
         ));
     }
@@ -224,6 +260,7 @@ fn parse_date(text: &str) -> Result<DateLiteral, LiteralFault> {
 }
 
 fn parse_time(text: &str) -> Result<TimeOfDayLiteral, LiteralFault> {
+    let literal = || text.to_string();
     let b = text.as_bytes();
     let two = |i: usize| (b[i] - b'0') * 10 + (b[i + 1] - b'0');
     let hour = two(0);
@@ -241,13 +278,19 @@ fn parse_time(text: &str) -> Result<TimeOfDayLiteral, LiteralFault> {
     };
     if hour > 23 {
         return Err(LiteralFault::new(
-            format!("{text} is not a valid time: hour {hour} is not 00 to 23"),
+            LiteralProblem::HourOutOfRange {
+                literal: literal(),
+                hour,
+            },
             0..2,
         ));
     }
     if minute > 59 {
         return Err(LiteralFault::new(
-            format!("{text} is not a valid time: minute {minute} is not 00 to 59"),
+            LiteralProblem::MinuteOutOfRange {
+                literal: literal(),
+                minute,
+            },
             3..5,
         ));
     }
@@ -255,7 +298,10 @@ fn parse_time(text: &str) -> Result<TimeOfDayLiteral, LiteralFault> {
         // 60 is a leap second, as the ABNF's `second` allows.
         if s > 60 {
             return Err(LiteralFault::new(
-                format!("{text} is not a valid time: second {s} is not 00 to 60"),
+                LiteralProblem::SecondOutOfRange {
+                    literal: literal(),
+                    second: s,
+                },
                 6..8,
             ));
         }
@@ -263,10 +309,10 @@ fn parse_time(text: &str) -> Result<TimeOfDayLiteral, LiteralFault> {
     if let Some(f) = &fraction {
         if f.len() > 12 {
             return Err(LiteralFault::new(
-                format!(
-                    "{text} has {} fractional-second digits; at most 12 are allowed",
-                    f.len()
-                ),
+                LiteralProblem::TooManyFractionalDigits {
+                    literal: literal(),
+                    digits: f.len(),
+                },
                 9 + 12..text.len(),
             ));
         }
@@ -290,7 +336,10 @@ fn parse_date_time_offset(text: &str) -> Result<DateTimeOffsetLiteral, LiteralFa
         let minutes = (ob[4] - b'0') * 10 + (ob[5] - b'0');
         if hours > 23 || minutes > 59 {
             return Err(LiteralFault::new(
-                format!("{text} has an invalid offset {off}"),
+                LiteralProblem::InvalidOffset {
+                    literal: text.to_string(),
+                    offset: off.to_string(),
+                },
                 body.len()..text.len(),
             ));
         }
@@ -307,9 +356,9 @@ fn parse_date_time_offset(text: &str) -> Result<DateTimeOffsetLiteral, LiteralFa
         Some(t) => (&body[..t], Some((t + 1, &body[t + 1..]))),
         None => (body, None),
     };
-    let date = parse_date(date).map_err(|e| e.within(0, date, text))?;
+    let date = parse_date(date).map_err(|e| e.within(0, text))?;
     let time = match time {
-        Some((at, t)) => Some(parse_time(t).map_err(|e| e.within(at, t, text))?),
+        Some((at, t)) => Some(parse_time(t).map_err(|e| e.within(at, text))?),
         None => None,
     };
     Ok(DateTimeOffsetLiteral { date, time, offset })
@@ -320,16 +369,16 @@ fn parse_date_time_offset(text: &str) -> Result<DateTimeOffsetLiteral, LiteralFa
 fn check_duration(value: &str) -> Result<(), LiteralFault> {
     let b = value.as_bytes();
     let bad = |at: usize| {
-        let unit = b.get(at).copied();
-        let hint = match unit {
-            Some(b'Y' | b'W') => ": years and weeks are not allowed in an Edm.Duration, use days",
-            Some(b'M') if !value[..at].contains('T') => {
-                ": months are not allowed in an Edm.Duration, use days (PT…M are minutes)"
-            }
-            _ => "",
+        let hint = match b.get(at) {
+            Some(b'Y' | b'W') => Some(DurationHint::YearsOrWeeks),
+            Some(b'M') if !value[..at].contains('T') => Some(DurationHint::Months),
+            _ => None,
         };
         LiteralFault::new(
-            format!("'{value}' is not a duration such as P1DT2H30M or PT0.5S{hint}"),
+            LiteralProblem::NotADuration {
+                value: value.to_string(),
+                hint,
+            },
             at..(at + 1).min(b.len()).max(at),
         )
     };
@@ -384,4 +433,119 @@ fn check_duration(value: &str) -> Result<(), LiteralFault> {
         return Err(bad(i));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::error::{DurationHint, LiteralProblem, Reason};
+
+    /// The literal problem of the parse error of `text`.
+    fn problem(text: &str) -> LiteralProblem {
+        let err = crate::parse_filter(text).unwrap_err();
+        match err.reason().cloned().expect("a reason") {
+            Reason::MalformedLiteral { problem } => problem,
+            other => panic!("{text}: not a malformed literal: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn dates_and_times_carry_the_offending_part() {
+        assert_eq!(
+            problem("d eq 2024-13-01"),
+            LiteralProblem::MonthOutOfRange {
+                literal: "2024-13-01".into(),
+                month: "13".into()
+            }
+        );
+        assert_eq!(
+            problem("t eq 12:60:00"),
+            LiteralProblem::MinuteOutOfRange {
+                literal: "12:60:00".into(),
+                minute: 60
+            }
+        );
+        assert_eq!(
+            problem("t eq 12:00:00.1234567890123"),
+            LiteralProblem::TooManyFractionalDigits {
+                literal: "12:00:00.1234567890123".into(),
+                digits: 13
+            }
+        );
+    }
+
+    #[test]
+    fn a_date_or_time_inside_a_date_time_names_the_whole_literal() {
+        assert_eq!(
+            problem("d eq 2024-02-30T00:00:00Z"),
+            LiteralProblem::DayOutOfRange {
+                literal: "2024-02-30T00:00:00Z".into(),
+                day: "30".into()
+            }
+        );
+        assert_eq!(
+            problem("d eq 2024-01-01T25:00:00+01:00"),
+            LiteralProblem::HourOutOfRange {
+                literal: "2024-01-01T25:00:00+01:00".into(),
+                hour: 25
+            }
+        );
+        assert_eq!(
+            problem("d eq 2024-01-01T00:00:00+24:00"),
+            LiteralProblem::InvalidOffset {
+                literal: "2024-01-01T00:00:00+24:00".into(),
+                offset: "+24:00".into()
+            }
+        );
+        let err = crate::parse_filter("d eq 2024-02-30T00:00:00Z").unwrap_err();
+        assert_eq!(
+            err.message(),
+            "2024-02-30T00:00:00Z is not a valid date: day 30 does not exist in that month"
+        );
+    }
+
+    #[test]
+    fn durations_carry_the_unit_hint() {
+        assert_eq!(
+            problem("x eq duration'P1Y'"),
+            LiteralProblem::NotADuration {
+                value: "P1Y".into(),
+                hint: Some(DurationHint::YearsOrWeeks)
+            }
+        );
+        assert_eq!(
+            problem("x eq duration'P2M'"),
+            LiteralProblem::NotADuration {
+                value: "P2M".into(),
+                hint: Some(DurationHint::Months)
+            }
+        );
+        assert_eq!(
+            problem("x eq duration'PT1X'"),
+            LiteralProblem::NotADuration {
+                value: "PT1X".into(),
+                hint: None
+            }
+        );
+    }
+
+    #[test]
+    fn numbers_and_decoded_literals_carry_the_literal() {
+        assert_eq!(
+            problem("n eq 9223372036854775808"),
+            LiteralProblem::Int64OutOfRange {
+                literal: "9223372036854775808".into()
+            }
+        );
+        assert_eq!(
+            problem("n eq 1e999"),
+            LiteralProblem::DoubleOutOfRange {
+                literal: "1e999".into()
+            }
+        );
+        let LiteralProblem::InvalidBinary { literal, problem } = problem("b eq binary'%%'") else {
+            panic!("not a binary literal problem");
+        };
+        assert_eq!(literal, "binary'%%'");
+        assert!(!problem.is_empty());
+    }
 }

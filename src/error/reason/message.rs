@@ -4,7 +4,7 @@
 use crate::ast::{BinaryOp, LambdaKind};
 use crate::schema::EdmType;
 
-use super::{LiteralFix, Reason};
+use super::{DurationHint, LiteralFix, LiteralProblem, Reason};
 use crate::error::Exceeded;
 
 /// A type for messages: its name, or `null` for the null literal's.
@@ -80,6 +80,70 @@ fn operator_kind(op: BinaryOp) -> &'static str {
 }
 
 const OPERAND: &str = "expected a value, property or function call";
+
+/// The message of a [`Reason::MalformedLiteral`].
+fn literal_message(problem: &LiteralProblem) -> String {
+    use LiteralProblem as P;
+    match problem {
+        P::Int64OutOfRange { literal } => format!(
+            "the integer {literal} is out of the Int64 range \
+             (-9223372036854775808 to 9223372036854775807)"
+        ),
+        P::DoubleOutOfRange { literal } => {
+            format!("the number {literal} is out of the range of Edm.Double")
+        }
+        P::InvalidGuid { literal, problem } => format!("invalid Guid {literal}: {problem}"),
+        P::InvalidBinary { problem, .. } => {
+            format!("invalid binary literal (base64url expected): {problem}")
+        }
+        P::NotADate { literal } => format!("{literal} is not a date such as 2024-01-31"),
+        P::YearOutOfRange { year, .. } => format!("the year {year} is out of range"),
+        P::MonthOutOfRange { literal, month } => {
+            format!("{literal} is not a valid date: month {month} is not 01 to 12")
+        }
+        P::DayOutOfRange { literal, day } => {
+            format!("{literal} is not a valid date: day {day} does not exist in that month")
+        }
+        P::HourOutOfRange { literal, hour } => {
+            format!("{literal} is not a valid time: hour {hour} is not 00 to 23")
+        }
+        P::MinuteOutOfRange { literal, minute } => {
+            format!("{literal} is not a valid time: minute {minute} is not 00 to 59")
+        }
+        P::SecondOutOfRange { literal, second } => {
+            format!("{literal} is not a valid time: second {second} is not 00 to 60")
+        }
+        P::TooManyFractionalDigits { literal, digits } => {
+            format!("{literal} has {digits} fractional-second digits; at most 12 are allowed")
+        }
+        P::InvalidOffset { literal, offset } => {
+            format!("{literal} has an invalid offset {offset}")
+        }
+        P::NotADuration { value, hint } => {
+            let hint = match hint {
+                Some(DurationHint::YearsOrWeeks) => {
+                    ": years and weeks are not allowed in an Edm.Duration, use days"
+                }
+                Some(DurationHint::Months) => {
+                    ": months are not allowed in an Edm.Duration, use days (PT…M are minutes)"
+                }
+                None => "",
+            };
+            format!("'{value}' is not a duration such as P1DT2H30M or PT0.5S{hint}")
+        }
+        P::NotWellKnownText { literal, geography } => {
+            let kind = if *geography { "geography" } else { "geometry" };
+            format!(
+                "the {kind} literal {literal} is not well-known text such as SRID=0;Point(142.1 64.1)"
+            )
+        }
+        P::EnumWithoutMember { literal } => format!("the enum literal {literal} names no member"),
+        P::EnumNotMembers { literal } => format!(
+            "the enum literal {literal} must hold member names or integers separated by \
+             commas, such as Ns.Color'Red,Blue'"
+        ),
+    }
+}
 
 impl Reason {
     /// The library's message for this reason: every error's text is made here.
@@ -543,7 +607,7 @@ impl Reason {
                 "the URL's path '{path}' does not name the entity set '{entity_set}'; supported: {}",
                 supported.join(", ")
             ),
-            R::MalformedLiteral { problem } => problem.clone(),
+            R::MalformedLiteral { problem } => literal_message(problem),
         }
     }
 
