@@ -4,7 +4,7 @@
 use crate::ast::{BinaryOp, LambdaKind};
 use crate::schema::EdmType;
 
-use super::{DurationHint, LiteralFix, LiteralProblem, Reason};
+use super::{DurationHint, LiteralFix, LiteralProblem, ParamType, Reason};
 use crate::error::Exceeded;
 
 /// A type for messages: its name, or `null` for the null literal's.
@@ -643,5 +643,41 @@ impl Reason {
             _ => return None,
         };
         Some(Exceeded { limit, value })
+    }
+}
+
+impl ParamType {
+    /// The accepted types, for messages.
+    pub(crate) fn expected(self) -> &'static str {
+        match self {
+            ParamType::String => "'Edm.String'",
+            ParamType::Integer => "an integer",
+            ParamType::DateLike => "'Edm.Date' or 'Edm.DateTimeOffset'",
+            ParamType::TimeLike => "'Edm.DateTimeOffset' or 'Edm.TimeOfDay'",
+            ParamType::DateTimeOffset => "'Edm.DateTimeOffset'",
+            ParamType::Duration => "'Edm.Duration'",
+            ParamType::Number => "a number",
+        }
+    }
+}
+
+impl std::fmt::Display for LiteralFix {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LiteralFix::UnquoteDateTime(t) => {
+                write!(f, "Drop the quotes to write a date-time literal: {t}")
+            }
+            LiteralFix::UnquoteDate(t) => write!(f, "Drop the quotes to write a date literal: {t}"),
+            LiteralFix::UnquoteNumber(t) => write!(f, "Drop the quotes to write a number: {t}"),
+            LiteralFix::QuoteEnumMember(m) => write!(
+                f,
+                "Enum values are written as quoted member names, e.g. '{m}'."
+            ),
+            LiteralFix::QuoteString(t) => write!(f, "String values are quoted: '{t}'"),
+            LiteralFix::CompareEnumByMember { argument, member } => write!(
+                f,
+                "Compare the enum by member instead ({argument} eq '{member}'), or convert it first: cast({argument}, Edm.String)."
+            ),
+        }
     }
 }
