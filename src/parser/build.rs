@@ -40,6 +40,9 @@ fn binding(pair: &Pair<'_, Rule>) -> Option<(Affix, u8)> {
 /// The flat sequence of one `expr`: pest's pairs, where a `comparison` token stands for three items.
 struct Items<'i> {
     pairs: std::iter::Peekable<Pairs<'i, Rule>>,
+    /// The binding of the operator that `pairs.peek()` holds, once read: the folds of every level
+    /// look at the same operator before one of them takes it.
+    peeked: Option<(Affix, u8)>,
     /// What is left of the last `comparison` read: its operator and literal, then the literal alone.
     pending: Pending,
 }
@@ -121,6 +124,7 @@ impl Builder<'_> {
         debug_assert_eq!(pair.as_rule(), Rule::expr);
         let mut items = Items {
             pairs: pair.into_inner().peekable(),
+            peeked: None,
             pending: Pending::None,
         };
         self.fold(&mut items, 0)
@@ -160,9 +164,14 @@ impl Builder<'_> {
         loop {
             let (affix, power) = match &items.pending {
                 Pending::Infix(op, _) => (Affix::Infix(*op), op.precedence()),
-                _ => match items.pairs.peek() {
-                    Some(next) => binding(next).expect("an operator between operands"),
-                    None => break,
+                _ => match (items.peeked, items.pairs.peek()) {
+                    (Some(peeked), _) => peeked,
+                    (None, Some(next)) => {
+                        let op = binding(next).expect("an operator between operands");
+                        items.peeked = Some(op);
+                        op
+                    }
+                    (None, None) => break,
                 },
             };
             if power <= min {
@@ -172,12 +181,16 @@ impl Builder<'_> {
                 Affix::Infix(op) => {
                     match std::mem::replace(&mut items.pending, Pending::None) {
                         Pending::Infix(_, literal) => items.pending = Pending::Operand(literal),
-                        _ => drop(items.pairs.next()),
+                        _ => {
+                            items.peeked = None;
+                            drop(items.pairs.next());
+                        }
                     }
                     let rhs = self.fold(items, power)?;
                     self.infix(lhs, op, rhs)?
                 }
                 Affix::Postfix => {
+                    items.peeked = None;
                     let op = items.pairs.next().expect("peeked");
                     self.postfix(lhs, op)?
                 }

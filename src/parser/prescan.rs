@@ -33,6 +33,18 @@ pub(super) fn check(input: &str, limits: &Limits) -> Result<(), Error> {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
+        match CLASS[usize::from(b)] {
+            OTHER => {
+                prefix_run = 0;
+                i += 1;
+                continue;
+            }
+            SPACE => {
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
         match b {
             b'\'' => {
                 let start = i;
@@ -149,7 +161,7 @@ pub(super) fn check(input: &str, limits: &Limits) -> Result<(), Error> {
                 i += 3;
                 continue;
             }
-            b' ' | b'\t' | b'\r' | b'\n' => {}
+            // An `n` that does not start `not`.
             _ => prefix_run = 0,
         }
         i += 1;
@@ -173,6 +185,26 @@ pub(super) fn check(input: &str, limits: &Limits) -> Result<(), Error> {
     }
     Ok(())
 }
+
+/// The bytes the scan looks at ([`SPECIAL`]: quotes, brackets, `-`, the `n` of `not`), the
+/// whitespace between tokens, and all others, which only end a run of prefix operators.
+const OTHER: u8 = 0;
+const SPACE: u8 = 1;
+const SPECIAL: u8 = 2;
+const CLASS: [u8; 256] = {
+    let mut class = [OTHER; 256];
+    let special = b"'\"([{)]}-nN";
+    let mut i = 0;
+    while i < special.len() {
+        class[special[i] as usize] = SPECIAL;
+        i += 1;
+    }
+    class[b' ' as usize] = SPACE;
+    class[b'\t' as usize] = SPACE;
+    class[b'\r' as usize] = SPACE;
+    class[b'\n' as usize] = SPACE;
+    class
+};
 
 fn is_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
