@@ -59,7 +59,7 @@ impl Span {
     }
 
     /// The span shifted right by `offset` bytes (used when a filter is embedded in a query string).
-    pub fn shift(self, offset: usize) -> Span {
+    pub(crate) fn shift(self, offset: usize) -> Span {
         Span::new(self.start + offset, self.end + offset)
     }
 }
