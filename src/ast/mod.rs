@@ -26,7 +26,6 @@ pub use function::Function;
 pub use literal::{DateLiteral, DateTimeOffsetLiteral, Literal, TimeOfDayLiteral, UtcOffset};
 pub use operator::{BinaryOp, UnaryOp};
 pub(crate) use operator::{MEMBERSHIP_PRECEDENCE, UNARY_PRECEDENCE};
-pub use uuid::Uuid;
 
 /// A byte range of the source text, `start..end`.
 ///
