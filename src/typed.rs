@@ -137,6 +137,8 @@ use crate::eval::{Field, Record};
 use crate::schema::{EdmType, EntitySet, EnumType, StructuredType};
 
 /// A Rust type a record property can have: how a record reads it as a [`Field`].
+// The derives' support, not API: the generated code reads each field through it.
+#[doc(hidden)]
 pub trait FieldValue {
     /// True when the value may be absent (an `Option`).
     const NULLABLE: bool = false;
@@ -146,6 +148,8 @@ pub trait FieldValue {
 }
 
 /// A [`FieldValue`] with an EDM type of its own.
+// The derives' support, not API: the generated code takes each field's EDM type from it.
+#[doc(hidden)]
 pub trait EdmField: FieldValue {
     /// The property type in the schema.
     fn edm_type() -> EdmType;

@@ -130,7 +130,7 @@ impl TimeOfDayLiteral {
     }
 
     /// The fraction as nanoseconds (digits beyond nine truncated).
-    pub fn fraction_nanos(&self) -> u32 {
+    fn fraction_nanos(&self) -> u32 {
         let Some(frac) = &self.fraction else { return 0 };
         let mut nanos: u32 = 0;
         for (i, b) in frac.bytes().take(9).enumerate() {

@@ -26,7 +26,6 @@ pub use function::Function;
 pub use literal::{DateLiteral, DateTimeOffsetLiteral, Literal, TimeOfDayLiteral, UtcOffset};
 pub use operator::{BinaryOp, UnaryOp};
 pub(crate) use operator::{MEMBERSHIP_PRECEDENCE, UNARY_PRECEDENCE};
-pub use uuid::Uuid;
 
 /// A byte range of the source text, `start..end`.
 ///
@@ -59,7 +58,7 @@ impl Span {
     }
 
     /// The span shifted right by `offset` bytes (used when a filter is embedded in a query string).
-    pub fn shift(self, offset: usize) -> Span {
+    pub(crate) fn shift(self, offset: usize) -> Span {
         Span::new(self.start + offset, self.end + offset)
     }
 }

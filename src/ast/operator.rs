@@ -101,7 +101,7 @@ impl BinaryOp {
 
     /// Binding strength: higher binds tighter. `or` = 1, `and` = 2, `eq ne` = 3, `gt ge lt le` = 4,
     /// `add sub` = 5, `mul div divby mod` = 6, `has` = 8 (prefix operators are 7, `in` is 8 too).
-    pub const fn precedence(self) -> u8 {
+    pub(crate) const fn precedence(self) -> u8 {
         match self {
             BinaryOp::Or => 1,
             BinaryOp::And => 2,
@@ -111,27 +111,6 @@ impl BinaryOp {
             BinaryOp::Mul | BinaryOp::Div | BinaryOp::DivBy | BinaryOp::Mod => 6,
             BinaryOp::Has => 8,
         }
-    }
-
-    /// True for `eq ne gt ge lt le`.
-    pub const fn is_comparison(self) -> bool {
-        matches!(
-            self,
-            BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Gt | BinaryOp::Ge | BinaryOp::Lt | BinaryOp::Le
-        )
-    }
-
-    /// True for `add sub mul div divby mod`.
-    pub const fn is_arithmetic(self) -> bool {
-        matches!(
-            self,
-            BinaryOp::Add
-                | BinaryOp::Sub
-                | BinaryOp::Mul
-                | BinaryOp::Div
-                | BinaryOp::DivBy
-                | BinaryOp::Mod
-        )
     }
 }
 

@@ -314,7 +314,7 @@ pub enum ActionRequest {
 
 impl ActionRequest {
     /// The route segment and the JSON body.
-    pub fn route_and_body(&self) -> (&'static str, Value) {
+    pub(crate) fn route_and_body(&self) -> (&'static str, Value) {
         use serde_json::json;
         match self {
             ActionRequest::Isolate { comment, full } => (

@@ -139,7 +139,7 @@ impl Error {
 
     /// An error of `kind` at `span` of `source` for `reason`: the message, the suggestion and the
     /// exceeded limit are made from the reason.
-    pub fn for_reason(
+    pub(crate) fn for_reason(
         kind: ErrorKind,
         span: Span,
         reason: Reason,
@@ -188,7 +188,7 @@ impl Error {
     }
 
     /// The same error recording the limit that was exceeded and the value found.
-    pub fn with_exceeded(mut self, limit: u64, value: u64) -> Self {
+    pub(crate) fn with_exceeded(mut self, limit: u64, value: u64) -> Self {
         self.details.get_or_insert_with(Default::default).exceeded =
             Some(Exceeded { limit, value });
         self
@@ -215,7 +215,7 @@ impl Error {
     }
 
     /// The shared source text.
-    pub fn source_arc(&self) -> &Arc<str> {
+    pub(crate) fn source_arc(&self) -> &Arc<str> {
         &self.source
     }
 

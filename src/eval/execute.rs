@@ -47,7 +47,7 @@ pub struct QueryResult<T> {
 
 impl<T> QueryResult<T> {
     /// A result from its parts: `matched` records matched, `page` is the page in result order.
-    pub fn new(matched: usize, page: Vec<T>) -> Self {
+    pub(crate) fn new(matched: usize, page: Vec<T>) -> Self {
         QueryResult { matched, page }
     }
 

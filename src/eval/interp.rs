@@ -1,6 +1,6 @@
-//! The reference interpreter: walks the [`TypedFilter`]'s tree, computing a [`Value`] per node with
-//! the rules of [`crate::semantics`]. Slow and obvious on purpose — the compiled filter is tested
-//! against it.
+//! The reference interpreter: walks the [`TypedFilter`](crate::validate::TypedFilter)'s tree,
+//! computing a [`Value`] per node with the rules of [`crate::semantics`]. Slow and obvious on
+//! purpose — the compiled filter is tested against it.
 
 use std::sync::Arc;
 
@@ -12,17 +12,24 @@ use crate::eval::record::{Field, Record};
 use crate::schema::{EdmType, StructuredType};
 use crate::semantics::values as ops;
 use crate::semantics::{not3, CompareOp, LogicalOp};
-use crate::validate::{Base, InSet, PropertyRef, TypedExpr, TypedFilter};
+use crate::validate::{Base, InSet, PropertyRef, TypedExpr};
 use crate::value::Value;
 
-/// The truth of `filter` for `record` (`None` is null), with `now()` the current time.
-pub fn evaluate<R: Record + ?Sized>(filter: &TypedFilter, record: &R) -> Option<bool> {
+/// The truth of `filter` for `record` (`None` is null), with `now()` the current time. Tests only,
+/// like [`evaluate_at`]: the crate evaluates whole filters compiled.
+#[cfg(test)]
+pub fn evaluate<R: Record + ?Sized>(
+    filter: &crate::validate::TypedFilter,
+    record: &R,
+) -> Option<bool> {
     evaluate_at(filter, record, &crate::semantics::scalar::now())
 }
 
-/// The truth of `filter` for `record`, with `now()` fixed to `now`.
+/// The truth of `filter` for `record`, with `now()` fixed to `now`: the reference the compiled
+/// filters are tested against.
+#[cfg(test)]
 pub fn evaluate_at<R: Record + ?Sized>(
-    filter: &TypedFilter,
+    filter: &crate::validate::TypedFilter,
     record: &R,
     now: &DateTime<FixedOffset>,
 ) -> Option<bool> {
@@ -250,5 +257,20 @@ mod tests {
         .unwrap();
         // On a record without machineId: true.
         assert_eq!(evaluate(&f, &serde_json::json!({})), Some(true));
+    }
+
+    /// `TypedFilter::matches` (the interpreter's yes/no; its doc test while it was public).
+    #[test]
+    fn typed_filter_matches_by_the_interpreter() {
+        use crate::mde::machine_actions;
+        use crate::validate::{validate_text, ValidateOptions};
+        let f = validate_text(
+            "machineId eq null",
+            machine_actions(),
+            &ValidateOptions::default(),
+        )
+        .unwrap();
+        assert!(f.matches(&serde_json::json!({"id": "x"})));
+        assert!(!f.matches(&serde_json::json!({"machineId": "abc"})));
     }
 }

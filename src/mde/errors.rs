@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use crate::error::{Error, Errors, Reason};
 
 /// The prefix MDE puts before the messages of an invalid query.
-pub const INVALID_QUERY_PREFIX: &str = "The query specified in the URI is not valid.";
+const INVALID_QUERY_PREFIX: &str = "The query specified in the URI is not valid.";
 
 /// The message MDE gives for this error: ASP.NET Core OData's stock text for the errors that have one
 /// (an unknown or repeated option, `$top` above the cap, an option not supported or not allowed, an

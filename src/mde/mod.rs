@@ -29,13 +29,16 @@ mod schema_facts;
 
 use crate::schema::EntitySet;
 use crate::typed::Entity;
-pub use errors::{error_body, wire_errors, wire_message, INVALID_QUERY_PREFIX};
+pub use errors::{error_body, wire_errors, wire_message};
 
+#[cfg(feature = "server")]
+pub(crate) use model::format_wire_datetime;
+pub(crate) use model::parse_wire_datetime;
 pub use model::{
-    format_wire_datetime, parse_wire_datetime, Command, CommandParam, CommandStatus,
-    DeviceHealthStatus, DeviceRiskScore, DeviceValue, ExposureLevel, FileIdentifierType, IpAddress,
-    LiveResponseCommand, LiveResponseCommandType, Machine, MachineAction, MachineActionStatus,
-    MachineActionType, OnboardingStatus, RelatedFileInfo,
+    Command, CommandParam, CommandStatus, DeviceHealthStatus, DeviceRiskScore, DeviceValue,
+    ExposureLevel, FileIdentifierType, IpAddress, LiveResponseCommand, LiveResponseCommandType,
+    Machine, MachineAction, MachineActionStatus, MachineActionType, OnboardingStatus,
+    RelatedFileInfo,
 };
 
 /// The namespace of MDE's model: `microsoft.windowsDefenderATP.api`.

@@ -498,17 +498,7 @@ pub struct Machine {
 
 /// The wire form of a date-time: seven fractional digits and the value's own offset, `Z` when it
 /// is zero (as MDE writes it), else `±hh:mm`: `2018-12-04T12:43:57.2011911Z`.
-///
-/// ```
-/// use chrono::{FixedOffset, TimeZone, Utc};
-/// use odata_filter::mde::format_wire_datetime;
-/// let t = Utc.with_ymd_and_hms(2018, 12, 4, 12, 43, 57).unwrap();
-/// assert_eq!(format_wire_datetime(&t), "2018-12-04T12:43:57.0000000Z");
-/// let est = FixedOffset::west_opt(5 * 3600).unwrap();
-/// let t = est.with_ymd_and_hms(2023, 12, 31, 23, 59, 59).unwrap();
-/// assert_eq!(format_wire_datetime(&t), "2023-12-31T23:59:59.0000000-05:00");
-/// ```
-pub fn format_wire_datetime<Tz: TimeZone>(t: &DateTime<Tz>) -> String {
+pub(crate) fn format_wire_datetime<Tz: TimeZone>(t: &DateTime<Tz>) -> String {
     use chrono::{Datelike, Timelike};
     let offset = t.offset().fix().local_minus_utc();
     let t = t.with_timezone(&t.offset().fix());
@@ -543,14 +533,7 @@ pub fn format_wire_datetime<Tz: TimeZone>(t: &DateTime<Tz>) -> String {
 
 /// Parses an ISO 8601 / RFC 3339 date-time with an offset (any number of fractional digits, `Z` or
 /// `±hh:mm`), keeping the offset as written. Returns `None` for anything else.
-///
-/// ```
-/// use odata_filter::mde::{format_wire_datetime, parse_wire_datetime};
-/// let t = parse_wire_datetime("2018-12-04T14:43:57.2011911+02:00").unwrap();
-/// assert_eq!(format_wire_datetime(&t), "2018-12-04T14:43:57.2011911+02:00");
-/// assert_eq!(format_wire_datetime(&t.to_utc()), "2018-12-04T12:43:57.2011911Z");
-/// ```
-pub fn parse_wire_datetime(text: &str) -> Option<DateTime<FixedOffset>> {
+pub(crate) fn parse_wire_datetime(text: &str) -> Option<DateTime<FixedOffset>> {
     DateTime::parse_from_rfc3339(text).ok()
 }
 
@@ -667,6 +650,30 @@ mod tests {
         );
         assert!(parse_wire_datetime("2018-12-04T13:15:40").is_none());
         assert!(parse_wire_datetime("").is_none());
+    }
+
+    /// The examples that were these functions' doc tests while they were public.
+    #[test]
+    fn wire_datetime_examples() {
+        use chrono::Utc;
+        let t = Utc.with_ymd_and_hms(2018, 12, 4, 12, 43, 57).unwrap();
+        assert_eq!(format_wire_datetime(&t), "2018-12-04T12:43:57.0000000Z");
+        let est = FixedOffset::west_opt(5 * 3600).unwrap();
+        let t = est.with_ymd_and_hms(2023, 12, 31, 23, 59, 59).unwrap();
+        assert_eq!(
+            format_wire_datetime(&t),
+            "2023-12-31T23:59:59.0000000-05:00"
+        );
+
+        let t = parse_wire_datetime("2018-12-04T14:43:57.2011911+02:00").unwrap();
+        assert_eq!(
+            format_wire_datetime(&t),
+            "2018-12-04T14:43:57.2011911+02:00"
+        );
+        assert_eq!(
+            format_wire_datetime(&t.to_utc()),
+            "2018-12-04T12:43:57.2011911Z"
+        );
     }
 
     #[test]

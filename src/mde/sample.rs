@@ -28,7 +28,17 @@ use crate::mde::{
 /// The seed the command line uses when none is given.
 pub const DEFAULT_SEED: u64 = 0x0DA7_A5EED;
 
-/// The machine of the documentation's examples.
+/// The `machineId` of the machine in Microsoft's *List MachineActions* documentation examples. The
+/// first three records of [`machine_actions`] are that page's three actions, on this machine; no
+/// generated record uses it, so `$filter=machineId eq 'f46b9bb259ed4a7fb9981b73510e3cc7aa81ec1f'`
+/// selects exactly the documented actions.
+///
+/// ```
+/// use odata_filter::mde::sample::{machine_actions, DOCS_MACHINE_ID};
+/// let records = machine_actions(1000, 42);
+/// let on_it = records.iter().filter(|r| r.machine_id.as_deref() == Some(DOCS_MACHINE_ID));
+/// assert_eq!(on_it.count(), 3);
+/// ```
 pub const DOCS_MACHINE_ID: &str = "f46b9bb259ed4a7fb9981b73510e3cc7aa81ec1f";
 
 /// SplitMix64: a tiny, fast, well-distributed 64-bit generator (Steele, Lea, Flood 2014), enough for

@@ -5,6 +5,7 @@
 //! the place inside the literal where it is.
 
 use pest::Parser as _;
+use uuid::Uuid;
 
 use super::grammar::{ODataGrammar, Rule};
 use crate::ast::*;

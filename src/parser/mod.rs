@@ -98,7 +98,7 @@ impl Parser {
     }
 
     /// The limits in force.
-    pub fn current_limits(&self) -> &Limits {
+    pub(crate) fn current_limits(&self) -> &Limits {
         &self.limits
     }
 

@@ -4,12 +4,17 @@ use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::eval::read as ops;
-use crate::eval::record::Record;
 use crate::schema::{EdmType, EntitySet, EnumType, StructuredType};
 use crate::semantics::scalar as sem;
-use crate::sql::{Dialect, Param, SqlType};
-use crate::value::Value;
+use crate::sql::Dialect;
+// A record's row (`Layout::row`), which only the store (an engine feature) writes.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+use crate::{
+    eval::read as ops,
+    eval::record::Record,
+    sql::{Param, SqlType},
+    value::Value,
+};
 
 /// The name of the load-order column.
 pub(crate) const SEQ_COLUMN: &str = "@seq";
@@ -184,12 +189,13 @@ impl Layout {
     }
 
     /// The stored property at schema index `index`.
-    pub fn column_at(&self, index: usize) -> Option<&Column> {
+    pub(crate) fn column_at(&self, index: usize) -> Option<&Column> {
         self.columns.iter().find(|c| c.index == index)
     }
 
     /// Physical column names in insert order: `@seq`, the properties' columns, `@doc`.
-    pub fn physical_columns(&self) -> Vec<String> {
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
+    pub(crate) fn physical_columns(&self) -> Vec<String> {
         let mut out = vec![SEQ_COLUMN.to_string()];
         for c in &self.columns {
             out.push(c.name.clone());
@@ -316,7 +322,8 @@ impl Layout {
 
     /// The values of one record's columns (in [`Layout::physical_columns`] order), read with the
     /// evaluator's own rules (`ops::field_value`), or why the record cannot be stored.
-    pub fn row(&self, seq: i64, record: &serde_json::Value) -> Result<Vec<Param>, String> {
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
+    pub(crate) fn row(&self, seq: i64, record: &serde_json::Value) -> Result<Vec<Param>, String> {
         if !record.is_object() {
             return Err("expected a JSON object".into());
         }
@@ -414,6 +421,7 @@ impl Layout {
 }
 
 /// One collection element in its stored form (see [`ColumnKind::Collection`]).
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 fn element_json(name: &str, kind: &ColumnKind, v: Value) -> Result<serde_json::Value, String> {
     Ok(match (kind, v) {
         (_, Value::Null) => serde_json::Value::Null,
@@ -434,6 +442,7 @@ fn element_json(name: &str, kind: &ColumnKind, v: Value) -> Result<serde_json::V
     })
 }
 
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 fn type_name(ty: &EdmType) -> String {
     match ty {
         EdmType::Enum(e) => e.qualified_name(),

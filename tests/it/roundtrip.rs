@@ -2,6 +2,7 @@
 //! on parsed input, and no string makes the parser panic.
 
 use odata_filter::ast::*;
+use odata_filter::value::Uuid;
 use odata_filter::{parse_filter, Limits, Parser};
 use proptest::prelude::*;
 

@@ -777,12 +777,14 @@ fn upsert_replaces_in_place() {
 /// (In UTC the value is 2024-01-01T04:59:59.9999999Z, so a UTC reading would answer 2024 and 4.)
 #[test]
 fn date_parts_read_the_values_own_offset_on_every_path() {
-    use odata_filter::mde::{parse_wire_datetime, MachineAction};
+    use chrono::DateTime;
+    use odata_filter::mde::MachineAction;
     use odata_filter::validate::{validate_text, ValidateOptions};
     const WRITTEN: &str = "2023-12-31T23:59:59.9999999-05:00";
     let mut action = odata_filter::mde::sample::machine_actions(1, 7).remove(0);
-    action.creation_date_time_utc = parse_wire_datetime(WRITTEN).unwrap();
-    action.last_update_date_time_utc = parse_wire_datetime("2024-01-01T05:00:00.0000001+00:30");
+    action.creation_date_time_utc = DateTime::parse_from_rfc3339(WRITTEN).unwrap();
+    action.last_update_date_time_utc =
+        DateTime::parse_from_rfc3339("2024-01-01T05:00:00.0000001+00:30").ok();
     let text = serde_json::to_string(&action).unwrap();
     assert!(
         text.contains(&format!("\"creationDateTimeUtc\":\"{WRITTEN}\"")),
@@ -812,7 +814,7 @@ fn date_parts_read_the_values_own_offset_on_every_path() {
     std::fs::create_dir_all(&dir).unwrap();
     let jsonl = dir.join("a.jsonl");
     let mut utc_action = odata_filter::mde::sample::machine_actions(2, 7).remove(1);
-    utc_action.creation_date_time_utc = parse_wire_datetime(WRITTEN)
+    utc_action.creation_date_time_utc = DateTime::parse_from_rfc3339(WRITTEN)
         .unwrap()
         .to_utc()
         .fixed_offset();
