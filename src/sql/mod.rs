@@ -38,6 +38,7 @@ mod layout;
 pub mod store;
 
 pub use compile::{compile_filter, compile_query, SqlQuery, Statement};
+#[cfg(feature = "sqlite")]
 pub(crate) use dialect::sqlite_functions;
 pub use dialect::{Dialect, Postgres, Sqlite};
 pub use layout::{Column, ColumnKind, Layout};

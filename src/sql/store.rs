@@ -352,7 +352,9 @@ impl Database {
     fn insert_batches(&mut self, rows: Vec<Vec<Param>>) -> Result<(), DatabaseError> {
         let d = self.dialect();
         let names = self.layout.physical_columns();
+        // Irrefutable when PostgreSQL is the only engine compiled in.
         #[cfg(feature = "postgres")]
+        #[allow(irrefutable_let_patterns)]
         if let Engine::Postgres(c) = &mut self.engine {
             return pg_copy(c, &d.quote_ident(self.layout.table()), &names, &rows);
         }
