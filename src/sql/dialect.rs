@@ -3,7 +3,7 @@
 //! The compiler writes portable SQL (`CASE`, `COALESCE`, `IS [NOT] NULL`, `||`, `substr`, `length`,
 //! `NULLS FIRST`/`NULLS LAST`, numbered placeholders) and asks the [`Dialect`] only for what the
 //! engines spell differently. To add an engine (DuckDB, SQL Server, MySQL), implement the trait and
-//! run the differential tests (`tests/it/sql_differential.rs`) against it: every method documents the
+//! run the differential tests (`tests/it/sql_differential/`) against it: every method documents the
 //! exact semantics the evaluator needs, so an implementation either matches them or makes the
 //! construct unsupported.
 
