@@ -67,7 +67,7 @@ fn query_strategy() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(crate::proptest_config(48))]
 
     /// Streamed (JSONL and JSON array, one or three workers) = in memory, byte for byte.
     #[test]

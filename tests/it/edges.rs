@@ -251,7 +251,7 @@ fn filters() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(crate::proptest_config(64))]
 
     /// Raw, with `+` for spaces, with `%20`, or as a whole URL: the same normalized query.
     #[test]
@@ -309,7 +309,7 @@ fn built_queries() -> impl Strategy<Value = odata_filter::builder::QueryBuilder>
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(128))]
+    #![proptest_config(crate::proptest_config(128))]
 
     /// Every query the builder emits validates, and normalizes to exactly what was built.
     #[test]

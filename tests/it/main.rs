@@ -60,3 +60,18 @@ impl Drop for ScratchDir {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// The configuration of every proptest here: `cases` cases, and the cases that failed before read
+/// from (and new failures written to) `<test file>.proptest-regressions` next to the test's source,
+/// as the crate's own unit tests do. (proptest's default would look for them under
+/// `tests/proptest-regressions/`, away from the test.)
+#[allow(dead_code)] // some proptests are behind the cli feature
+pub(crate) fn proptest_config(cases: u32) -> proptest::prelude::ProptestConfig {
+    proptest::prelude::ProptestConfig {
+        cases,
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::WithSource("proptest-regressions"),
+        )),
+        ..proptest::prelude::ProptestConfig::default()
+    }
+}

@@ -210,7 +210,7 @@ fn run_with(q: &str, data: DataSource, stdin: &[u8], skip_invalid: bool) -> (u8,
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(crate::proptest_config(300))]
 
     #[test]
     fn query_never_panics(q in query(), seed in 0u64..4) {

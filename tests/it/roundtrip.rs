@@ -172,7 +172,7 @@ fn parser() -> Parser {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #![proptest_config(crate::proptest_config(2000))]
 
     #[test]
     fn parse_of_print_is_identity(ast in expr()) {

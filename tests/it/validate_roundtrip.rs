@@ -107,7 +107,7 @@ fn filter() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(400))]
+    #![proptest_config(crate::proptest_config(400))]
 
     #[test]
     fn normalized_text_validates_back_to_the_same_tree(f in filter()) {
@@ -232,7 +232,7 @@ fn token() -> impl Strategy<Value = &'static str> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #![proptest_config(crate::proptest_config(2000))]
 
     #[test]
     fn validation_never_panics(tokens in prop::collection::vec(token(), 1..14)) {

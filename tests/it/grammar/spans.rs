@@ -76,7 +76,7 @@ fn spans_of_calls_aliases_lambdas_and_in() {
 }
 
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+    #![proptest_config(crate::proptest_config(1000))]
 
     /// Error spans can be used to slice the input: they lie within it and on character boundaries.
     #[test]
