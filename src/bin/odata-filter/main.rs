@@ -9,7 +9,8 @@ use std::process::ExitCode;
 use clap::{Parser as ClapParser, Subcommand};
 
 /// The command line allocates and frees many small blocks (records, values, response bodies):
-/// mimalloc does that faster than the system allocator.
+/// mimalloc does that faster than the system allocator (`benches/allocator.sh`).
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
