@@ -259,7 +259,7 @@ mod tests {
         assert_eq!(evaluate(&f, &serde_json::json!({})), Some(true));
     }
 
-    /// `TypedFilter::matches` (the interpreter's yes/no; its doc test while it was public).
+    /// `TypedFilter::matches`: the interpreter's yes/no for a JSON record, null counting as no.
     #[test]
     fn typed_filter_matches_by_the_interpreter() {
         use crate::mde::machine_actions;

@@ -59,7 +59,7 @@ pub use ir::{
 use std::sync::Arc;
 
 use crate::ast::Expr;
-use crate::error::{ErrorKind, Errors};
+use crate::error::{Errors, Reason};
 use crate::schema::EntitySet;
 
 /// Validator settings. The defaults follow the MDE service.
@@ -116,9 +116,8 @@ impl ValidateOptions {
 /// A tree holds no text, so the errors point into the tree's canonical text (its `Display`): their
 /// [`Error::source_text`](crate::Error::source_text) is that text and their spans are offsets into it,
 /// which is what the caret rendering shows. [`validate_text`] parses and validates a text, and its
-/// errors point into that text as written. (A tree whose canonical text the parser does not read
-/// back, such as a hand-built one deeper than the validator's depth limit, keeps errors with an
-/// empty source.)
+/// errors point into that text as written. (A hand-built tree deeper than the validator goes, or one
+/// whose canonical text the parser does not read back, keeps errors with an empty source.)
 ///
 /// ```
 /// use odata_filter::mde::machine_actions;
@@ -140,9 +139,11 @@ pub fn validate(
 ) -> Result<TypedFilter, Errors> {
     validate_source(expr, set, options, Arc::from("")).map_err(|errors| {
         // Only on failure: the tree is read back from its canonical text and checked again, so that
-        // the errors are made with that text and spans into it. A tree that hit a limit may be too
-        // deep to print; it keeps the errors found.
-        if errors.iter().any(|e| e.kind() == ErrorKind::LimitExceeded) {
+        // the errors are made with that text and spans into it. A tree deeper than the checker goes
+        // may be too deep to print; it keeps the errors found.
+        let too_deep =
+            |e: &crate::Error| matches!(e.reason(), Some(Reason::ExpressionTooDeep { .. }));
+        if errors.iter().any(too_deep) {
             return errors;
         }
         let text = expr.to_string();
