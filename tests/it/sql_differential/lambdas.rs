@@ -68,17 +68,20 @@ fn tag_predicate(var: &'static str) -> impl Strategy<Value = String> {
             .prop_map(move |s| format!("{var} in ({s}, null)")),
         tag.prop_map(move |s| format!("tolower({var}) eq tolower({s})")),
     ];
-    leaf.prop_recursive(2, 6, 2, |inner| {
-        prop_oneof![
-            inner.clone().prop_map(|x| format!("not ({x})")),
-            (
-                inner.clone(),
-                prop::sample::select(&["and", "or"][..]),
-                inner
-            )
-                .prop_map(|(a, op, b)| format!("({a}) {op} ({b})")),
-        ]
-    })
+    leaf.prop_recursive(2, 6, 2, negated_or_joined)
+}
+
+/// `not (x)`, or `(a) and (b)` / `(a) or (b)`, over the filters `inner` makes.
+fn negated_or_joined(inner: BoxedStrategy<String>) -> impl Strategy<Value = String> {
+    prop_oneof![
+        inner.clone().prop_map(|x| format!("not ({x})")),
+        (
+            inner.clone(),
+            prop::sample::select(&["and", "or"][..]),
+            inner
+        )
+            .prop_map(|(a, op, b)| format!("({a}) {op} ({b})")),
+    ]
 }
 
 fn machine_filter() -> impl Strategy<Value = String> {
@@ -103,17 +106,7 @@ fn machine_filter() -> impl Strategy<Value = String> {
         1 => prop::sample::select(&["Active", "Inactive"][..])
             .prop_map(|s| format!("healthStatus eq '{s}'")),
     ];
-    atom.prop_recursive(2, 8, 2, |inner| {
-        prop_oneof![
-            inner.clone().prop_map(|x| format!("not ({x})")),
-            (
-                inner.clone(),
-                prop::sample::select(&["and", "or"][..]),
-                inner
-            )
-                .prop_map(|(a, op, b)| format!("({a}) {op} ({b})")),
-        ]
-    })
+    atom.prop_recursive(2, 8, 2, negated_or_joined)
 }
 
 /// Lambdas (`any`/`all`, nested), `in` a collection, `$count` and `eq null` over `machineTags`,
